@@ -1,0 +1,61 @@
+//! Running progenitor on a normalized document.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use serde_json::Value;
+
+use crate::pointer::Pointer;
+
+/// The one set of progenitor settings every client is generated with.
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_derive("PartialEq");
+    settings
+}
+
+/// Deserializes the document into openapiv3's model, naming the field at fault.
+pub fn parse(doc: &Value) -> Result<OpenAPI, (Pointer, String)> {
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        let mut at = Pointer::root();
+        for segment in e.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => at = at.push(index.to_string()),
+                serde_path_to_error::Segment::Map { key } => at = at.push(key.as_str()),
+                serde_path_to_error::Segment::Enum { variant } => at = at.push(variant.as_str()),
+                serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        (
+            at,
+            format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
+        )
+    })
+}
+
+/// progenitor's tokens for `spec`. progenitor reports some problems by panicking; those are
+/// caught and returned as errors so that a bad spec never takes the generator down.
+pub fn tokens(spec: &OpenAPI) -> Result<TokenStream, String> {
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(&settings()).generate_tokens(spec)
+    }));
+    match run {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(format!("progenitor cannot generate a client: {e}")),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(format!(
+                "progenitor failed on this document ({message}); please report it with the spec attached"
+            ))
+        }
+    }
+}

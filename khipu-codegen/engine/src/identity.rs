@@ -1,0 +1,213 @@
+//! Which API a spec describes: a bank (country, segment, domain) or the payments API.
+//!
+//! Bank documents put every path under `/v1/{country}/banking/{segment}/{domain}/`; that prefix,
+//! not the file name, identifies the bank. Where the file sits in the `specs/banking/<cc>/<segment>/`
+//! layout, the two must agree.
+
+use std::path::Path;
+
+use heck::ToSnakeCase;
+use serde_json::Value;
+
+use crate::pointer::Pointer;
+
+/// What a spec is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// One bank's Open Data API.
+    Bank(BankId),
+    /// The payments API of the given version (`2.0`).
+    Payments {
+        /// From `info.version`.
+        version: String,
+    },
+}
+
+/// A bank, as Khipu's paths name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankId {
+    /// ISO country code in the path (`cl`).
+    pub country: String,
+    /// `personal`, `business`, `entrepreneur`...
+    pub segment: String,
+    /// The bank's domain (`demo-bank.khipu.com`).
+    pub domain: String,
+}
+
+impl BankId {
+    /// `cl/personal/demo-bank.khipu.com`, the id users pass to `khipu::connect`.
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.country, self.segment, self.domain)
+    }
+
+    /// The module name before any collision handling: the domain's first label (`demo_bank`).
+    pub fn short_module(&self) -> String {
+        module_ident(self.domain.split('.').next().unwrap_or(&self.domain))
+    }
+
+    /// The module name made from the whole domain (`demo_bank_khipu_com`), used on collisions.
+    pub fn long_module(&self) -> String {
+        module_ident(&self.domain)
+    }
+}
+
+/// A valid Rust module identifier from any text.
+pub fn module_ident(text: &str) -> String {
+    let snake = text.replace(['.', '-'], "_").to_snake_case();
+    match snake.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => snake,
+        _ => format!("m_{snake}"),
+    }
+}
+
+/// Works out the identity of a normalized document, checking it against the file's place in the
+/// `specs/` layout when it has one.
+pub fn identify(doc: &Value, file: &Path) -> Result<Identity, (Pointer, String)> {
+    let paths = doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    let under_payments = file.components().any(|c| c.as_os_str() == "payments");
+    let bank_paths = paths.iter().any(|p| p.split('/').nth(3) == Some("banking"));
+    if !bank_paths {
+        if under_payments || paths.iter().all(|p| !p.starts_with("/v1/")) {
+            let version = doc["info"]["version"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            return Ok(Identity::Payments { version });
+        }
+        return Err((
+            Pointer::root().push("paths"),
+            "no path has the bank form `/v1/{country}/banking/{segment}/{domain}/...`".into(),
+        ));
+    }
+    let mut found: Option<BankId> = None;
+    for path in &paths {
+        let parts: Vec<&str> = path.split('/').collect();
+        let at = Pointer::root().push("paths").push(path.as_str());
+        let id =
+            match parts.as_slice() {
+                ["", "v1", country, "banking", segment, domain, _, ..] => BankId {
+                    country: (*country).into(),
+                    segment: (*segment).into(),
+                    domain: (*domain).into(),
+                },
+                _ => return Err((
+                    at,
+                    "not under `/v1/{country}/banking/{segment}/{domain}/` like the other paths"
+                        .into(),
+                )),
+            };
+        match &found {
+            Some(first) if *first != id => {
+                return Err((
+                    at,
+                    format!(
+                        "belongs to bank `{}`, but earlier paths belong to `{}`: one spec per bank",
+                        id.id(),
+                        first.id()
+                    ),
+                ));
+            }
+            _ => found = Some(id),
+        }
+    }
+    let id = found.expect("bank_paths is true so some path was seen");
+    check_layout(&id, file)?;
+    Ok(Identity::Bank(id))
+}
+
+/// A spec under `.../banking/<cc>/<segment>/<domain>.yaml` must describe that bank.
+fn check_layout(id: &BankId, file: &Path) -> Result<(), (Pointer, String)> {
+    let parts: Vec<String> = file
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let Some(i) = parts.iter().rposition(|p| p == "banking") else {
+        return Ok(());
+    };
+    let [country, segment, name] = &parts[i + 1..] else {
+        return Ok(());
+    };
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(name);
+    let expected = format!("{country}/{segment}/{stem}");
+    if expected != id.id() {
+        return Err((
+            Pointer::root().push("paths"),
+            format!(
+                "the file sits at banking/{expected} but its paths are for `{}`: move the file or fix the paths",
+                id.id()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(paths: &[&str]) -> Value {
+        let mut p = serde_json::Map::new();
+        for path in paths {
+            p.insert((*path).into(), json!({}));
+        }
+        json!({"info": {"version": "2.0"}, "paths": p})
+    }
+
+    #[test]
+    fn reads_the_bank_from_the_paths() {
+        let d = doc(&[
+            "/v1/cl/banking/personal/demo-bank.khipu.com/accounts",
+            "/v1/cl/banking/personal/demo-bank.khipu.com/booked/range/transactions",
+        ]);
+        let Identity::Bank(id) = identify(
+            &d,
+            Path::new("specs/banking/cl/personal/demo-bank.khipu.com.yaml"),
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(id.id(), "cl/personal/demo-bank.khipu.com");
+        assert_eq!(id.short_module(), "demo_bank");
+        assert_eq!(id.long_module(), "demo_bank_khipu_com");
+    }
+
+    #[test]
+    fn payments_and_mixed_banks() {
+        assert_eq!(
+            identify(&doc(&["/2.0/banks"]), Path::new("specs/payments/v2.0.yaml")).unwrap(),
+            Identity::Payments {
+                version: "2.0".into()
+            }
+        );
+        let mixed = doc(&[
+            "/v1/cl/banking/personal/a.cl/x",
+            "/v1/cl/banking/personal/b.cl/x",
+        ]);
+        let err = identify(&mixed, Path::new("x.yaml")).unwrap_err();
+        assert_eq!(
+            err.0.to_string(),
+            "#/paths/~1v1~1cl~1banking~1personal~1b.cl~1x"
+        );
+    }
+
+    #[test]
+    fn file_place_must_match() {
+        let d = doc(&["/v1/cl/banking/personal/a.cl/x"]);
+        let err = identify(&d, Path::new("specs/banking/cl/business/a.cl.yaml")).unwrap_err();
+        assert!(err.1.contains("banking/cl/business/a.cl"), "{}", err.1);
+    }
+
+    #[test]
+    fn module_idents_are_valid() {
+        assert_eq!(module_ident("santander.com.ar"), "santander_com_ar");
+        assert_eq!(module_ident("4bank"), "m_4bank");
+    }
+}

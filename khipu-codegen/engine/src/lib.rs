@@ -1,0 +1,197 @@
+//! The khipu-rs generator engine: the one implementation behind `cargo xtask codegen` and the
+//! `khipu_codegen::bank!` / `payments!` macros.
+//!
+//! A spec goes through four steps:
+//! 1. [`load`]: YAML or JSON to a JSON document, with its SHA-256;
+//! 2. [`normalize`]: small named passes that make Khipu's documents acceptable to progenitor;
+//! 3. [`generate`]: progenitor-impl in builder style;
+//! 4. [`postprocess`]: passes over the generated syntax tree (open enums, offset-keeping
+//!    timestamps, a non-panicking constructor).
+//!
+//! Every failure is a [`SpecError`] naming the file and the place in it; nothing panics on a bad
+//! spec. [`workspace`] lays the clients out as the `khipu-generated` crate.
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod generate;
+pub mod identity;
+pub mod load;
+pub mod normalize;
+pub mod pointer;
+pub mod postprocess;
+pub mod walk;
+pub mod workspace;
+
+use std::path::Path;
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+pub use error::{SpecError, Warning};
+pub use identity::{BankId, Identity};
+pub use normalize::Report;
+
+/// One operation of a generated client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Operation {
+    /// operationId after normalization.
+    pub operation_id: String,
+    /// The method progenitor generates for it.
+    pub client_method: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// The path as in the spec.
+    pub path: String,
+    /// The spec's summary (empty if none).
+    pub summary: String,
+    /// Marked deprecated.
+    pub deprecated: bool,
+    /// Has a 202 response (CallbackUrl).
+    pub accepts_callback: bool,
+}
+
+/// A generated client.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Client {
+    /// The spec file's name, as given.
+    pub spec: String,
+    /// Hex SHA-256 of the spec file.
+    pub sha256: String,
+    /// Bank or payments.
+    pub identity: Identity,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// Its operations, in spec order.
+    pub operations: Vec<Operation>,
+    /// The module body, as tokens (what the proc macros expand to).
+    pub tokens: TokenStream,
+    /// What normalization and the code passes did.
+    pub report: Report,
+}
+
+impl Client {
+    /// The module body, formatted (what `cargo xtask codegen` writes under its header).
+    pub fn formatted(&self) -> Result<String, SpecError> {
+        let file: syn::File = syn::parse2(self.tokens.clone()).map_err(|e| {
+            SpecError::new(
+                &self.spec,
+                "",
+                format!("generated code does not parse ({e}); please report it"),
+            )
+        })?;
+        Ok(prettyplease::unparse(&file))
+    }
+}
+
+/// Reads, normalizes and generates the client for the spec at `path`. `name` is how messages
+/// refer to the file (for example the path relative to the repository).
+pub fn generate_file(path: &Path, name: &str) -> Result<Client, SpecError> {
+    let source = load::read(path, name)?;
+    generate_source(source, path)
+}
+
+/// Generates the client for an already-read spec; `path` places it in the `specs/` layout.
+pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, SpecError> {
+    let load::Source {
+        name,
+        mut doc,
+        sha256,
+    } = source;
+    let at = |(pointer, message): (pointer::Pointer, String)| {
+        SpecError::new(&name, pointer.to_string(), message)
+    };
+    let mut report = normalize::normalize(&mut doc).map_err(at)?;
+    let identity = identity::identify(&doc, path).map_err(at)?;
+    let spec = generate::parse(&doc).map_err(at)?;
+    let tokens = generate::tokens(&spec).map_err(|m| SpecError::new(&name, "", m))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        SpecError::new(
+            &name,
+            "",
+            format!("progenitor produced code that does not parse ({e}); please report it"),
+        )
+    })?;
+    postprocess::run(&mut file, &mut report);
+    let title = doc["info"]["title"].as_str().unwrap_or_default().to_owned();
+    let version = doc["info"]["version"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let operations = operations(&doc);
+    let preamble = preamble(&identity, &title, &version, &sha256, &operations);
+    let tokens = quote! { #preamble #file };
+    Ok(Client {
+        spec: name,
+        sha256,
+        identity,
+        title,
+        version,
+        operations,
+        tokens,
+        report,
+    })
+}
+
+fn operations(doc: &Value) -> Vec<Operation> {
+    let mut doc = doc.clone();
+    walk::operations_mut(&mut doc)
+        .into_iter()
+        .map(|(path, method, op, _)| {
+            let operation_id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            Operation {
+                client_method: operation_id.to_snake_case(),
+                operation_id,
+                http_method: method.to_uppercase(),
+                path,
+                summary: op
+                    .get("summary")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+                accepts_callback: op.get("responses").and_then(|r| r.get("202")).is_some(),
+            }
+        })
+        .collect()
+}
+
+/// Items placed before progenitor's: what the module says about itself.
+fn preamble(
+    identity: &Identity,
+    title: &str,
+    version: &str,
+    sha256: &str,
+    operations: &[Operation],
+) -> TokenStream {
+    let sha_doc = " SHA-256 of the spec this module was generated from.";
+    let head = quote! {
+        #[doc = #sha_doc]
+        pub const SPEC_SHA256: &str = #sha256;
+    };
+    let Identity::Bank(bank) = identity else {
+        return head;
+    };
+    let (id, country, segment, domain) = (bank.id(), &bank.country, &bank.segment, &bank.domain);
+    let ops = operations.iter().map(|o| {
+        let (op_id, method, http, path, summary, deprecated, callback) =
+            (&o.operation_id, &o.client_method, &o.http_method, &o.path, &o.summary, o.deprecated, o.accepts_callback);
+        quote! { ::khipu_types::catalog::OperationInfo::new(#op_id, #method, #http, #path, #summary, #deprecated, #callback) }
+    });
+    quote! {
+        #head
+        /// This bank in the catalog: its identity and the operations its spec describes.
+        pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
+            #id, #country, #segment, #domain, #title, #version, #sha256, &[#(#ops),*],
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! Normalization: a sequence of small named passes that turn a Khipu document, quirks and all, into
+//! one progenitor accepts and generates a correct client from (see `shared/progenitor-notes.md`).
+//!
+//! Every pass works on the document as JSON, so it can name the place it touched with a JSON pointer,
+//! and every pass is idempotent: normalizing a normalized document changes nothing.
+
+mod deprecated;
+mod operation_ids;
+mod response_constraints;
+mod responses;
+mod structure;
+mod type_arrays;
+mod version;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+use serde_json::{Map, Value};
+
+use crate::error::Warning;
+use crate::pointer::Pointer;
+
+/// A pass: rewrites the document, or fails with the place at fault and what is wrong there.
+pub(crate) type PassFn = fn(&mut Value, &mut Log) -> Result<(), (Pointer, String)>;
+
+/// One normalization pass.
+pub struct Pass {
+    /// Short name, shown in the codegen summary.
+    pub name: &'static str,
+    /// What it fixes, for the docs and the summary.
+    pub fixes: &'static str,
+    run: PassFn,
+}
+
+/// The passes, in the order they run. Order matters: structure is checked before anything relies
+/// on it, operation ids exist before responses are hoisted under names made from them.
+pub const PASSES: &[Pass] = &[
+    Pass {
+        name: "structure",
+        fixes: "rejects what no pass can repair (missing info/paths/responses, path-item $ref, dangling or remote $ref)",
+        run: structure::run,
+    },
+    Pass {
+        name: "openapi-version",
+        fixes: "rewrites `openapi: 3.1.x` to 3.0.3",
+        run: version::run,
+    },
+    Pass {
+        name: "type-arrays",
+        fixes: "turns 3.1 `type: [T, \"null\"]` into `type: T` + `nullable: true`",
+        run: type_arrays::run,
+    },
+    Pass {
+        name: "nullable-refs",
+        fixes: "wraps `{$ref, nullable: true}` as `allOf: [$ref]` so null really is accepted",
+        run: type_arrays::nullable_refs,
+    },
+    Pass {
+        name: "deprecated-docs",
+        fixes: "carries `deprecated: true` into the doc text progenitor emits",
+        run: deprecated::run,
+    },
+    Pass {
+        name: "operation-ids",
+        fixes: "synthesizes missing operationIds from method and path, de-duplicates repeated ones",
+        run: operation_ids::run,
+    },
+    Pass {
+        name: "one-success-type",
+        fixes: "merges differing 2xx bodies (200 vs 202 CallbackUrl) into one type whose differing fields are nullable",
+        run: responses::success,
+    },
+    Pass {
+        name: "one-error-type",
+        fixes: "merges differing 4xx/5xx bodies (400/403/503) into one error type",
+        run: responses::errors,
+    },
+    Pass {
+        name: "response-constraints",
+        fixes: "drops maxLength/minLength/pattern from response schemas so a long value never fails a decode",
+        run: response_constraints::run,
+    },
+];
+
+/// What one pass did at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The pass.
+    pub pass: &'static str,
+    /// Where.
+    pub pointer: String,
+    /// What it changed.
+    pub what: String,
+}
+
+/// What normalization did to one document.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    /// Every change, in order.
+    pub fixes: Vec<Fix>,
+    /// Things a maintainer should look at.
+    pub warnings: Vec<Warning>,
+}
+
+impl Report {
+    /// How many changes each pass made, in pass order (passes that changed nothing included).
+    pub fn counts(&self) -> Vec<(&'static str, usize)> {
+        PASSES
+            .iter()
+            .map(|p| {
+                (
+                    p.name,
+                    self.fixes.iter().filter(|f| f.pass == p.name).count(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The log a pass writes to.
+pub(crate) struct Log<'a> {
+    pass: &'static str,
+    report: &'a mut Report,
+}
+
+impl<'a> Log<'a> {
+    pub(crate) fn fix(&mut self, at: &Pointer, what: impl Into<String>) {
+        self.report.fixes.push(Fix {
+            pass: self.pass,
+            pointer: at.to_string(),
+            what: what.into(),
+        });
+    }
+
+    /// A fix to generated code, named by item path (`types::TransactionStatus`).
+    pub(crate) fn fix_item(&mut self, item: &str, what: impl Into<String>) {
+        self.report.fixes.push(Fix {
+            pass: self.pass,
+            pointer: item.to_owned(),
+            what: what.into(),
+        });
+    }
+
+    pub(crate) fn new(pass: &'static str, report: &'a mut Report) -> Self {
+        Self { pass, report }
+    }
+
+    pub(crate) fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.report.warnings.push(Warning {
+            pointer: at.to_string(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Runs every pass over `doc`.
+pub fn normalize(doc: &mut Value) -> Result<Report, (Pointer, String)> {
+    let mut report = Report::default();
+    for pass in PASSES {
+        (pass.run)(
+            doc,
+            &mut Log {
+                pass: pass.name,
+                report: &mut report,
+            },
+        )?;
+    }
+    Ok(report)
+}
+
+/// Follows local `$ref`s from `value` to the schema they name (at most 32 hops, so a cycle ends).
+pub(crate) fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        let Some(target) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(Pointer::parse_ref)
+        else {
+            return value;
+        };
+        match lookup(doc, &target) {
+            Some(next) => value = next,
+            None => return value,
+        }
+    }
+    value
+}
+
+/// The value at `pointer`, if any.
+pub(crate) fn lookup<'a>(doc: &'a Value, pointer: &Pointer) -> Option<&'a Value> {
+    pointer.tokens().iter().try_fold(doc, |v, t| match v {
+        Value::Object(m) => m.get(t),
+        Value::Array(a) => t.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
+/// `components/schemas`, created if missing.
+pub(crate) fn component_schemas(doc: &mut Value) -> &mut Map<String, Value> {
+    let root = doc
+        .as_object_mut()
+        .expect("structure pass checked the root is a mapping");
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !components.is_object() {
+        *components = Value::Object(Map::new());
+    }
+    let schemas = components
+        .as_object_mut()
+        .expect("made an object above")
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !schemas.is_object() {
+        *schemas = Value::Object(Map::new());
+    }
+    schemas.as_object_mut().expect("made an object above")
+}
+
+/// Marks a schema as accepting null, keeping a `$ref` meaningful (3.0 ignores siblings of `$ref`).
+pub(crate) fn make_nullable(schema: &mut Value) -> bool {
+    let Some(map) = schema.as_object_mut() else {
+        return false;
+    };
+    if map.get("nullable") == Some(&Value::Bool(true)) {
+        return false;
+    }
+    if let Some(reference) = map.remove("$ref") {
+        let mut wrapped = Map::new();
+        wrapped.insert(
+            "allOf".into(),
+            Value::Array(vec![serde_json::json!({ "$ref": reference })]),
+        );
+        for (k, v) in std::mem::take(map) {
+            wrapped.insert(k, v);
+        }
+        *map = wrapped;
+    }
+    map.insert("nullable".into(), Value::Bool(true));
+    true
+}

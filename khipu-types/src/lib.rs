@@ -1,0 +1,25 @@
+//! Runtime types shared by every khipu-rs generated client and by the `khipu` facade.
+//!
+//! This crate sits below both `khipu-generated` and `khipu`: generated code names these types, so
+//! they cannot live in the facade.
+//!
+//! - [`open_enum!`]: string enums that keep values Khipu adds later instead of failing to decode.
+//! - [`DateTime`]: an ISO-8601 timestamp that keeps the offset Khipu sent (`-0400`).
+//! - [`catalog`]: what each generated bank module says about itself.
+//! - [`http`]: the HTTP client every generated client is built with.
+#![warn(missing_docs)]
+
+pub mod catalog;
+mod date_time;
+pub mod http;
+mod open_enum;
+
+pub use date_time::{DateTime, DateTimeError};
+
+/// chrono, re-exported so generated code can name it without its own dependency.
+pub use chrono;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

@@ -1,0 +1,196 @@
+//! `cargo xtask codegen [--check]`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use khipu_codegen_engine::workspace::{self, GENERATED_CRATE, Plan};
+
+/// How many diff lines to show per stale file before cutting.
+const DIFF_LINES: usize = 40;
+
+pub fn run(repo: &Path, check: bool) -> ExitCode {
+    let start = Instant::now();
+    let plan = match workspace::plan(repo) {
+        Ok(plan) => plan,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!(
+                "codegen failed: {} spec(s) could not be generated; nothing was written",
+                errors.len()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let stale = match existing_files(repo) {
+        Ok(existing) => {
+            let planned: BTreeSet<PathBuf> = plan.files.iter().map(|f| f.path.clone()).collect();
+            existing
+                .into_iter()
+                .filter(|f| !planned.contains(f))
+                .collect::<Vec<_>>()
+        }
+        Err(e) => {
+            eprintln!("error: cannot list {GENERATED_CRATE}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    summary(&plan);
+    let outcome = if check {
+        check_files(repo, &plan, &stale)
+    } else {
+        write_files(repo, &plan, &stale)
+    };
+    println!("codegen: {:.2} s in all", start.elapsed().as_secs_f64());
+    outcome
+}
+
+fn summary(plan: &Plan) {
+    let mut operations = 0;
+    let mut warnings = 0;
+    for c in &plan.clients {
+        operations += c.client.operations.len();
+        warnings += c.client.report.warnings.len();
+        println!(
+            "{} -> {} [feature {}]: {} operations, {} lines, {} ms",
+            c.client.spec,
+            c.module_path,
+            c.feature,
+            c.client.operations.len(),
+            c.lines,
+            c.elapsed.as_millis()
+        );
+        let fixes: Vec<String> = c
+            .client
+            .report
+            .counts()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| format!("{p} {n}"))
+            .collect();
+        let code_fixes: Vec<String> = khipu_codegen_engine::postprocess::CODE_PASSES
+            .iter()
+            .map(|p| {
+                (
+                    p.name,
+                    c.client
+                        .report
+                        .fixes
+                        .iter()
+                        .filter(|f| f.pass == p.name)
+                        .count(),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| format!("{p} {n}"))
+            .collect();
+        println!(
+            "    normalized: {}; code: {}",
+            fixes.join(", "),
+            code_fixes.join(", ")
+        );
+        for w in &c.client.report.warnings {
+            println!("    warning: {w}");
+        }
+    }
+    println!(
+        "codegen: {} specs, {} operations, {} warnings",
+        plan.clients.len(),
+        operations,
+        warnings
+    );
+}
+
+fn existing_files(repo: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let root = repo.join(GENERATED_CRATE);
+    let mut stack = vec![root.join("src")];
+    while let Some(dir) = stack.pop() {
+        if !dir.exists() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(repo).unwrap_or(&path).to_path_buf());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn write_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> ExitCode {
+    let mut written = 0;
+    for file in &plan.files {
+        let path = repo.join(&file.path);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+            continue;
+        }
+        let result = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, &file.contents));
+        if let Err(e) = result {
+            eprintln!("error: cannot write {}: {e}", file.path.display());
+            return ExitCode::FAILURE;
+        }
+        written += 1;
+    }
+    for path in stale {
+        if let Err(e) = std::fs::remove_file(repo.join(path)) {
+            eprintln!("error: cannot remove stale {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("removed {} (its spec is gone)", path.display());
+    }
+    println!(
+        "codegen: {written} file(s) written, {} unchanged",
+        plan.files.len() - written
+    );
+    ExitCode::SUCCESS
+}
+
+fn check_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> ExitCode {
+    let mut problems = 0;
+    for file in &plan.files {
+        let current = std::fs::read_to_string(repo.join(&file.path)).unwrap_or_default();
+        if current == file.contents {
+            continue;
+        }
+        problems += 1;
+        println!("stale: {}", file.path.display());
+        let diff = similar::TextDiff::from_lines(&current, &file.contents);
+        let text = diff
+            .unified_diff()
+            .context_radius(2)
+            .header("on disk", "generated")
+            .to_string();
+        for line in text.lines().take(DIFF_LINES) {
+            println!("    {line}");
+        }
+        let total = text.lines().count();
+        if total > DIFF_LINES {
+            println!("    ... {} more diff lines", total - DIFF_LINES);
+        }
+    }
+    for path in stale {
+        problems += 1;
+        println!("stale: {} is not generated from any spec", path.display());
+    }
+    if problems > 0 {
+        eprintln!(
+            "codegen --check: {problems} generated file(s) out of date; run `cargo xtask codegen`"
+        );
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "codegen --check: all {} generated files are up to date",
+        plan.files.len()
+    );
+    ExitCode::SUCCESS
+}
