@@ -1,0 +1,3 @@
+khipu_codegen::bank!("specs/dangling-ref.yaml");
+
+fn main() {}

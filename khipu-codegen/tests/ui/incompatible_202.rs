@@ -1,0 +1,3 @@
+khipu_codegen::bank!("specs/incompatible-202.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+khipu_codegen::bank!("specs/missing-responses.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+khipu_codegen::bank!("specs/not-yaml.yaml");
+
+fn main() {}

@@ -1,0 +1,227 @@
+//! The generated clients, used as a service would use them, against a local server: they send what
+//! the spec says and decode what Khipu sends, quirks included (202 with null Data, `-0400`
+//! offsets, enum values added after the spec was written).
+
+use khipu::banking::cl::personal::demo_bank;
+use khipu::payments::v2_0;
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TRANSACTIONS: &str = "/v1/cl/banking/personal/demo-bank.khipu.com/transactions";
+
+fn transactions_body() -> Value {
+    json!({
+        "OperationId": "6baf6c19-e485-463b-ae24-a821b025c8a4",
+        "Status": "OK",
+        "Data": {"Transaction": [{
+            "AccountId": "873458",
+            "BookingDateTime": "2017-07-22T00:00:00-0400",
+            "CreditDebitIndicator": "Credit",
+            "Status": "Reversed",
+            "Amount": {"Amount": 10000, "Currency": "CLP"},
+            "CardInstrument": {"CardSchemeName": "UnionPay"},
+            "TransactionMutability": "Immutable"
+        }]},
+        "AdditionalInformation": null,
+        "Error": null,
+        "LifeSpan": null
+    })
+}
+
+fn account_request() -> demo_bank::types::builder::AccountRequest {
+    demo_bank::types::AccountRequest::builder()
+        .request_data(demo_bank::types::AccountRequestRequestData::builder().account_number("000011887755"))
+}
+
+#[tokio::test]
+async fn bank_200_decodes_unknown_enum_values_without_failing() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .and(body_json(json!({"RequestData": {"AccountNumber": "000011887755"}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(transactions_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = demo_bank::Client::new(&server.uri()).unwrap();
+    let reply = client.fetch_transactions_1().body(account_request()).send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    let tx = &reply.data.as_ref().unwrap().transaction[0];
+    assert_eq!(tx.status, demo_bank::types::TransactionStatus::Unknown("Reversed".into()));
+    assert_eq!(tx.credit_debit_indicator, demo_bank::types::TransactionCreditDebitIndicator::Credit);
+    assert_eq!(
+        tx.card_instrument.as_ref().unwrap().card_scheme_name.as_str(),
+        "UnionPay",
+        "an unknown card scheme is kept verbatim"
+    );
+    assert_eq!(tx.booking_date_time, "2017-07-22T00:00:00-0400", "the bank's offset is kept");
+    // What was decoded serializes back to what Khipu sent.
+    let round_trip = serde_json::to_value(&reply.into_inner()).unwrap();
+    assert_eq!(round_trip["Data"]["Transaction"][0]["Status"], "Reversed");
+}
+
+#[tokio::test]
+async fn bank_202_with_null_data_decodes_into_the_same_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({
+            "OperationId": "6baf6c19-e485-463b-ae24-a821b025c8a4",
+            "Status": "OK",
+            "Data": null,
+            "AdditionalInformation": "Los datos serán enviados a la URL de callback.",
+            "Error": null,
+            "LifeSpan": "2017-07-22T00:00:00-0400"
+        })))
+        .mount(&server)
+        .await;
+    let client = demo_bank::Client::new(&server.uri()).unwrap();
+    let reply = client
+        .fetch_transactions_1()
+        .body(account_request().callback_url(Some(
+            "https://my-api.my-business.com/api/open-data-response".parse::<demo_bank::types::AccountRequestCallbackUrl>().unwrap(),
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 202);
+    assert!(reply.data.is_none());
+    assert_eq!(reply.life_span.as_deref(), Some("2017-07-22T00:00:00-0400"));
+}
+
+#[tokio::test]
+async fn bank_status_error_carries_the_retry_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "OperationId": "6baf6c19-e485-463b-ae24-a821b025c8a4",
+            "Status": "ERROR",
+            "Data": null,
+            "AdditionalInformation": null,
+            "Error": {"Code": "E201", "Type": "WAIT_4_HOURS_BEFORE_RETRY", "Description": "El servicio destino no está disponible."},
+            "LifeSpan": null
+        })))
+        .mount(&server)
+        .await;
+    let client = demo_bank::Client::new(&server.uri()).unwrap();
+    let reply = client.fetch_transactions_1().body(account_request()).send().await.unwrap();
+    assert_eq!(reply.status, demo_bank::types::FetchTransactions1ResponseStatus::Error);
+    let error = reply.error.as_ref().unwrap();
+    assert_eq!(error.type_, Some(demo_bank::types::FetchTransactions1ResponseErrorType::Wait4HoursBeforeRetry));
+    assert_eq!(error.code.as_deref(), Some("E201"));
+}
+
+#[tokio::test]
+async fn a_request_that_breaks_the_spec_limits_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    let client = demo_bank::Client::new(&server.uri()).unwrap();
+    let too_long = "1".repeat(21); // AccountNumber has maxLength 20
+    let body = demo_bank::types::AccountRequest::builder()
+        .request_data(demo_bank::types::AccountRequestRequestData::builder().account_number(too_long));
+    let err = client.fetch_transactions_1().body(body).send().await.unwrap_err();
+    assert!(err.to_string().contains("account_number"), "{err}");
+}
+
+#[tokio::test]
+async fn payment_keeps_its_timestamp_offsets_and_empty_funds_source() {
+    let server = MockServer::start().await;
+    let mut payment: Value = serde_json::from_str(include_str!("fixtures/payment.json")).unwrap();
+    payment["funds_source"] = json!("");
+    payment["payment_method"] = json!("instant_qr");
+    Mock::given(method("GET"))
+        .and(path("/2.0/payments/gqzdy6chjne9"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&payment))
+        .mount(&server)
+        .await;
+    let client = v2_0::Client::new(&server.uri()).unwrap();
+    let reply = client.get_payment_by_id().id("gqzdy6chjne9").send().await.unwrap().into_inner();
+    assert_eq!(reply.expires_date.offset().local_minus_utc(), -4 * 3600);
+    assert_eq!(reply.expires_date.as_str(), "2023-12-31T15:45:00-04:00");
+    assert_eq!(reply.conciliation_date.as_ref().unwrap().as_str(), "2017-03-01T13:00:00.000Z");
+    assert_eq!(reply.funds_source, v2_0::types::PaymentsResponseFundsSource::Empty);
+    assert_eq!(reply.payment_method, v2_0::types::PaymentsResponsePaymentMethod::Unknown("instant_qr".into()));
+    // Amounts are `number(double)`: 1000 comes back as 1000.0, the same value. (How amounts go on
+    // the wire in requests is the payments client's business, not the decoder's.)
+    assert_eq!(as_floats(serde_json::to_value(&reply).unwrap()), as_floats(payment), "nothing is lost on a round trip");
+}
+
+fn as_floats(value: Value) -> Value {
+    match value {
+        Value::Number(n) => json!(n.as_f64()),
+        Value::Array(a) => Value::Array(a.into_iter().map(as_floats).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, as_floats(v))).collect()),
+        other => other,
+    }
+}
+
+#[tokio::test]
+async fn payment_errors_share_one_type_across_400_403_503() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/2.0/banks"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"status": 403, "message": "Sin autorización"})))
+        .mount(&server)
+        .await;
+    let client = v2_0::Client::new(&server.uri()).unwrap();
+    match client.get_banks().send().await.unwrap_err() {
+        progenitor_client::Error::ErrorResponse(e) => {
+            assert_eq!(e.status(), 403);
+            assert_eq!(e.message.as_deref(), Some("Sin autorización"));
+            assert!(e.errors.is_empty());
+        }
+        other => panic!("expected a typed error response, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_catalog_lists_every_bank_with_its_operations() {
+    let banks = khipu::banks();
+    let ids: Vec<&str> = banks.iter().map(|b| b.id).collect();
+    assert_eq!(ids, ["ar/personal/santander.com.ar", "cl/personal/btgpactual.cl", "cl/personal/demo-bank.khipu.com"]);
+    let demo = banks[2];
+    assert_eq!(demo.name, "DemoBank");
+    let ops: Vec<&str> = demo.operations.iter().map(|o| o.client_method).collect();
+    assert_eq!(ops, ["fetch_accounts_1", "fetch_balance_1", "fetch_statements_1", "fetch_transactions_1", "account_link_1"]);
+    let token = demo.operations.iter().find(|o| o.client_method == "account_link_1").unwrap();
+    assert!(token.deprecated && !token.accepts_callback);
+    assert!(demo.operations.iter().filter(|o| !o.deprecated).all(|o| o.accepts_callback));
+}
+
+/// The proc macro expands the same spec into a client that behaves like the generated one.
+mod btg_from_macro {
+    khipu_codegen::bank!("specs/banking/cl/personal/btgpactual.cl.yaml");
+}
+
+#[tokio::test]
+async fn the_macro_client_decodes_like_the_generated_one() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/cl/banking/personal/btgpactual.cl/transactions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(transactions_body()))
+        .mount(&server)
+        .await;
+    let from_macro = btg_from_macro::Client::new(&server.uri()).unwrap();
+    let generated = khipu::banking::cl::personal::btgpactual::Client::new(&server.uri()).unwrap();
+    let a = from_macro
+        .fetch_transactions_1()
+        .body(btg_from_macro::types::FetchTransactions1Body::builder().request_data(
+            btg_from_macro::types::FetchTransactions1BodyRequestData::builder().account_number("000011887755"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let b = generated
+        .fetch_transactions_1()
+        .body(khipu::banking::cl::personal::btgpactual::types::FetchTransactions1Body::builder().request_data(
+            khipu::banking::cl::personal::btgpactual::types::FetchTransactions1BodyRequestData::builder()
+                .account_number("000011887755"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(serde_json::to_value(a.into_inner()).unwrap(), serde_json::to_value(b.into_inner()).unwrap());
+    assert_eq!(btg_from_macro::INFO, khipu::banking::cl::personal::btgpactual::INFO);
+}
