@@ -30,8 +30,9 @@ fn transactions_body() -> Value {
 }
 
 fn account_request() -> demo_bank::types::builder::AccountRequest {
-    demo_bank::types::AccountRequest::builder()
-        .request_data(demo_bank::types::AccountRequestRequestData::builder().account_number("000011887755"))
+    demo_bank::types::AccountRequest::builder().request_data(
+        demo_bank::types::AccountRequestRequestData::builder().account_number("000011887755"),
+    )
 }
 
 #[tokio::test]
@@ -39,25 +40,45 @@ async fn bank_200_decodes_unknown_enum_values_without_failing() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TRANSACTIONS))
-        .and(body_json(json!({"RequestData": {"AccountNumber": "000011887755"}})))
+        .and(body_json(
+            json!({"RequestData": {"AccountNumber": "000011887755"}}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(transactions_body()))
         .expect(1)
         .mount(&server)
         .await;
     let client = demo_bank::Client::new(&server.uri()).unwrap();
-    let reply = client.fetch_transactions_1().body(account_request()).send().await.unwrap();
+    let reply = client
+        .fetch_transactions_1()
+        .body(account_request())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reply.status(), 200);
     let tx = &reply.data.as_ref().unwrap().transaction[0];
-    assert_eq!(tx.status, demo_bank::types::TransactionStatus::Unknown("Reversed".into()));
-    assert_eq!(tx.credit_debit_indicator, demo_bank::types::TransactionCreditDebitIndicator::Credit);
     assert_eq!(
-        tx.card_instrument.as_ref().unwrap().card_scheme_name.as_str(),
+        tx.status,
+        demo_bank::types::TransactionStatus::Unknown("Reversed".into())
+    );
+    assert_eq!(
+        tx.credit_debit_indicator,
+        demo_bank::types::TransactionCreditDebitIndicator::Credit
+    );
+    assert_eq!(
+        tx.card_instrument
+            .as_ref()
+            .unwrap()
+            .card_scheme_name
+            .as_str(),
         "UnionPay",
         "an unknown card scheme is kept verbatim"
     );
-    assert_eq!(tx.booking_date_time, "2017-07-22T00:00:00-0400", "the bank's offset is kept");
+    assert_eq!(
+        tx.booking_date_time, "2017-07-22T00:00:00-0400",
+        "the bank's offset is kept"
+    );
     // What was decoded serializes back to what Khipu sent.
-    let round_trip = serde_json::to_value(&reply.into_inner()).unwrap();
+    let round_trip = serde_json::to_value(reply.into_inner()).unwrap();
     assert_eq!(round_trip["Data"]["Transaction"][0]["Status"], "Reversed");
 }
 
@@ -79,9 +100,13 @@ async fn bank_202_with_null_data_decodes_into_the_same_type() {
     let client = demo_bank::Client::new(&server.uri()).unwrap();
     let reply = client
         .fetch_transactions_1()
-        .body(account_request().callback_url(Some(
-            "https://my-api.my-business.com/api/open-data-response".parse::<demo_bank::types::AccountRequestCallbackUrl>().unwrap(),
-        )))
+        .body(
+            account_request().callback_url(Some(
+                "https://my-api.my-business.com/api/open-data-response"
+                    .parse::<demo_bank::types::AccountRequestCallbackUrl>()
+                    .unwrap(),
+            )),
+        )
         .send()
         .await
         .unwrap();
@@ -106,22 +131,43 @@ async fn bank_status_error_carries_the_retry_type() {
         .mount(&server)
         .await;
     let client = demo_bank::Client::new(&server.uri()).unwrap();
-    let reply = client.fetch_transactions_1().body(account_request()).send().await.unwrap();
-    assert_eq!(reply.status, demo_bank::types::FetchTransactions1ResponseStatus::Error);
+    let reply = client
+        .fetch_transactions_1()
+        .body(account_request())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        reply.status,
+        demo_bank::types::FetchTransactions1ResponseStatus::Error
+    );
     let error = reply.error.as_ref().unwrap();
-    assert_eq!(error.type_, Some(demo_bank::types::FetchTransactions1ResponseErrorType::Wait4HoursBeforeRetry));
+    assert_eq!(
+        error.type_,
+        Some(demo_bank::types::FetchTransactions1ResponseErrorType::Wait4HoursBeforeRetry)
+    );
     assert_eq!(error.code.as_deref(), Some("E201"));
 }
 
 #[tokio::test]
 async fn a_request_that_breaks_the_spec_limits_is_refused_before_sending() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
     let client = demo_bank::Client::new(&server.uri()).unwrap();
     let too_long = "1".repeat(21); // AccountNumber has maxLength 20
-    let body = demo_bank::types::AccountRequest::builder()
-        .request_data(demo_bank::types::AccountRequestRequestData::builder().account_number(too_long));
-    let err = client.fetch_transactions_1().body(body).send().await.unwrap_err();
+    let body = demo_bank::types::AccountRequest::builder().request_data(
+        demo_bank::types::AccountRequestRequestData::builder().account_number(too_long),
+    );
+    let err = client
+        .fetch_transactions_1()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("account_number"), "{err}");
 }
 
@@ -137,15 +183,34 @@ async fn payment_keeps_its_timestamp_offsets_and_empty_funds_source() {
         .mount(&server)
         .await;
     let client = v2_0::Client::new(&server.uri()).unwrap();
-    let reply = client.get_payment_by_id().id("gqzdy6chjne9").send().await.unwrap().into_inner();
+    let reply = client
+        .get_payment_by_id()
+        .id("gqzdy6chjne9")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(reply.expires_date.offset().local_minus_utc(), -4 * 3600);
     assert_eq!(reply.expires_date.as_str(), "2023-12-31T15:45:00-04:00");
-    assert_eq!(reply.conciliation_date.as_ref().unwrap().as_str(), "2017-03-01T13:00:00.000Z");
-    assert_eq!(reply.funds_source, v2_0::types::PaymentsResponseFundsSource::Empty);
-    assert_eq!(reply.payment_method, v2_0::types::PaymentsResponsePaymentMethod::Unknown("instant_qr".into()));
+    assert_eq!(
+        reply.conciliation_date.as_ref().unwrap().as_str(),
+        "2017-03-01T13:00:00.000Z"
+    );
+    assert_eq!(
+        reply.funds_source,
+        v2_0::types::PaymentsResponseFundsSource::Empty
+    );
+    assert_eq!(
+        reply.payment_method,
+        v2_0::types::PaymentsResponsePaymentMethod::Unknown("instant_qr".into())
+    );
     // Amounts are `number(double)`: 1000 comes back as 1000.0, the same value. (How amounts go on
     // the wire in requests is the payments client's business, not the decoder's.)
-    assert_eq!(as_floats(serde_json::to_value(&reply).unwrap()), as_floats(payment), "nothing is lost on a round trip");
+    assert_eq!(
+        as_floats(serde_json::to_value(&reply).unwrap()),
+        as_floats(payment),
+        "nothing is lost on a round trip"
+    );
 }
 
 fn as_floats(value: Value) -> Value {
@@ -162,7 +227,10 @@ async fn payment_errors_share_one_type_across_400_403_503() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/2.0/banks"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"status": 403, "message": "Sin autorización"})))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"status": 403, "message": "Sin autorización"})),
+        )
         .mount(&server)
         .await;
     let client = v2_0::Client::new(&server.uri()).unwrap();
@@ -180,14 +248,39 @@ async fn payment_errors_share_one_type_across_400_403_503() {
 fn the_catalog_lists_every_bank_with_its_operations() {
     let banks = khipu::banks();
     let ids: Vec<&str> = banks.iter().map(|b| b.id).collect();
-    assert_eq!(ids, ["ar/personal/santander.com.ar", "cl/personal/btgpactual.cl", "cl/personal/demo-bank.khipu.com"]);
+    assert_eq!(
+        ids,
+        [
+            "ar/personal/santander.com.ar",
+            "cl/personal/btgpactual.cl",
+            "cl/personal/demo-bank.khipu.com"
+        ]
+    );
     let demo = banks[2];
     assert_eq!(demo.name, "DemoBank");
     let ops: Vec<&str> = demo.operations.iter().map(|o| o.client_method).collect();
-    assert_eq!(ops, ["fetch_accounts_1", "fetch_balance_1", "fetch_statements_1", "fetch_transactions_1", "account_link_1"]);
-    let token = demo.operations.iter().find(|o| o.client_method == "account_link_1").unwrap();
+    assert_eq!(
+        ops,
+        [
+            "fetch_accounts_1",
+            "fetch_balance_1",
+            "fetch_statements_1",
+            "fetch_transactions_1",
+            "account_link_1"
+        ]
+    );
+    let token = demo
+        .operations
+        .iter()
+        .find(|o| o.client_method == "account_link_1")
+        .unwrap();
     assert!(token.deprecated && !token.accepts_callback);
-    assert!(demo.operations.iter().filter(|o| !o.deprecated).all(|o| o.accepts_callback));
+    assert!(
+        demo.operations
+            .iter()
+            .filter(|o| !o.deprecated)
+            .all(|o| o.accepts_callback)
+    );
 }
 
 /// The proc macro expands the same spec into a client that behaves like the generated one.
@@ -207,9 +300,12 @@ async fn the_macro_client_decodes_like_the_generated_one() {
     let generated = khipu::banking::cl::personal::btgpactual::Client::new(&server.uri()).unwrap();
     let a = from_macro
         .fetch_transactions_1()
-        .body(btg_from_macro::types::FetchTransactions1Body::builder().request_data(
-            btg_from_macro::types::FetchTransactions1BodyRequestData::builder().account_number("000011887755"),
-        ))
+        .body(
+            btg_from_macro::types::FetchTransactions1Body::builder().request_data(
+                btg_from_macro::types::FetchTransactions1BodyRequestData::builder()
+                    .account_number("000011887755"),
+            ),
+        )
         .send()
         .await
         .unwrap();
@@ -222,6 +318,12 @@ async fn the_macro_client_decodes_like_the_generated_one() {
         .send()
         .await
         .unwrap();
-    assert_eq!(serde_json::to_value(a.into_inner()).unwrap(), serde_json::to_value(b.into_inner()).unwrap());
-    assert_eq!(btg_from_macro::INFO, khipu::banking::cl::personal::btgpactual::INFO);
+    assert_eq!(
+        serde_json::to_value(a.into_inner()).unwrap(),
+        serde_json::to_value(b.into_inner()).unwrap()
+    );
+    assert_eq!(
+        btg_from_macro::INFO,
+        khipu::banking::cl::personal::btgpactual::INFO
+    );
 }

@@ -44,16 +44,26 @@ enum Expect {
 }
 
 fn caller_dir() -> Option<PathBuf> {
-    proc_macro::Span::call_site().local_file().and_then(|f| f.parent().map(Path::to_path_buf))
+    proc_macro::Span::call_site()
+        .local_file()
+        .and_then(|f| f.parent().map(Path::to_path_buf))
 }
 
 fn expand(input: TokenStream, expect: Expect, caller_dir: Option<PathBuf>) -> TokenStream {
     let lit: syn::LitStr = match syn::parse2(input) {
         Ok(lit) => lit,
-        Err(e) => return syn::Error::new(e.span(), "expected the spec path as a string literal").to_compile_error(),
+        Err(e) => {
+            return syn::Error::new(e.span(), "expected the spec path as a string literal")
+                .to_compile_error();
+        }
     };
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
-    match expand_spec(&lit.value(), manifest_dir.as_deref(), caller_dir.as_deref(), expect) {
+    match expand_spec(
+        &lit.value(),
+        manifest_dir.as_deref(),
+        caller_dir.as_deref(),
+        expect,
+    ) {
         Ok((tokens, file)) => {
             // Rebuild when the spec changes.
             let file = file.to_string_lossy().into_owned();
@@ -70,20 +80,30 @@ fn expand_spec(
     caller_dir: Option<&Path>,
     expect: Expect,
 ) -> Result<(TokenStream, PathBuf), String> {
-    let candidates: Vec<PathBuf> = [manifest_dir, caller_dir].into_iter().flatten().map(|d| d.join(name)).collect();
+    let candidates: Vec<PathBuf> = [manifest_dir, caller_dir]
+        .into_iter()
+        .flatten()
+        .map(|d| d.join(name))
+        .collect();
     let Some(file) = candidates.iter().find(|p| p.is_file()).cloned() else {
         let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
-        return Err(format!("{name}: spec not found (looked at {})", tried.join(" and ")));
+        return Err(format!(
+            "{name}: spec not found (looked at {})",
+            tried.join(" and ")
+        ));
     };
     let client = generate_file(&file, name).map_err(|e| e.to_string())?;
     match (&client.identity, expect) {
-        (Identity::Bank(_), Expect::Bank) | (Identity::Payments { .. }, Expect::Payments) => Ok((client.tokens, file)),
-        (Identity::Bank(bank), Expect::Payments) => {
-            Err(format!("{name}: this is the spec of bank `{}`; use khipu_codegen::bank!", bank.id()))
+        (Identity::Bank(_), Expect::Bank) | (Identity::Payments { .. }, Expect::Payments) => {
+            Ok((client.tokens, file))
         }
-        (Identity::Payments { .. }, Expect::Bank) => {
-            Err(format!("{name}: this is a payments API spec; use khipu_codegen::payments!"))
-        }
+        (Identity::Bank(bank), Expect::Payments) => Err(format!(
+            "{name}: this is the spec of bank `{}`; use khipu_codegen::bank!",
+            bank.id()
+        )),
+        (Identity::Payments { .. }, Expect::Bank) => Err(format!(
+            "{name}: this is a payments API spec; use khipu_codegen::payments!"
+        )),
     }
 }
 
@@ -109,17 +129,26 @@ mod tests {
                 khipu_codegen_engine::Identity::Bank(_) => Expect::Bank,
                 _ => Expect::Payments,
             };
-            let (tokens, _) = expand_spec(&planned.client.spec, Some(repo()), None, expect).unwrap();
+            let (tokens, _) =
+                expand_spec(&planned.client.spec, Some(repo()), None, expect).unwrap();
             let expanded = workspace::format_module(&planned.client.spec, &tokens).unwrap();
             let on_disk = std::fs::read_to_string(repo().join(&planned.file)).unwrap();
-            let body = on_disk.strip_prefix(&workspace::module_header(&planned.client)).expect("the file starts with its header");
-            assert!(body == expanded, "{} differs from the macro expansion of {}", planned.file.display(), planned.client.spec);
+            let body = on_disk
+                .strip_prefix(&workspace::module_header(&planned.client))
+                .expect("the file starts with its header");
+            assert!(
+                body == expanded,
+                "{} differs from the macro expansion of {}",
+                planned.file.display(),
+                planned.client.spec
+            );
         }
     }
 
     #[test]
     fn wrong_macro_and_missing_file_are_explained() {
-        let err = expand_spec("specs/payments/v2.0.yaml", Some(repo()), None, Expect::Bank).unwrap_err();
+        let err =
+            expand_spec("specs/payments/v2.0.yaml", Some(repo()), None, Expect::Bank).unwrap_err();
         assert!(err.contains("use khipu_codegen::payments!"), "{err}");
         let err = expand_spec("specs/nope.yaml", Some(repo()), None, Expect::Bank).unwrap_err();
         assert!(err.starts_with("specs/nope.yaml: spec not found"), "{err}");

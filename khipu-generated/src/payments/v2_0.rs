@@ -4830,11 +4830,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for API Pagos Instantáneos
-
-API de pagos REST.
-
-Version: 2.0*/
+///Client for API Pagos Instantáneos
+///
+///API de pagos REST.
+///
+///Version: 2.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -4880,155 +4880,155 @@ impl ClientInfo<()> for Client {
 }
 impl ClientHooks<()> for &Client {}
 impl Client {
-    /**Get banks
-
-    Este método obtiene la lista de bancos que se pueden utilizar para pagar en esta cuenta de cobro.
-
-    Sends a `GET` request to `/2.0/banks`
-
-    ```ignore
-    let response = client.get_banks()
-        .send()
-        .await;
-    ```*/
+    ///Get banks
+    ///
+    ///Este método obtiene la lista de bancos que se pueden utilizar para pagar en esta cuenta de cobro.
+    ///
+    ///Sends a `GET` request to `/2.0/banks`
+    ///
+    ///```ignore
+    ///let response = client.get_banks()
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn get_banks(&self) -> builder::GetBanks<'_> {
         builder::GetBanks::new(self)
     }
-    /**Get payment by notification token
-
-    Información completa del pago. Datos con los que fue creado y el estado actual del pago. Se obtiene del notification_token que envía khipu cuando el pago es conciliado.
-
-    Sends a `GET` request to `/2.0/payments`
-
-    Arguments:
-    - `notification_token`: Token de notificación recibido usando la API de notificaciones 1.3 o superior.
-    ```ignore
-    let response = client.post_payment_by_token()
-        .notification_token(notification_token)
-        .send()
-        .await;
-    ```*/
+    ///Get payment by notification token
+    ///
+    ///Información completa del pago. Datos con los que fue creado y el estado actual del pago. Se obtiene del notification_token que envía khipu cuando el pago es conciliado.
+    ///
+    ///Sends a `GET` request to `/2.0/payments`
+    ///
+    ///Arguments:
+    ///- `notification_token`: Token de notificación recibido usando la API de notificaciones 1.3 o superior.
+    ///```ignore
+    ///let response = client.post_payment_by_token()
+    ///    .notification_token(notification_token)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn post_payment_by_token(&self) -> builder::PostPaymentByToken<'_> {
         builder::PostPaymentByToken::new(self)
     }
-    /**Create payment
-
-    Crea un pago en Khipu y obtiene las URLs para redirección al usuario para que complete el pago.
-
-    Sends a `POST` request to `/2.0/payments`
-
-    ```ignore
-    let response = client.post_payment()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Create payment
+    ///
+    ///Crea un pago en Khipu y obtiene las URLs para redirección al usuario para que complete el pago.
+    ///
+    ///Sends a `POST` request to `/2.0/payments`
+    ///
+    ///```ignore
+    ///let response = client.post_payment()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn post_payment(&self) -> builder::PostPayment<'_> {
         builder::PostPayment::new(self)
     }
-    /**Get payment by Id
-
-    Información completa del pago. Datos con los que fue creado y el estado actual del pago.
-
-    Sends a `GET` request to `/2.0/payments/{id}`
-
-    Arguments:
-    - `id`: Identificador del pago
-    ```ignore
-    let response = client.get_payment_by_id()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    ///Get payment by Id
+    ///
+    ///Información completa del pago. Datos con los que fue creado y el estado actual del pago.
+    ///
+    ///Sends a `GET` request to `/2.0/payments/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Identificador del pago
+    ///```ignore
+    ///let response = client.get_payment_by_id()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn get_payment_by_id(&self) -> builder::GetPaymentById<'_> {
         builder::GetPaymentById::new(self)
     }
-    /**Delete payment by Id
-
-    Borrar un pago. Solo se pueden borrar pagos que estén pendientes de pagar. Esta operación no puede deshacerse.
-
-    Sends a `DELETE` request to `/2.0/payments/{id}`
-
-    Arguments:
-    - `id`: Identificador del pago
-    ```ignore
-    let response = client.delete_payment_by_id()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    ///Delete payment by Id
+    ///
+    ///Borrar un pago. Solo se pueden borrar pagos que estén pendientes de pagar. Esta operación no puede deshacerse.
+    ///
+    ///Sends a `DELETE` request to `/2.0/payments/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Identificador del pago
+    ///```ignore
+    ///let response = client.delete_payment_by_id()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn delete_payment_by_id(&self) -> builder::DeletePaymentById<'_> {
         builder::DeletePaymentById::new(self)
     }
-    /**Confirm payment by Id
-
-    Advertencia: Esta función sólo está disponible para los clientes que la hayan contratado de forma independiente. Para utilizarla, póngase en contacto con nosotros en soporte@khipu.com
-
-    Confirmar el pago. Al confirmar el pago, este será rendido al día hábil siguiente.
-
-    Sends a `POST` request to `/2.0/payments/{id}/confirm`
-
-    Arguments:
-    - `id`: Identificador del pago
-    ```ignore
-    let response = client.post_payment_confirm_by_id()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    ///Confirm payment by Id
+    ///
+    ///Advertencia: Esta función sólo está disponible para los clientes que la hayan contratado de forma independiente. Para utilizarla, póngase en contacto con nosotros en soporte@khipu.com
+    ///
+    ///Confirmar el pago. Al confirmar el pago, este será rendido al día hábil siguiente.
+    ///
+    ///Sends a `POST` request to `/2.0/payments/{id}/confirm`
+    ///
+    ///Arguments:
+    ///- `id`: Identificador del pago
+    ///```ignore
+    ///let response = client.post_payment_confirm_by_id()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn post_payment_confirm_by_id(&self) -> builder::PostPaymentConfirmById<'_> {
         builder::PostPaymentConfirmById::new(self)
     }
-    /**Refund payment by Id
-
-    Es posible reembolsar el cobro hasta la 1:00 am del día habil siguiente. El cliente recibirá un correo electrónico explicándole que el comercio no ha podido completar la transacción y que los fondos serán devueltos a su cuenta bancaria. Esta operación solo se puede realizar en los comercios que recauden en cuenta Khipu.
-
-    Sends a `POST` request to `/2.0/payments/{id}/refunds`
-
-    Arguments:
-    - `id`: Identificador del pago
-    - `body`
-    ```ignore
-    let response = client.post_payment_refunds_by_id()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Refund payment by Id
+    ///
+    ///Es posible reembolsar el cobro hasta la 1:00 am del día habil siguiente. El cliente recibirá un correo electrónico explicándole que el comercio no ha podido completar la transacción y que los fondos serán devueltos a su cuenta bancaria. Esta operación solo se puede realizar en los comercios que recauden en cuenta Khipu.
+    ///
+    ///Sends a `POST` request to `/2.0/payments/{id}/refunds`
+    ///
+    ///Arguments:
+    ///- `id`: Identificador del pago
+    ///- `body`
+    ///```ignore
+    ///let response = client.post_payment_refunds_by_id()
+    ///    .id(id)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn post_payment_refunds_by_id(&self) -> builder::PostPaymentRefundsById<'_> {
         builder::PostPaymentRefundsById::new(self)
     }
-    /**Post receiver
-
-    Advertencia: Esta función sólo está disponible para los clientes que la hayan contratado de forma independiente. Para utilizarla, póngase en contacto con nosotros en soporte@khipu.com
-
-    Crear una nueva cuenta de cobro asociada a un integrador. Necesita datos de la cuenta de usuario asociada, datos de facturación y datos de contacto.
-
-    Sends a `POST` request to `/2.0/receivers`
-
-    ```ignore
-    let response = client.post_receiver()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Post receiver
+    ///
+    ///Advertencia: Esta función sólo está disponible para los clientes que la hayan contratado de forma independiente. Para utilizarla, póngase en contacto con nosotros en soporte@khipu.com
+    ///
+    ///Crear una nueva cuenta de cobro asociada a un integrador. Necesita datos de la cuenta de usuario asociada, datos de facturación y datos de contacto.
+    ///
+    ///Sends a `POST` request to `/2.0/receivers`
+    ///
+    ///```ignore
+    ///let response = client.post_receiver()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn post_receiver(&self) -> builder::PostReceiver<'_> {
         builder::PostReceiver::new(self)
     }
-    /**Get payment methods
-
-    Obtiene el listado de medios de pago disponible para una cuenta de cobrador.
-
-    Sends a `GET` request to `/2.0/merchants/{id}/paymentMethods`
-
-    Arguments:
-    - `id`: Identificador de la cuenta de cobro
-    ```ignore
-    let response = client.get_merchant_payment_methods_by_id()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    ///Get payment methods
+    ///
+    ///Obtiene el listado de medios de pago disponible para una cuenta de cobrador.
+    ///
+    ///Sends a `GET` request to `/2.0/merchants/{id}/paymentMethods`
+    ///
+    ///Arguments:
+    ///- `id`: Identificador de la cuenta de cobro
+    ///```ignore
+    ///let response = client.get_merchant_payment_methods_by_id()
+    ///    .id(id)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn get_merchant_payment_methods_by_id(&self) -> builder::GetMerchantPaymentMethodsById<'_> {
         builder::GetMerchantPaymentMethodsById::new(self)
     }
@@ -5042,9 +5042,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::get_banks`]
-
-    [`Client::get_banks`]: super::Client::get_banks*/
+    ///Builder for [`Client::get_banks`]
+    ///
+    ///[`Client::get_banks`]: super::Client::get_banks
     #[derive(Debug, Clone)]
     pub struct GetBanks<'a> {
         client: &'a super::Client,
@@ -5096,9 +5096,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::post_payment_by_token`]
-
-    [`Client::post_payment_by_token`]: super::Client::post_payment_by_token*/
+    ///Builder for [`Client::post_payment_by_token`]
+    ///
+    ///[`Client::post_payment_by_token`]: super::Client::post_payment_by_token
     #[derive(Debug, Clone)]
     pub struct PostPaymentByToken<'a> {
         client: &'a super::Client,
@@ -5172,9 +5172,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::post_payment`]
-
-    [`Client::post_payment`]: super::Client::post_payment*/
+    ///Builder for [`Client::post_payment`]
+    ///
+    ///[`Client::post_payment`]: super::Client::post_payment
     #[derive(Debug, Clone)]
     pub struct PostPayment<'a> {
         client: &'a super::Client,
@@ -5257,9 +5257,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_payment_by_id`]
-
-    [`Client::get_payment_by_id`]: super::Client::get_payment_by_id*/
+    ///Builder for [`Client::get_payment_by_id`]
+    ///
+    ///[`Client::get_payment_by_id`]: super::Client::get_payment_by_id
     #[derive(Debug, Clone)]
     pub struct GetPaymentById<'a> {
         client: &'a super::Client,
@@ -5329,9 +5329,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_payment_by_id`]
-
-    [`Client::delete_payment_by_id`]: super::Client::delete_payment_by_id*/
+    ///Builder for [`Client::delete_payment_by_id`]
+    ///
+    ///[`Client::delete_payment_by_id`]: super::Client::delete_payment_by_id
     #[derive(Debug, Clone)]
     pub struct DeletePaymentById<'a> {
         client: &'a super::Client,
@@ -5401,9 +5401,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::post_payment_confirm_by_id`]
-
-    [`Client::post_payment_confirm_by_id`]: super::Client::post_payment_confirm_by_id*/
+    ///Builder for [`Client::post_payment_confirm_by_id`]
+    ///
+    ///[`Client::post_payment_confirm_by_id`]: super::Client::post_payment_confirm_by_id
     #[derive(Debug, Clone)]
     pub struct PostPaymentConfirmById<'a> {
         client: &'a super::Client,
@@ -5473,9 +5473,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::post_payment_refunds_by_id`]
-
-    [`Client::post_payment_refunds_by_id`]: super::Client::post_payment_refunds_by_id*/
+    ///Builder for [`Client::post_payment_refunds_by_id`]
+    ///
+    ///[`Client::post_payment_refunds_by_id`]: super::Client::post_payment_refunds_by_id
     #[derive(Debug, Clone)]
     pub struct PostPaymentRefundsById<'a> {
         client: &'a super::Client,
@@ -5569,9 +5569,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::post_receiver`]
-
-    [`Client::post_receiver`]: super::Client::post_receiver*/
+    ///Builder for [`Client::post_receiver`]
+    ///
+    ///[`Client::post_receiver`]: super::Client::post_receiver
     #[derive(Debug, Clone)]
     pub struct PostReceiver<'a> {
         client: &'a super::Client,
@@ -5654,9 +5654,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_merchant_payment_methods_by_id`]
-
-    [`Client::get_merchant_payment_methods_by_id`]: super::Client::get_merchant_payment_methods_by_id*/
+    ///Builder for [`Client::get_merchant_payment_methods_by_id`]
+    ///
+    ///[`Client::get_merchant_payment_methods_by_id`]: super::Client::get_merchant_payment_methods_by_id
     #[derive(Debug, Clone)]
     pub struct GetMerchantPaymentMethodsById<'a> {
         client: &'a super::Client,

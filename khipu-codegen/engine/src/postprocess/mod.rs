@@ -6,6 +6,7 @@
 
 mod client_new;
 mod date_times;
+mod doc_lines;
 mod open_enums;
 
 use crate::normalize::{Log, Report};
@@ -30,6 +31,11 @@ pub const CODE_PASSES: &[CodePass] = &[
         name: "date-times",
         fixes: "`format: date-time` decodes to khipu_types::DateTime, which keeps Khipu's offset",
         run: date_times::run,
+    },
+    CodePass {
+        name: "doc-lines",
+        fixes: "multi-line docs become `///` lines, so rustfmt's indentation never turns prose into doctests",
+        run: doc_lines::run,
     },
     CodePass {
         name: "client-new",

@@ -146,7 +146,11 @@ pub mod types {
     ///Information needed to connect to a bank account and extract data from the current balance. Mandatory fields indicates values that are necessary to identify the desired account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FetchPendingCurrentDayBalances1BodyRequestData {
-        #[doc = "**Deprecated by Khipu.**\n\nAtención: El uso de este campo es obligatorio al usar autenticación con Api Key.\n\nAutenticación de la cuenta del usuario para realizar operaciones."]
+        ///**Deprecated by Khipu.**
+        ///
+        ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
+        ///
+        ///Autenticación de la cuenta del usuario para realizar operaciones.
         #[serde(
             rename = "AccountCredential",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -162,7 +166,11 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "**Deprecated by Khipu.**\n\nAtención: El uso de este campo es obligatorio al usar autenticación con Api Key.\n\nAutenticación de la cuenta del usuario para realizar operaciones."]
+    ///**Deprecated by Khipu.**
+    ///
+    ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
+    ///
+    ///Autenticación de la cuenta del usuario para realizar operaciones.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum FetchPendingCurrentDayBalances1BodyRequestDataAccountCredential {
@@ -1066,11 +1074,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Santander
-
-API de Khipu Open Data para Banco Santander Argentina (personas).
-
-Version: v1.0*/
+///Client for Santander
+///
+///API de Khipu Open Data para Banco Santander Argentina (personas).
+///
+///Version: v1.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -1116,22 +1124,22 @@ impl ClientInfo<()> for Client {
 }
 impl ClientHooks<()> for &Client {}
 impl Client {
-    /**Pending Current Day Balances (ACY)
-
-    Este método se conecta a la cuenta especificada por el usuario en Banco Santander Argentina y retorna el balance de la cuenta del día actual. (también conocido como "Saldo en Cuenta").
-
-    El uso del campo CallbackUrl desencadenará un proceso asíncrono y los datos resultantes se enviarán más tarde al webhook especificado. Esta es la forma preferida de interactuar con nuestros servicios, ya que asegura que se harán todos los esfuerzos para extraer los datos y cumplir con su solicitud dentro de un plazo razonable. Si desea la respuesta de inmediato, omita el campo CallbackUrl pero tenga en cuenta que puede provocar tiempos de espera dependiendo del tamaño del resultado de los datos y las condiciones de la red.
-
-    Sends a `POST` request to `/v1/ar/banking/personal/santander.com.ar/pending/current-day/ACY/balances`
-
-    Arguments:
-    - `body`: Information needed to connect to the user's bank account and extract data.
-    ```ignore
-    let response = client.fetch_pending_current_day_balances_1()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Pending Current Day Balances (ACY)
+    ///
+    ///Este método se conecta a la cuenta especificada por el usuario en Banco Santander Argentina y retorna el balance de la cuenta del día actual. (también conocido como "Saldo en Cuenta").
+    ///
+    ///El uso del campo CallbackUrl desencadenará un proceso asíncrono y los datos resultantes se enviarán más tarde al webhook especificado. Esta es la forma preferida de interactuar con nuestros servicios, ya que asegura que se harán todos los esfuerzos para extraer los datos y cumplir con su solicitud dentro de un plazo razonable. Si desea la respuesta de inmediato, omita el campo CallbackUrl pero tenga en cuenta que puede provocar tiempos de espera dependiendo del tamaño del resultado de los datos y las condiciones de la red.
+    ///
+    ///Sends a `POST` request to `/v1/ar/banking/personal/santander.com.ar/pending/current-day/ACY/balances`
+    ///
+    ///Arguments:
+    ///- `body`: Information needed to connect to the user's bank account and extract data.
+    ///```ignore
+    ///let response = client.fetch_pending_current_day_balances_1()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn fetch_pending_current_day_balances_1(
         &self,
     ) -> builder::FetchPendingCurrentDayBalances1<'_> {
@@ -1147,9 +1155,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::fetch_pending_current_day_balances_1`]
-
-    [`Client::fetch_pending_current_day_balances_1`]: super::Client::fetch_pending_current_day_balances_1*/
+    ///Builder for [`Client::fetch_pending_current_day_balances_1`]
+    ///
+    ///[`Client::fetch_pending_current_day_balances_1`]: super::Client::fetch_pending_current_day_balances_1
     #[derive(Debug, Clone)]
     pub struct FetchPendingCurrentDayBalances1<'a> {
         client: &'a super::Client,

@@ -355,7 +355,11 @@ pub mod types {
     ///Information needed to connect to the user's bank account and extract data. Mandatory fields indicates values that are necessary to identify the desired account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FetchTransactions1BodyRequestData {
-        #[doc = "**Deprecated by Khipu.**\n\nAttention: The use of this field is mandatory when using Api Key authentication.\n\nUser account authentication to perform operations."]
+        ///**Deprecated by Khipu.**
+        ///
+        ///Attention: The use of this field is mandatory when using Api Key authentication.
+        ///
+        ///User account authentication to perform operations.
         #[serde(
             rename = "AccountCredential",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -371,7 +375,11 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "**Deprecated by Khipu.**\n\nAttention: The use of this field is mandatory when using Api Key authentication.\n\nUser account authentication to perform operations."]
+    ///**Deprecated by Khipu.**
+    ///
+    ///Attention: The use of this field is mandatory when using Api Key authentication.
+    ///
+    ///User account authentication to perform operations.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum FetchTransactions1BodyRequestDataAccountCredential {
@@ -2809,11 +2817,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Banco BTG Pactual
-
-Khipu Open Data API for Banco BTG Pactual. Each operation connects to the user's account in Banco BTG Pactual and extracts data.
-
-Version: v1.0*/
+///Client for Banco BTG Pactual
+///
+///Khipu Open Data API for Banco BTG Pactual. Each operation connects to the user's account in Banco BTG Pactual and extracts data.
+///
+///Version: v1.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -2859,20 +2867,20 @@ impl ClientInfo<()> for Client {
 }
 impl ClientHooks<()> for &Client {}
 impl Client {
-    /**Transactions
-
-    This method connects to the user's specified account in Banco BTG Pactual and returns the transactions for the current day. Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
-
-    Sends a `POST` request to `/v1/cl/banking/personal/btgpactual.cl/transactions`
-
-    Arguments:
-    - `body`: Information needed to connect to the user's bank account and extract data.
-    ```ignore
-    let response = client.fetch_transactions_1()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Transactions
+    ///
+    ///This method connects to the user's specified account in Banco BTG Pactual and returns the transactions for the current day. Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
+    ///
+    ///Sends a `POST` request to `/v1/cl/banking/personal/btgpactual.cl/transactions`
+    ///
+    ///Arguments:
+    ///- `body`: Information needed to connect to the user's bank account and extract data.
+    ///```ignore
+    ///let response = client.fetch_transactions_1()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn fetch_transactions_1(&self) -> builder::FetchTransactions1<'_> {
         builder::FetchTransactions1::new(self)
     }
@@ -2886,9 +2894,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::fetch_transactions_1`]
-
-    [`Client::fetch_transactions_1`]: super::Client::fetch_transactions_1*/
+    ///Builder for [`Client::fetch_transactions_1`]
+    ///
+    ///[`Client::fetch_transactions_1`]: super::Client::fetch_transactions_1
     #[derive(Debug, Clone)]
     pub struct FetchTransactions1<'a> {
         client: &'a super::Client,

@@ -225,7 +225,11 @@ pub mod types {
     ///Information needed to connect to the user's bank account and extract data. Mandatory fields indicates values that are necessary to identify the desired account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountRequestRequestData {
-        #[doc = "**Deprecated by Khipu.**\n\nAttention: The use of this field is mandatory when using Api Key authentication.\n\nUser account authentication to perform operations."]
+        ///**Deprecated by Khipu.**
+        ///
+        ///Attention: The use of this field is mandatory when using Api Key authentication.
+        ///
+        ///User account authentication to perform operations.
         #[serde(
             rename = "AccountCredential",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -240,7 +244,11 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "**Deprecated by Khipu.**\n\nAttention: The use of this field is mandatory when using Api Key authentication.\n\nUser account authentication to perform operations."]
+    ///**Deprecated by Khipu.**
+    ///
+    ///Attention: The use of this field is mandatory when using Api Key authentication.
+    ///
+    ///User account authentication to perform operations.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum AccountRequestRequestDataAccountCredential {
@@ -377,7 +385,11 @@ pub mod types {
     ///Information needed to connect to the user's bank account and extract data. Mandatory fields indicates values that are necessary to identify the desired account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountsRequestRequestData {
-        #[doc = "**Deprecated by Khipu.**\n\nAttention: The use of this field is mandatory when using Api Key authentication.\n\nUser account authentication to perform operations."]
+        ///**Deprecated by Khipu.**
+        ///
+        ///Attention: The use of this field is mandatory when using Api Key authentication.
+        ///
+        ///User account authentication to perform operations.
         #[serde(
             rename = "AccountCredential",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -389,7 +401,11 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "**Deprecated by Khipu.**\n\nAttention: The use of this field is mandatory when using Api Key authentication.\n\nUser account authentication to perform operations."]
+    ///**Deprecated by Khipu.**
+    ///
+    ///Attention: The use of this field is mandatory when using Api Key authentication.
+    ///
+    ///User account authentication to perform operations.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum AccountsRequestRequestDataAccountCredential {
@@ -6032,11 +6048,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for DemoBank
-
-Khipu Open Data API for DemoBank. Each operation connects to the user's account in DemoBank and extracts data.
-
-Version: v1.0*/
+///Client for DemoBank
+///
+///Khipu Open Data API for DemoBank. Each operation connects to the user's account in DemoBank and extracts data.
+///
+///Version: v1.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -6082,92 +6098,92 @@ impl ClientInfo<()> for Client {
 }
 impl ClientHooks<()> for &Client {}
 impl Client {
-    /**Accounts
-
-    This method connects to the user's specified account in DemoBank and returns all available accounts (accounts, credit cards, etc.). Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
-
-    Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/accounts`
-
-    Arguments:
-    - `body`: Information needed to connect to the user's bank account and extract data.
-    ```ignore
-    let response = client.fetch_accounts_1()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Accounts
+    ///
+    ///This method connects to the user's specified account in DemoBank and returns all available accounts (accounts, credit cards, etc.). Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
+    ///
+    ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/accounts`
+    ///
+    ///Arguments:
+    ///- `body`: Information needed to connect to the user's bank account and extract data.
+    ///```ignore
+    ///let response = client.fetch_accounts_1()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn fetch_accounts_1(&self) -> builder::FetchAccounts1<'_> {
         builder::FetchAccounts1::new(self)
     }
-    /**Balance
-
-    This method connects to the user's specified account in DemoBank and returns the account's current balance. Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
-
-    Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/balance`
-
-    Arguments:
-    - `body`: Information needed to connect to the user's bank account and extract data.
-    ```ignore
-    let response = client.fetch_balance_1()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Balance
+    ///
+    ///This method connects to the user's specified account in DemoBank and returns the account's current balance. Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
+    ///
+    ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/balance`
+    ///
+    ///Arguments:
+    ///- `body`: Information needed to connect to the user's bank account and extract data.
+    ///```ignore
+    ///let response = client.fetch_balance_1()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn fetch_balance_1(&self) -> builder::FetchBalance1<'_> {
         builder::FetchBalance1::new(self)
     }
-    /**Statements
-
-    This method connects to the user's specified account in DemoBank and returns the desired statement. Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
-
-    Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/statements`
-
-    Arguments:
-    - `body`: Information needed to connect to the user's bank account and extract data.
-    ```ignore
-    let response = client.fetch_statements_1()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Statements
+    ///
+    ///This method connects to the user's specified account in DemoBank and returns the desired statement. Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
+    ///
+    ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/statements`
+    ///
+    ///Arguments:
+    ///- `body`: Information needed to connect to the user's bank account and extract data.
+    ///```ignore
+    ///let response = client.fetch_statements_1()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn fetch_statements_1(&self) -> builder::FetchStatements1<'_> {
         builder::FetchStatements1::new(self)
     }
-    /**Transactions
-
-    This method connects to the user's specified account in DemoBank and returns the transactions for the current day. Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
-
-    Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/transactions`
-
-    Arguments:
-    - `body`: Information needed to connect to the user's bank account and extract data.
-    ```ignore
-    let response = client.fetch_transactions_1()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Transactions
+    ///
+    ///This method connects to the user's specified account in DemoBank and returns the transactions for the current day. Using the CallbackUrl field will trigger an asynchronous process and the resulting data will be sent later to the specified webhook. This is the preferred way to interact with our services, as it assures that all efforts will be made to extract the data to fulfill your request within a reasonable time frame. If you want the response immediately, skip the field CallbackUrl but bear in mind that it can result in timeouts depending on the data's result size and the network conditions.
+    ///
+    ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/transactions`
+    ///
+    ///Arguments:
+    ///- `body`: Information needed to connect to the user's bank account and extract data.
+    ///```ignore
+    ///let response = client.fetch_transactions_1()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn fetch_transactions_1(&self) -> builder::FetchTransactions1<'_> {
         builder::FetchTransactions1::new(self)
     }
-    /**Account Link
-
-    **Deprecated by Khipu.**
-
-    Este método se está descontinuando y se retirará en los próximos meses. Migre su implementación actual para usar tokens OAuth en su lugar.
-
-    This method connects to the user's account in DemoBank and returns a token linked to that account that can be used in further operations, avoiding the need to send your credentials in plain text when calling the banking services.
-
-    Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/token`
-
-    Arguments:
-    - `body`: User identification with access to the bank's account (RUN, DNI) and password.
-    ```ignore
-    let response = client.account_link_1()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Account Link
+    ///
+    ///**Deprecated by Khipu.**
+    ///
+    ///Este método se está descontinuando y se retirará en los próximos meses. Migre su implementación actual para usar tokens OAuth en su lugar.
+    ///
+    ///This method connects to the user's account in DemoBank and returns a token linked to that account that can be used in further operations, avoiding the need to send your credentials in plain text when calling the banking services.
+    ///
+    ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/token`
+    ///
+    ///Arguments:
+    ///- `body`: User identification with access to the bank's account (RUN, DNI) and password.
+    ///```ignore
+    ///let response = client.account_link_1()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn account_link_1(&self) -> builder::AccountLink1<'_> {
         builder::AccountLink1::new(self)
     }
@@ -6181,9 +6197,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::fetch_accounts_1`]
-
-    [`Client::fetch_accounts_1`]: super::Client::fetch_accounts_1*/
+    ///Builder for [`Client::fetch_accounts_1`]
+    ///
+    ///[`Client::fetch_accounts_1`]: super::Client::fetch_accounts_1
     #[derive(Debug, Clone)]
     pub struct FetchAccounts1<'a> {
         client: &'a super::Client,
@@ -6254,9 +6270,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::fetch_balance_1`]
-
-    [`Client::fetch_balance_1`]: super::Client::fetch_balance_1*/
+    ///Builder for [`Client::fetch_balance_1`]
+    ///
+    ///[`Client::fetch_balance_1`]: super::Client::fetch_balance_1
     #[derive(Debug, Clone)]
     pub struct FetchBalance1<'a> {
         client: &'a super::Client,
@@ -6327,9 +6343,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::fetch_statements_1`]
-
-    [`Client::fetch_statements_1`]: super::Client::fetch_statements_1*/
+    ///Builder for [`Client::fetch_statements_1`]
+    ///
+    ///[`Client::fetch_statements_1`]: super::Client::fetch_statements_1
     #[derive(Debug, Clone)]
     pub struct FetchStatements1<'a> {
         client: &'a super::Client,
@@ -6402,9 +6418,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::fetch_transactions_1`]
-
-    [`Client::fetch_transactions_1`]: super::Client::fetch_transactions_1*/
+    ///Builder for [`Client::fetch_transactions_1`]
+    ///
+    ///[`Client::fetch_transactions_1`]: super::Client::fetch_transactions_1
     #[derive(Debug, Clone)]
     pub struct FetchTransactions1<'a> {
         client: &'a super::Client,
@@ -6477,9 +6493,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::account_link_1`]
-
-    [`Client::account_link_1`]: super::Client::account_link_1*/
+    ///Builder for [`Client::account_link_1`]
+    ///
+    ///[`Client::account_link_1`]: super::Client::account_link_1
     #[derive(Debug, Clone)]
     pub struct AccountLink1<'a> {
         client: &'a super::Client,
