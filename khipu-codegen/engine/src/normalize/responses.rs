@@ -57,6 +57,21 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), (Pointer,
             .unwrap_or("operation")
             .to_owned();
         let bodies = bodies(&snapshot, op, kind);
+        if let Some(bodiless) = bodiless(&snapshot, op, kind).filter(|_| !bodies.is_empty()) {
+            let what = if kind == Kind::Success {
+                "success"
+            } else {
+                "error"
+            };
+            return Err((
+                at.push("responses").push(bodiless),
+                format!(
+                    "this response has no body but the {} response has one; progenitor needs one {what} type per \
+                 operation, so give it the same body or none to both",
+                    bodies[0].code
+                ),
+            ));
+        }
         if bodies.len() < 2 || all_same_ref(&bodies) {
             continue;
         }
@@ -162,6 +177,21 @@ fn bodies(doc: &Value, op: &Map<String, Value>, kind: Kind) -> Vec<Body> {
         }
     }
     out
+}
+
+/// The first response of this kind with no content at all, if any.
+fn bodiless(doc: &Value, op: &Map<String, Value>, kind: Kind) -> Option<String> {
+    let responses = op.get("responses").and_then(Value::as_object)?;
+    responses
+        .iter()
+        .filter(|(code, _)| kind.takes(code))
+        .find(|(_, r)| {
+            resolve(doc, r)
+                .get("content")
+                .and_then(Value::as_object)
+                .is_none_or(|c| c.is_empty())
+        })
+        .map(|(code, _)| code.clone())
 }
 
 fn all_same_ref(bodies: &[Body]) -> bool {
@@ -431,6 +461,23 @@ mod tests {
         );
         // the success pass leaves error bodies alone
         assert!(run(super::success, &mut doc).unwrap().fixes.is_empty());
+    }
+
+    #[test]
+    fn a_bodiless_success_beside_a_body_is_named() {
+        let mut doc = bank_op();
+        doc["paths"]["/v1/cl/banking/personal/x/transactions"]["post"]["responses"]["202"] =
+            json!({"description": "accepted"});
+        let err = run(super::success, &mut doc).unwrap_err();
+        assert_eq!(
+            err.0,
+            "#/paths/~1v1~1cl~1banking~1personal~1x~1transactions/post/responses/202"
+        );
+        assert!(
+            err.1.contains("no body but the 200 response has one"),
+            "{}",
+            err.1
+        );
     }
 
     #[test]

@@ -78,6 +78,14 @@ pub(super) fn run(doc: &mut Value, _log: &mut Log) -> Result<(), (Pointer, Strin
             let Some(op) = op.as_object() else {
                 return Err((at, "an operation must be a mapping".into()));
             };
+            if let Some(body) = op.get("requestBody") {
+                check_content(body, &at.push("requestBody"))?;
+            }
+            if let Some(Value::Object(responses)) = op.get("responses") {
+                for (code, response) in responses {
+                    check_content(response, &at.push("responses").push(code))?;
+                }
+            }
             match op.get("responses") {
                 Some(Value::Object(r)) if !r.is_empty() => {}
                 Some(Value::Object(_)) => {
@@ -97,6 +105,37 @@ pub(super) fn run(doc: &mut Value, _log: &mut Log) -> Result<(), (Pointer, Strin
         }
     }
     check_refs(doc, doc, &root)
+}
+
+/// Every media type of a body must have a schema (a `$ref`'d body is checked where it is defined).
+fn check_content(body: &Value, at: &Pointer) -> Result<(), (Pointer, String)> {
+    let Some(content) = body.get("content") else {
+        return Ok(());
+    };
+    let Some(content) = content.as_object() else {
+        return Err((
+            at.push("content"),
+            "`content` must be a mapping of media type to body".into(),
+        ));
+    };
+    for (media, m) in content {
+        match m.get("schema") {
+            Some(Value::Object(_)) => {}
+            Some(_) => {
+                return Err((
+                    at.push("content").push(media).push("schema"),
+                    "a schema must be a mapping".into(),
+                ));
+            }
+            None => {
+                return Err((
+                    at.push("content").push(media),
+                    format!("the `{media}` body has no `schema`"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every `$ref` anywhere in the document must be local and resolve.

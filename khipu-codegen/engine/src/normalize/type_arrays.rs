@@ -12,14 +12,33 @@ use crate::walk;
 
 /// `type: [T, "null"]` -> `type: T, nullable: true`; `type: [T]` -> `type: T`; several non-null
 /// types leave the schema untyped (any JSON value), with a warning.
+/// The type names OpenAPI allows.
+const TYPES: [&str; 7] = [
+    "string", "number", "integer", "boolean", "array", "object", "null",
+];
+
 pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
     walk::schemas(doc, &mut |schema, at, _| {
+        match schema.get("type") {
+            None => {
+                return match schema.get("format") {
+                    Some(format) if !["$ref", "allOf", "anyOf", "oneOf"].iter().any(|k| schema.contains_key(*k)) => {
+                        Err(format!("has `format: {format}` but no `type`: add the type the format refines"))
+                    }
+                    _ => Ok(()),
+                };
+            }
+            Some(Value::String(name)) if TYPES.contains(&name.as_str()) && name != "null" => return Ok(()),
+            Some(Value::String(name)) => return Err(format!("`type: {name}` is not an OpenAPI type (one of {})", TYPES.join(", "))),
+            Some(Value::Array(_)) => {}
+            Some(other) => return Err(format!("`type` must be a type name or a list of them, not {other}")),
+        }
         let Some(Value::Array(types)) = schema.get("type") else { return Ok(()) };
         let mut names = Vec::new();
         for t in types {
             match t.as_str() {
-                Some(name) => names.push(name.to_owned()),
-                None => return Err(format!("`type` lists {t}, which is not a type name")),
+                Some(name) if TYPES.contains(&name) => names.push(name.to_owned()),
+                _ => return Err(format!("`type` lists {t}, which is not a type name")),
             }
         }
         let nullable = names.iter().any(|n| n == "null");
@@ -44,7 +63,7 @@ pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String
         log.fix(at, format!("type {before} -> {}", describe(schema)));
         Ok(())
     })
-    .map_err(|(at, m)| (at.push("type"), m))
+    .map_err(|(at, m)| if m.contains("`format") { (at, m) } else { (at.push("type"), m) })
 }
 
 fn describe(schema: &serde_json::Map<String, Value>) -> String {
@@ -116,6 +135,24 @@ mod tests {
         let mut doc = fragment(json!({"type": ["string", 3]}));
         let err = run(super::run, &mut doc).unwrap_err();
         assert_eq!(err.0, "#/components/schemas/Envelope/properties/Data/type");
+    }
+
+    #[test]
+    fn unknown_types_and_untyped_formats_are_errors() {
+        let err = run(super::run, &mut fragment(json!({"type": "x"}))).unwrap_err();
+        assert_eq!(err.0, "#/components/schemas/Envelope/properties/Data/type");
+        assert!(err.1.contains("not an OpenAPI type"), "{}", err.1);
+        let err = run(super::run, &mut fragment(json!({"type": null}))).unwrap_err();
+        assert_eq!(err.0, "#/components/schemas/Envelope/properties/Data/type");
+        let err = run(super::run, &mut fragment(json!({"format": "password"}))).unwrap_err();
+        assert_eq!(err.0, "#/components/schemas/Envelope/properties/Data");
+        assert!(
+            run(
+                super::run,
+                &mut fragment(json!({"allOf": [], "format": "x"}))
+            )
+            .is_ok()
+        );
     }
 
     #[test]
