@@ -1,38 +1,47 @@
 //! khipu: one typed, well-behaved Rust client for Khipu's Open Data banking API and its Payments
 //! API.
 //!
-//! This is the hand-written facade over the clients that `cargo xtask codegen` generates from
-//! Khipu's OpenAPI documents (crate `khipu-generated`, one module per bank):
-//!
-//! - [`banking`]: the typed client of every bank, by country and segment
-//!   (`khipu::banking::cl::personal::demo_bank::Client`);
-//! - [`payments`]: the Payments API v2.0 client;
-//! - [`banks`]: the catalog of the banks compiled in, with their operations.
+//! - [`Bank`]: one trait over every bank Khipu supports; [`connect`] a bank by id, call
+//!   `accounts`, `balances`, `transactions` or `statements` with a [`DataRequest`], get a [`Reply`]
+//!   of canonical [`model`] types. Which operation serves a request was worked out by the
+//!   generator from each bank's spec ([`banks`] lists them).
+//! - [`banking`]: the typed client of every bank, generated from its spec, for bank-specific
+//!   operations (`khipu::banking::cl::personal::demo_bank::Client`); they return the same
+//!   [`model`] types.
+//! - [`payments`]: the Payments API v2.0 client.
+//! - [`callback`]: parse what Khipu POSTs to a CallbackUrl.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use khipu::banking::cl::personal::demo_bank::{Client, types};
+//! # async fn run() -> Result<(), khipu::Error> {
+//! use khipu::{Config, Credentials, DataRequest};
 //!
-//! let client = Client::new("https://api.khipu.com")?;
-//! let reply = client
-//!     .fetch_transactions_1()
-//!     .body(types::AccountRequest::builder().request_data(
-//!         types::AccountRequestRequestData::builder().account_number("000011887755"),
-//!     ))
-//!     .send()
-//!     .await?;
-//! println!("{}", reply.operation_id);
+//! let bank = khipu::connect("cl/personal/demo-bank.khipu.com", Config::new(Credentials::bearer("<JWT>")))?;
+//! let reply = bank.transactions(&DataRequest::account("000011887755")).await?;
+//! println!("{} transactions", reply.items().len());
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
 
+mod bank;
+pub mod callback;
+mod config;
+mod error;
+mod reply;
+mod request;
+mod transport;
+
+pub use bank::{Bank, BoxFuture, banks, connect, offers};
+pub use config::{AccountCredential, Config, Credentials, DEFAULT_BASE_URL, RetryPolicy, Secret};
+pub use error::{Context, Error, RetryAdvice};
 pub use khipu_generated::banking;
 #[cfg(feature = "payments")]
 pub use khipu_generated::payments;
-pub use khipu_types::catalog::{BankInfo, OperationInfo};
+pub use khipu_types::catalog::{BankInfo, Capability, DataKind, OperationInfo, Param};
 pub use khipu_types::{DateTime, DateTimeError};
+pub use reply::Reply;
+pub use request::{DataRequest, Period, Subject, YearMonth, YearMonthError};
 
-/// The banks compiled into this build (one cargo feature each), ordered by id.
-pub fn banks() -> Vec<&'static BankInfo> {
-    khipu_generated::catalog::banks()
+/// The canonical Open Data model every bank client returns.
+pub mod model {
+    pub use khipu_types::banking::*;
 }

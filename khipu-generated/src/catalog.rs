@@ -9,8 +9,16 @@ use khipu_types::catalog::BankInfo;
 pub fn banks() -> Vec<&'static BankInfo> {
     #[allow(unused_mut)]
     let mut banks: Vec<&'static BankInfo> = Vec::new();
+    #[cfg(feature = "ar-business-bancocredicoop")]
+    banks.push(&crate::banking::ar::business::bancocredicoop::INFO);
     #[cfg(feature = "ar-personal-santander")]
     banks.push(&crate::banking::ar::personal::santander::INFO);
+    #[cfg(feature = "cl-business-santander")]
+    banks.push(&crate::banking::cl::business::santander::INFO);
+    #[cfg(feature = "cl-entrepreneur-bci")]
+    banks.push(&crate::banking::cl::entrepreneur::bci::INFO);
+    #[cfg(feature = "cl-personal-bancochile")]
+    banks.push(&crate::banking::cl::personal::bancochile::INFO);
     #[cfg(feature = "cl-personal-btgpactual")]
     banks.push(&crate::banking::cl::personal::btgpactual::INFO);
     #[cfg(feature = "cl-personal-demo-bank")]

@@ -9,7 +9,11 @@
 //!
 //! | feature | bank | module |
 //! |---|---|---|
+//! | `ar-business-bancocredicoop` | Banco Credicoop-Empresas (`ar/business/bancocredicoop.coop`) | `banking::ar::business::bancocredicoop` |
 //! | `ar-personal-santander` | Santander (`ar/personal/santander.com.ar`) | `banking::ar::personal::santander` |
+//! | `cl-business-santander` | Banco Santander - Office Banking (`cl/business/santander.cl`) | `banking::cl::business::santander` |
+//! | `cl-entrepreneur-bci` | BCI - Pymes (`cl/entrepreneur/bci.cl`) | `banking::cl::entrepreneur::bci` |
+//! | `cl-personal-bancochile` | Banco de Chile (`cl/personal/bancochile.cl`) | `banking::cl::personal::bancochile` |
 //! | `cl-personal-btgpactual` | Banco BTG Pactual (`cl/personal/btgpactual.cl`) | `banking::cl::personal::btgpactual` |
 //! | `cl-personal-demo-bank` | DemoBank (`cl/personal/demo-bank.khipu.com`) | `banking::cl::personal::demo_bank` |
 

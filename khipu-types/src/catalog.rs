@@ -67,10 +67,14 @@ pub struct OperationInfo {
     pub deprecated: bool,
     /// The operation answers 202 when a CallbackUrl is given.
     pub accepts_callback: bool,
+    /// What the `Bank` trait can use it for; `None` when its response does not fit the canonical
+    /// model or it needs a parameter the trait cannot fill (it stays on the typed client).
+    pub capability: Option<Capability>,
 }
 
 impl OperationInfo {
     #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
     pub const fn new(
         operation_id: &'static str,
         client_method: &'static str,
@@ -79,6 +83,7 @@ impl OperationInfo {
         summary: &'static str,
         deprecated: bool,
         accepts_callback: bool,
+        capability: Option<Capability>,
     ) -> Self {
         Self {
             operation_id,
@@ -88,6 +93,99 @@ impl OperationInfo {
             summary,
             deprecated,
             accepts_callback,
+            capability,
+        }
+    }
+}
+
+/// The kinds of data a bank operation can return (the `Data` container).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DataKind {
+    /// `Data.Account[]`.
+    Accounts,
+    /// `Data.Balance[]`.
+    Balances,
+    /// `Data.Transaction[]`.
+    Transactions,
+    /// `Data.Statement[]`.
+    Statements,
+    /// `Data.AccountLink` (deprecated Account Link).
+    AccountLink,
+}
+
+impl DataKind {
+    /// Lower-case name, as the `khipu` command spells it (`transactions`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            DataKind::Accounts => "accounts",
+            DataKind::Balances => "balances",
+            DataKind::Transactions => "transactions",
+            DataKind::Statements => "statements",
+            DataKind::AccountLink => "account-link",
+        }
+    }
+}
+
+impl std::fmt::Display for DataKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What an operation returns and what it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Capability {
+    /// The data it returns.
+    pub kind: DataKind,
+    /// Its request parameters (in `RequestData`), by Khipu's names.
+    pub params: &'static [Param],
+}
+
+impl Capability {
+    #[doc(hidden)]
+    pub const fn new(kind: DataKind, params: &'static [Param]) -> Self {
+        Self { kind, params }
+    }
+
+    /// The parameter called `name`, if the operation takes it.
+    pub fn param(&self, name: &str) -> Option<&'static Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+/// A request parameter, with the limits the spec puts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Param {
+    /// Khipu's name (`AccountNumber`, `LastDigits`, `Currency`, `BookingDate`, `BookingDateStart`, `BookingDateEnd`).
+    pub name: &'static str,
+    /// The operation fails without it.
+    pub required: bool,
+    /// Shortest accepted value, in characters.
+    pub min_length: Option<u64>,
+    /// Longest accepted value, in characters.
+    pub max_length: Option<u64>,
+    /// Regular expression the value must match.
+    pub pattern: Option<&'static str>,
+}
+
+impl Param {
+    #[doc(hidden)]
+    pub const fn new(
+        name: &'static str,
+        required: bool,
+        min_length: Option<u64>,
+        max_length: Option<u64>,
+        pattern: Option<&'static str>,
+    ) -> Self {
+        Self {
+            name,
+            required,
+            min_length,
+            max_length,
+            pattern,
         }
     }
 }

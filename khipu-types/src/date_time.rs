@@ -64,15 +64,17 @@ impl FromStr for DateTime {
                 offset_given: true,
             });
         }
-        let naive =
-            NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f").map_err(|_| {
-                DateTimeError {
-                    text: text.to_owned(),
-                }
+        // A bank that sends no offset, or a bare date, still decodes: as UTC (midnight), flagged.
+        let naive = NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f")
+            .or_else(|_| {
+                chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+                    .map(|d| d.and_time(chrono::NaiveTime::MIN))
+            })
+            .map_err(|_| DateTimeError {
+                text: text.to_owned(),
             })?;
-        let utc = FixedOffset::east_opt(0).expect("zero is a valid offset");
         Ok(Self {
-            value: utc.from_utc_datetime(&naive),
+            value: naive.and_utc().fixed_offset(),
             text: text.into(),
             offset_given: false,
         })
@@ -204,6 +206,9 @@ mod tests {
         let t: DateTime = "2017-07-22T00:00:00".parse().unwrap();
         assert!(!t.has_offset());
         assert_eq!(t.offset().local_minus_utc(), 0);
+        let d: DateTime = "2002-11-30".parse().unwrap();
+        assert_eq!(d.value().to_rfc3339(), "2002-11-30T00:00:00+00:00");
+        assert_eq!(d.as_str(), "2002-11-30");
     }
 
     #[test]

@@ -9,15 +9,19 @@
 //! - [`http`]: the HTTP client every generated client is built with.
 #![warn(missing_docs)]
 
+pub mod banking;
 pub mod catalog;
 mod date_time;
 pub mod http;
+pub mod number;
 mod open_enum;
 
 pub use date_time::{DateTime, DateTimeError};
 
 /// chrono, re-exported so generated code can name it without its own dependency.
 pub use chrono;
+/// regress (the `pattern` engine typify uses), re-exported for the same reason.
+pub use regress;
 
 #[doc(hidden)]
 pub mod __private {

@@ -9,14 +9,30 @@ use serde_json::Value;
 
 use crate::pointer::Pointer;
 
-/// The one set of progenitor settings every client is generated with.
-fn settings() -> GenerationSettings {
+/// The one set of progenitor settings every client is generated with; `replacements` maps stub
+/// component names to the Rust types that replace them (the canonical pass's output).
+fn settings(replacements: &[(String, String)]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("PartialEq");
+    for (name, rust) in replacements {
+        settings.with_replacement(name, rust, std::iter::empty());
+    }
     settings
+}
+
+/// The replacements a normalized document asks for (`x-khipu-replacements`).
+pub fn replacements(doc: &Value) -> Vec<(String, String)> {
+    doc.get(crate::normalize::REPLACEMENTS)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Deserializes the document into openapiv3's model, naming the field at fault.
@@ -40,9 +56,9 @@ pub fn parse(doc: &Value) -> Result<OpenAPI, (Pointer, String)> {
 
 /// progenitor's tokens for `spec`. progenitor reports some problems by panicking; those are
 /// caught and returned as errors so that a bad spec never takes the generator down.
-pub fn tokens(spec: &OpenAPI) -> Result<TokenStream, String> {
+pub fn tokens(spec: &OpenAPI, replacements: &[(String, String)]) -> Result<TokenStream, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings()).generate_tokens(spec)
+        Generator::new(&settings(replacements)).generate_tokens(spec)
     }));
     match run {
         Ok(Ok(tokens)) => Ok(tokens),

@@ -51,7 +51,45 @@ pub struct Operation {
     pub deprecated: bool,
     /// Has a 202 response (CallbackUrl).
     pub accepts_callback: bool,
+    /// What the `Bank` trait can use it for, or why it cannot.
+    pub capability: Result<Capability, String>,
 }
+
+/// What a bank operation returns and needs, found from its spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Capability {
+    /// The Data container it returns (`Transaction`).
+    pub container: String,
+    /// Its request parameters, by Khipu's names.
+    pub params: Vec<Param>,
+}
+
+/// A request parameter of a bank operation (in `RequestData`, or top level for Account Link).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Param {
+    /// Khipu's name (`AccountNumber`).
+    pub name: String,
+    /// Must be sent.
+    pub required: bool,
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+}
+
+/// The request parameters the `Bank` trait knows how to fill.
+pub const KNOWN_PARAMS: [&str; 6] = [
+    "AccountNumber",
+    "LastDigits",
+    "Currency",
+    "BookingDate",
+    "BookingDateStart",
+    "BookingDateEnd",
+];
 
 /// A generated client.
 #[derive(Debug, Clone)]
@@ -109,7 +147,8 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
     let mut report = normalize::normalize(&mut doc).map_err(at)?;
     let identity = identity::identify(&doc, path).map_err(at)?;
     let spec = generate::parse(&doc).map_err(at)?;
-    let tokens = generate::tokens(&spec).map_err(|m| SpecError::new(&name, "", m))?;
+    let tokens = generate::tokens(&spec, &generate::replacements(&doc))
+        .map_err(|m| SpecError::new(&name, "", m))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         SpecError::new(
             &name,
@@ -139,10 +178,17 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
 }
 
 fn operations(doc: &Value) -> Vec<Operation> {
+    let snapshot = doc.clone();
     let mut doc = doc.clone();
+    let bank = normalize::is_bank(&snapshot);
     walk::operations_mut(&mut doc)
         .into_iter()
         .map(|(path, method, op, _)| {
+            let capability = if bank {
+                capability(&snapshot, op)
+            } else {
+                Err("not a bank operation".into())
+            };
             let operation_id = op
                 .get("operationId")
                 .and_then(Value::as_str)
@@ -160,9 +206,90 @@ fn operations(doc: &Value) -> Vec<Operation> {
                     .to_owned(),
                 deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
                 accepts_callback: op.get("responses").and_then(|r| r.get("202")).is_some(),
+                capability,
             }
         })
         .collect()
+}
+
+/// What the operation returns (only if its envelope is canonical) and what it needs.
+fn capability(doc: &Value, op: &serde_json::Map<String, Value>) -> Result<Capability, String> {
+    let schema = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .and_then(|r| r.iter().find(|(c, _)| c.starts_with('2')))
+        .and_then(|(_, r)| {
+            r.get("content")?
+                .as_object()?
+                .values()
+                .find_map(|m| m.get("schema"))
+        })
+        .ok_or("no success body")?;
+    let canonical = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .is_some_and(|r| r.starts_with("#/components/schemas/KhipuCanonical"));
+    if !canonical {
+        return Err("its response does not fit the canonical model".into());
+    }
+    let container = normalize::CONTAINERS
+        .iter()
+        .find(|(_, rust)| {
+            schema["$ref"]
+                .as_str()
+                .is_some_and(|r| r.ends_with(&format!("KhipuCanonical{rust}")))
+        })
+        .map(|(c, _)| (*c).to_owned())
+        .ok_or("unknown canonical envelope")?;
+    let body = op
+        .get("requestBody")
+        .and_then(|b| b.get("content"))
+        .and_then(|c| c.get("application/json"))
+        .and_then(|m| m.get("schema"))
+        .map(|s| normalize::resolve(doc, s))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let (holder, top_level) = match body.get("properties").and_then(|p| p.get("RequestData")) {
+        Some(rd) => (normalize::resolve(doc, rd).clone(), false),
+        None => (body.clone(), true),
+    };
+    let required: Vec<&str> = holder
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut params = Vec::new();
+    for (name, schema) in holder
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let is_required = required.contains(&name.as_str());
+        if name == "AccountCredential" {
+            continue;
+        }
+        if !top_level && !KNOWN_PARAMS.contains(&name.as_str()) {
+            if is_required {
+                return Err(format!(
+                    "it requires `{name}`, which the Bank trait cannot fill"
+                ));
+            }
+            continue;
+        }
+        let schema = normalize::resolve(doc, schema);
+        params.push(Param {
+            name: name.clone(),
+            required: is_required,
+            min_length: schema.get("minLength").and_then(Value::as_u64),
+            max_length: schema.get("maxLength").and_then(Value::as_u64),
+            pattern: schema
+                .get("pattern")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        });
+    }
+    Ok(Capability { container, params })
 }
 
 /// Items placed before progenitor's: what the module says about itself.
@@ -185,7 +312,34 @@ fn preamble(
     let ops = operations.iter().map(|o| {
         let (op_id, method, http, path, summary, deprecated, callback) =
             (&o.operation_id, &o.client_method, &o.http_method, &o.path, &o.summary, o.deprecated, o.accepts_callback);
-        quote! { ::khipu_types::catalog::OperationInfo::new(#op_id, #method, #http, #path, #summary, #deprecated, #callback) }
+        let capability = match &o.capability {
+            Ok(c) => {
+                let kind = quote::format_ident!("{}", match c.container.as_str() {
+                    "Account" => "Accounts",
+                    "Balance" => "Balances",
+                    "Transaction" => "Transactions",
+                    "Statement" => "Statements",
+                    _ => "AccountLink",
+                });
+                let params = c.params.iter().map(|p| {
+                    let (name, required) = (&p.name, p.required);
+                    let opt = |v: Option<u64>| match v {
+                        Some(n) => quote! { ::core::option::Option::Some(#n) },
+                        None => quote! { ::core::option::Option::None },
+                    };
+                    let (min, max) = (opt(p.min_length), opt(p.max_length));
+                    let pattern = match &p.pattern {
+                        Some(pat) => quote! { ::core::option::Option::Some(#pat) },
+                        None => quote! { ::core::option::Option::None },
+                    };
+                    quote! { ::khipu_types::catalog::Param::new(#name, #required, #min, #max, #pattern) }
+                });
+                quote! { ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
+                    ::khipu_types::catalog::DataKind::#kind, &[#(#params),*])) }
+            }
+            Err(_) => quote! { ::core::option::Option::None },
+        };
+        quote! { ::khipu_types::catalog::OperationInfo::new(#op_id, #method, #http, #path, #summary, #deprecated, #callback, #capability) }
     });
     quote! {
         #head

@@ -4,6 +4,7 @@
 //! Every pass works on the document as JSON, so it can name the place it touched with a JSON pointer,
 //! and every pass is idempotent: normalizing a normalized document changes nothing.
 
+mod canonical;
 mod deprecated;
 mod operation_ids;
 mod response_constraints;
@@ -14,6 +15,9 @@ mod version;
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+pub(crate) use canonical::is_bank;
+pub use canonical::{CONTAINERS, REPLACEMENTS};
 
 use serde_json::{Map, Value};
 
@@ -74,6 +78,11 @@ pub const PASSES: &[Pass] = &[
         name: "one-error-type",
         fixes: "merges differing 4xx/5xx bodies (400/403/503) into one error type",
         run: responses::errors,
+    },
+    Pass {
+        name: "canonical-types",
+        fixes: "bank envelopes whose Data items fit Khipu's model become khipu_types::banking types; replaced models are pruned",
+        run: canonical::run,
     },
     Pass {
         name: "response-constraints",

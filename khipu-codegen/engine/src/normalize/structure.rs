@@ -104,7 +104,21 @@ pub(super) fn run(doc: &mut Value, _log: &mut Log) -> Result<(), (Pointer, Strin
             }
         }
     }
-    check_refs(doc, doc, &root)
+    check_refs(doc, doc, &root)?;
+    check_patterns(doc)
+}
+
+/// Generated code compiles every `pattern` with regress when first used, and would panic on one
+/// that does not compile; such a spec is refused here instead.
+fn check_patterns(doc: &mut Value) -> Result<(), (Pointer, String)> {
+    crate::walk::schemas(doc, &mut |schema, _, _| match schema.get("pattern") {
+        None => Ok(()),
+        Some(Value::String(p)) => regress::Regex::new(p).map(|_| ()).map_err(|e| {
+            format!("`pattern: {p}` is not a valid ECMAScript regular expression: {e}")
+        }),
+        Some(other) => Err(format!("`pattern` must be a string, not {other}")),
+    })
+    .map_err(|(at, m)| (at.push("pattern"), m))
 }
 
 /// Every media type of a body must have a schema (a `$ref`'d body is checked where it is defined).
@@ -237,6 +251,20 @@ mod tests {
         let mut doc = minimal();
         doc["paths"]["/a"]["get"]["responses"]["200"]["content"] = json!({"application/json": {"schema": {"type": "object"}, "example": {"$ref": "anything"}}});
         assert!(run(super::run, &mut doc).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_pattern_that_does_not_compile() {
+        let mut doc = minimal();
+        doc["components"] =
+            json!({"schemas": {"Currency": {"type": "string", "pattern": "^([A-Z]{3}"}}});
+        let err = run(super::run, &mut doc).unwrap_err();
+        assert_eq!(err.0, "#/components/schemas/Currency/pattern");
+        assert!(
+            err.1.contains("not a valid ECMAScript regular expression"),
+            "{}",
+            err.1
+        );
     }
 
     #[test]

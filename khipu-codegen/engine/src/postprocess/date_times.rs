@@ -1,6 +1,7 @@
 //! typify maps `format: date-time` to `chrono::DateTime<Utc>`, which loses Khipu's `-0400` offset
-//! and rejects values without one. Every such type becomes `khipu_types::DateTime`; any other
-//! chrono path goes through `khipu_types::chrono`, so generated code needs no chrono dependency.
+//! and rejects values without one. Every such type becomes `khipu_types::DateTime`. Any other
+//! chrono path, and typify's `regress` (for `pattern`), go through `khipu_types`' re-exports, so
+//! generated code needs no dependency of its own for them.
 
 use syn::visit_mut::{self, VisitMut};
 
@@ -41,6 +42,12 @@ fn starts_with_chrono(path: &syn::Path) -> bool {
     path.segments.first().is_some_and(|s| s.ident == "chrono")
 }
 
+fn reexported(path: &syn::Path) -> bool {
+    path.segments
+        .first()
+        .is_some_and(|s| s.ident == "chrono" || s.ident == "regress")
+}
+
 impl VisitMut for Rewrite {
     fn visit_type_mut(&mut self, ty: &mut syn::Type) {
         if let syn::Type::Path(p) = ty
@@ -59,7 +66,7 @@ impl VisitMut for Rewrite {
     }
 
     fn visit_path_mut(&mut self, path: &mut syn::Path) {
-        if starts_with_chrono(path) {
+        if reexported(path) {
             let rest = &path.segments;
             *path = syn::parse_quote!(::khipu_types::#rest);
             self.other += 1;
@@ -81,6 +88,7 @@ mod tests {
                 pub expires_date: ::chrono::DateTime<::chrono::offset::Utc>,
                 pub conciliation_date: ::std::option::Option<chrono::DateTime<chrono::offset::Utc>>,
                 pub day: ::chrono::naive::NaiveDate,
+                pub re: ::regress::Regex,
             }
         })
         .unwrap();
@@ -92,6 +100,7 @@ mod tests {
                 pub expires_date: ::khipu_types::DateTime,
                 pub conciliation_date: ::std::option::Option<::khipu_types::DateTime>,
                 pub day: ::khipu_types::chrono::naive::NaiveDate,
+                pub re: ::khipu_types::regress::Regex,
             }
         };
         assert_eq!(out, expected.to_string());

@@ -29,7 +29,7 @@ pub const CODE_PASSES: &[CodePass] = &[
     },
     CodePass {
         name: "date-times",
-        fixes: "`format: date-time` decodes to khipu_types::DateTime, which keeps Khipu's offset",
+        fixes: "`format: date-time` decodes to khipu_types::DateTime, which keeps Khipu's offset; chrono/regress paths use khipu_types' re-exports",
         run: date_times::run,
     },
     CodePass {

@@ -2,5 +2,7 @@
 
 //! Banks in `ar`.
 
+/// `business` banks in `ar`.
+pub mod business;
 /// `personal` banks in `ar`.
 pub mod personal;

@@ -2,5 +2,9 @@
 
 //! Banks in `cl`.
 
+/// `business` banks in `cl`.
+pub mod business;
+/// `entrepreneur` banks in `cl`.
+pub mod entrepreneur;
 /// `personal` banks in `cl`.
 pub mod personal;

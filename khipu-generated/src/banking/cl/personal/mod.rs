@@ -2,6 +2,9 @@
 
 //! `personal` banks in `cl`.
 
+/// Banco de Chile (`cl/personal/bancochile.cl`): 2 operations, generated from `specs/banking/cl/personal/bancochile.cl.yaml`.
+#[cfg(feature = "cl-personal-bancochile")]
+pub mod bancochile;
 /// Banco BTG Pactual (`cl/personal/btgpactual.cl`): 1 operations, generated from `specs/banking/cl/personal/btgpactual.cl.yaml`.
 #[cfg(feature = "cl-personal-btgpactual")]
 pub mod btgpactual;

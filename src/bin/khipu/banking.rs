@@ -1,0 +1,94 @@
+//! The banking commands.
+
+use khipu::{Config, Credentials, DataRequest, YearMonth};
+
+use crate::Failure;
+use crate::args::{Cli, Command, DataArgs};
+use crate::output;
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let json = cli.json;
+    match &cli.command {
+        Command::Banks => {
+            output::banks(&khipu::banks(), json);
+            Ok(())
+        }
+        Command::Accounts(args) => {
+            let (bank, request) = prepare(&cli, args)?;
+            output::reply(&bank.accounts(&request).await?, json, output::account_row)
+        }
+        Command::Balances(args) => {
+            let (bank, request) = prepare(&cli, args)?;
+            output::reply(&bank.balances(&request).await?, json, output::balance_row)
+        }
+        Command::Transactions(args) => {
+            let (bank, request) = prepare(&cli, args)?;
+            output::reply(
+                &bank.transactions(&request).await?,
+                json,
+                output::transaction_row,
+            )
+        }
+        Command::Statements(args) => {
+            let (bank, request) = prepare(&cli, args)?;
+            output::reply(
+                &bank.statements(&request).await?,
+                json,
+                output::statement_row,
+            )
+        }
+    }
+}
+
+/// Credentials from KHIPU_TOKEN or KHIPU_API_KEY (exactly one).
+fn credentials() -> Result<Credentials, Failure> {
+    let token = std::env::var("KHIPU_TOKEN").ok().filter(|v| !v.is_empty());
+    let key = std::env::var("KHIPU_API_KEY")
+        .ok()
+        .filter(|v| !v.is_empty());
+    match (token, key) {
+        (Some(t), None) => Ok(Credentials::bearer(t)),
+        (None, Some(k)) => Ok(Credentials::api_key(k)),
+        (Some(_), Some(_)) => Err(Failure::Usage("both KHIPU_TOKEN and KHIPU_API_KEY are set; Khipu accepts one scheme per request, unset one".into())),
+        (None, None) => Err(Failure::Usage("no credentials: set KHIPU_TOKEN (OAuth JWT) or KHIPU_API_KEY".into())),
+    }
+}
+
+fn month(flag: &str, value: &str) -> Result<YearMonth, Failure> {
+    value
+        .parse()
+        .map_err(|e| Failure::Usage(format!("--{flag}: {e}")))
+}
+
+fn prepare(cli: &Cli, args: &DataArgs) -> Result<(Box<dyn khipu::Bank>, DataRequest), Failure> {
+    let mut config = Config::new(credentials()?);
+    if let Some(base) = &cli.base_url {
+        config = config.base_url(base.clone());
+    }
+    let bank = khipu::connect(&args.bank, config)?;
+    let mut request = match (&args.account, &args.last_digits) {
+        (Some(n), _) => DataRequest::account(n.clone()),
+        (None, Some(d)) => DataRequest::card(d.clone()),
+        (None, None) => DataRequest::new(),
+    };
+    if let Some(c) = &args.currency {
+        request = request.currency(c.clone());
+    }
+    if let Some(m) = &args.month {
+        request = request.month(month("month", m)?);
+    }
+    if let (Some(from), Some(to)) = (&args.from, &args.to) {
+        let (from, to) = (month("from", from)?, month("to", to)?);
+        if from > to {
+            return Err(Failure::Usage(format!("--from {from} is after --to {to}")));
+        }
+        request = request.range(from, to);
+    }
+    if let Some(url) = &args.callback_url {
+        request = request.callback_url(url.clone());
+    }
+    if let Some(op) = &args.operation {
+        request = request.operation(op.clone());
+    }
+    Ok((bank, request))
+}

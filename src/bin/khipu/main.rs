@@ -1,0 +1,69 @@
+//! `khipu`: Khipu's Open Data API from the command line.
+//!
+//! Exit status: 0 on success, 1 on an API, network or decode error, 2 on a usage error.
+
+mod args;
+mod banking;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// A failure, with the exit status it maps to.
+pub enum Failure {
+    /// Wrong arguments or environment (exit 2).
+    Usage(String),
+    /// Khipu, the network or decoding failed (exit 1).
+    Api(khipu::Error),
+}
+
+impl From<khipu::Error> for Failure {
+    fn from(e: khipu::Error) -> Self {
+        match e {
+            // Asking a bank for what it cannot do, or with bad parameters, is a usage error.
+            khipu::Error::Unsupported { .. }
+            | khipu::Error::MissingParameter { .. }
+            | khipu::Error::InvalidParameter { .. }
+            | khipu::Error::UnknownBank { .. }
+            | khipu::Error::Config(_) => Failure::Usage(e.to_string()),
+            other => Failure::Api(other),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("khipu: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(banking::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("khipu: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Api(error)) => {
+            eprintln!("khipu: {error}");
+            if let Some(detail) = error.detail() {
+                eprintln!("  Code: {}", detail.code.as_deref().unwrap_or("-"));
+                eprintln!(
+                    "  Type: {}",
+                    detail.kind.as_ref().map(|k| k.as_str()).unwrap_or("-")
+                );
+                eprintln!(
+                    "  Description: {}",
+                    detail.description.as_deref().unwrap_or("-")
+                );
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

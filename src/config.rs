@@ -1,0 +1,288 @@
+//! How to reach Khipu: base URL, credentials, timeouts, retries.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::Error;
+
+/// Khipu's production base URL for the Open Data API.
+pub const DEFAULT_BASE_URL: &str = "https://api.khipu.com";
+
+/// A secret string (token, API key, password). Its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// How requests authenticate: one scheme, never both (Khipu refuses requests that carry both).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// An OAuth 2.0 access token (JWT), sent as `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// An API key, sent as `x-api-key`. Khipu is deprecating it in favour of tokens.
+    ApiKey(Secret),
+}
+
+impl Credentials {
+    /// Bearer JWT credentials.
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Self::Bearer(Secret::new(token))
+    }
+
+    /// API key credentials.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Self::ApiKey(Secret::new(key))
+    }
+}
+
+/// How often and how patiently to retry what Khipu says may be retried at once
+/// (`RETRY_IMMEDIATELY`, and transport failures).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 disables retrying).
+    pub max_retries: usize,
+    /// Delay before the first retry; doubles each time.
+    pub initial_backoff: Duration,
+    /// Upper bound of one delay.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(2),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of retries.
+    pub fn max_retries(mut self, n: usize) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// Sets the first delay and its upper bound.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max;
+        self
+    }
+}
+
+/// Everything needed to talk to Khipu's Open Data API.
+///
+/// ```
+/// use std::time::Duration;
+/// let config = khipu::Config::new(khipu::Credentials::bearer("eyJ..."))
+///     .timeout(Duration::from_secs(30));
+/// assert!(!format!("{config:?}").contains("eyJ"));
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// Replaces `https://api.khipu.com` (plain `http` only to loopback addresses).
+    pub base_url: String,
+    /// How requests authenticate.
+    pub credentials: Credentials,
+    /// Deprecated `RequestData.AccountCredential` (account link or bank login), sent with every
+    /// request when set. Khipu requires it with API-key authentication.
+    pub account_credential: Option<AccountCredential>,
+    /// Timeout of one attempt (connect and response).
+    pub timeout: Duration,
+    /// Retries for `RETRY_IMMEDIATELY` and transport failures.
+    pub retry: RetryPolicy,
+}
+
+/// The deprecated `AccountCredential` object; its `Debug` hides the contents.
+#[derive(Clone, PartialEq)]
+pub struct AccountCredential(serde_json::Value);
+
+impl AccountCredential {
+    /// An account link obtained from the (deprecated) Account Link operation.
+    pub fn account_link(link: impl Into<String>) -> Self {
+        Self(serde_json::json!({ "AccountLink": link.into() }))
+    }
+
+    /// The user's login at the bank's website.
+    pub fn login(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self(serde_json::json!({ "Username": username.into(), "Password": password.into() }))
+    }
+
+    /// Any other credential object a bank's spec describes.
+    pub fn raw(value: serde_json::Value) -> Self {
+        Self(value)
+    }
+
+    pub(crate) fn value(&self) -> &serde_json::Value {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccountCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccountCredential(***)")
+    }
+}
+
+impl Config {
+    /// Production base URL, 30 s timeout, default retries.
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.into(),
+            credentials,
+            account_credential: None,
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// Replaces the base URL (for a sandbox or a proxy).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Sends the deprecated `AccountCredential` with every request.
+    pub fn account_credential(mut self, credential: AccountCredential) -> Self {
+        self.account_credential = Some(credential);
+        self
+    }
+
+    /// Sets the timeout of one attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The base URL, checked: `https`, or `http` to a loopback address only.
+    pub fn checked_base_url(&self) -> Result<url::Url, Error> {
+        let url = url::Url::parse(&self.base_url).map_err(|e| {
+            Error::Config(format!("base URL `{}` is not a URL: {e}", self.base_url))
+        })?;
+        match url.scheme() {
+            "https" => Ok(url),
+            "http" if is_loopback(&url) => Ok(url),
+            "http" => Err(Error::Config(format!(
+                "base URL `{}`: plain http is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); use https",
+                self.base_url
+            ))),
+            other => Err(Error::Config(format!(
+                "base URL `{}`: unsupported scheme `{other}`",
+                self.base_url
+            ))),
+        }
+    }
+
+    /// An HTTP client that authenticates every request, for the typed per-bank clients too:
+    /// `demo_bank::Client::new_with_client(base, config.http_client()?)`.
+    pub fn http_client(&self) -> Result<reqwest::Client, Error> {
+        let url = self.checked_base_url()?;
+        let (name, value) = match &self.credentials {
+            Credentials::Bearer(token) => (
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {}", token.expose()),
+            ),
+            Credentials::ApiKey(key) => (
+                reqwest::header::HeaderName::from_static("x-api-key"),
+                key.expose().to_owned(),
+            ),
+        };
+        let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+            Error::Config("the credentials contain characters not allowed in an HTTP header".into())
+        })?;
+        value.set_sensitive(true);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(name, value);
+        khipu_types::http::client_builder()
+            .default_headers(headers)
+            .connect_timeout(self.timeout)
+            .timeout(self.timeout)
+            .https_only(url.scheme() == "https")
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let config = Config::new(Credentials::api_key("sk-live-123"))
+            .account_credential(AccountCredential::login("11.111.111-1", "hunter2"));
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("sk-live-123") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        let ok = |u: &str| {
+            Config::new(Credentials::bearer("t"))
+                .base_url(u)
+                .checked_base_url()
+                .is_ok()
+        };
+        assert!(ok("https://api.khipu.com"));
+        assert!(ok("http://127.0.0.1:8080"));
+        assert!(ok("http://[::1]:8080"));
+        assert!(ok("http://localhost:1"));
+        assert!(!ok("http://api.khipu.com"));
+        assert!(!ok("http://10.0.0.1"));
+        assert!(!ok("ftp://127.0.0.1"));
+        assert!(!ok("not a url"));
+    }
+}
