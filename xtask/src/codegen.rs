@@ -92,6 +92,29 @@ fn summary(plan: &Plan) {
             fixes.join(", "),
             code_fixes.join(", ")
         );
+        if matches!(c.client.identity, khipu_codegen_engine::Identity::Bank(_)) {
+            for op in &c.client.operations {
+                match &op.capability {
+                    Ok(cap) => {
+                        let params: Vec<String> = cap
+                            .params
+                            .iter()
+                            .map(|p| format!("{}{}", p.name, if p.required { "*" } else { "" }))
+                            .collect();
+                        println!(
+                            "    {} -> {}({})",
+                            op.operation_id,
+                            cap.container,
+                            params.join(",")
+                        );
+                    }
+                    Err(why) => println!(
+                        "    {}: typed client only, not on the Bank trait: {why}",
+                        op.operation_id
+                    ),
+                }
+            }
+        }
         for w in &c.client.report.warnings {
             println!("    warning: {w}");
         }

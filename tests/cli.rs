@@ -1,0 +1,283 @@
+//! The `khipu` command, as people and scripts use it: output, exit status, credentials from the
+//! environment.
+
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const DEMO: &str = "cl/personal/demo-bank.khipu.com";
+const TRANSACTIONS: &str = "/v1/cl/banking/personal/demo-bank.khipu.com/transactions";
+
+/// Runs `khipu` with `args` and the given KHIPU_* variables only.
+async fn khipu(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_khipu"));
+    cmd.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("KHIPU_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.envs(env.iter().copied());
+    tokio::task::spawn_blocking(move || cmd.output().expect("the khipu binary runs"))
+        .await
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn transactions() -> Value {
+    json!({"OperationId": "op-1", "Status": "OK", "Data": {"Transaction": [{
+        "AccountId": "873458", "BookingDateTime": "2017-07-22T00:00:00-0400", "CreditDebitIndicator": "Credit",
+        "Status": "Booked", "Amount": {"Amount": 10000, "Currency": "CLP"}, "TransactionInformation": "PAGO DE CUENTAS"
+    }]}, "AdditionalInformation": null, "Error": null, "LifeSpan": null})
+}
+
+#[tokio::test]
+async fn banks_lists_the_catalog_with_capabilities() {
+    let out = khipu(&["banks"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(DEMO) && text.contains("transactions(AccountNumber*)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("cl/personal/bancochile.cl")
+            && text.contains("transactions(LastDigits*,BookingDateStart*,BookingDateEnd*)"),
+        "{text}"
+    );
+    let out = khipu(&["banks", "--json"], &[]).await;
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.len(), 7);
+    let demo = list.iter().find(|b| b["id"] == DEMO).unwrap();
+    assert_eq!(demo["name"], "DemoBank");
+    let tx = demo["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["operation_id"] == "fetchTransactions_1")
+        .unwrap();
+    assert_eq!(tx["capability"]["kind"], "transactions");
+    assert_eq!(
+        tx["capability"]["params"][0],
+        json!({"name": "AccountNumber", "required": true, "min_length": null, "max_length": 20, "pattern": null})
+    );
+}
+
+#[tokio::test]
+async fn transactions_as_json_and_as_a_table() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .and(header("authorization", "Bearer jwt-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(transactions()))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let env = [
+        ("KHIPU_TOKEN", "jwt-1"),
+        ("KHIPU_BASE_URL", server.uri().leak() as &str),
+    ];
+    let out = khipu(
+        &[
+            "transactions",
+            "--bank",
+            DEMO,
+            "--account",
+            "000011887755",
+            "--json",
+        ],
+        &env,
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reply["operation_id"], "op-1");
+    assert_eq!(reply["status"], "ok");
+    assert_eq!(
+        reply["data"],
+        transactions()["Data"]["Transaction"],
+        "Khipu's field names and values, unchanged"
+    );
+    assert_eq!(reply["life_span"], Value::Null);
+    let out = khipu(
+        &["transactions", "--bank", DEMO, "--account", "000011887755"],
+        &env,
+    )
+    .await;
+    let text = stdout(&out);
+    assert!(
+        text.contains("BOOKED")
+            && text.contains("2017-07-22T00:00:00-0400")
+            && text.contains("10000")
+            && text.contains("PAGO DE CUENTAS"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_callback_url_prints_the_accepted_operation() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"OperationId": "op-2", "Status": "OK", "Data": null,
+            "AdditionalInformation": "Los datos serán enviados a la URL de callback.", "Error": null, "LifeSpan": "2017-07-22T00:00:00-0400"})))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let out = khipu(
+        &[
+            "transactions",
+            "--bank",
+            DEMO,
+            "--account",
+            "1",
+            "--callback-url",
+            "https://x.example/cb",
+            "--base-url",
+            &uri,
+            "--json",
+        ],
+        &[("KHIPU_API_KEY", "k")],
+    )
+    .await;
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (reply["status"].as_str(), reply["life_span"].as_str()),
+        (Some("accepted"), Some("2017-07-22T00:00:00-0400"))
+    );
+}
+
+#[tokio::test]
+async fn khipu_errors_exit_1_with_code_type_and_description() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"OperationId": "op-3", "Status": "ERROR", "Data": null,
+            "AdditionalInformation": null, "Error": {"Code": "E101", "Type": "DO_NOT_RETRY", "Description": "Credenciales inválidas"}, "LifeSpan": null})))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let out = khipu(
+        &[
+            "balances",
+            "--bank",
+            DEMO,
+            "--account",
+            "1",
+            "--base-url",
+            &uri,
+        ],
+        &[("KHIPU_TOKEN", "jwt-secret-value")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Code: E101")
+            && err.contains("Type: DO_NOT_RETRY")
+            && err.contains("Description: Credenciales inválidas"),
+        "{err}"
+    );
+    assert!(!err.contains("jwt-secret-value"));
+    // nothing listens on this port
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let out = khipu(
+        &["accounts", "--bank", DEMO, "--base-url", &base],
+        &[("KHIPU_TOKEN", "t")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("transport failure"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2_and_send_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let base = ["--base-url", uri.as_str()];
+    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, &str)> = vec![
+        (
+            vec!["transactions", "--bank", DEMO, "--account", "1"],
+            vec![],
+            "set KHIPU_TOKEN",
+        ),
+        (
+            vec!["transactions", "--bank", DEMO, "--account", "1"],
+            vec![("KHIPU_TOKEN", "a"), ("KHIPU_API_KEY", "b")],
+            "both KHIPU_TOKEN and KHIPU_API_KEY",
+        ),
+        (
+            vec!["statements", "--bank", DEMO, "--last-digits", "1234"],
+            vec![("KHIPU_TOKEN", "a")],
+            "cannot give statements for a card",
+        ),
+        (
+            vec![
+                "balances",
+                "--bank",
+                "cl/entrepreneur/bci.cl",
+                "--account",
+                "1",
+            ],
+            vec![("KHIPU_TOKEN", "a")],
+            "missing parameter Currency",
+        ),
+        (
+            vec![
+                "transactions",
+                "--bank",
+                DEMO,
+                "--account",
+                "1",
+                "--month",
+                "July",
+            ],
+            vec![("KHIPU_TOKEN", "a")],
+            "--month: `July` is not a month",
+        ),
+        (
+            vec!["transactions", "--bank", "xx/nope", "--account", "1"],
+            vec![("KHIPU_TOKEN", "a")],
+            "unknown bank `xx/nope`",
+        ),
+        (
+            vec!["transactions", "--bank", DEMO, "--from", "2022-01"],
+            vec![("KHIPU_TOKEN", "a")],
+            "--to",
+        ),
+        (vec!["frobnicate"], vec![], "unrecognized subcommand"),
+    ];
+    for (args, env, expected) in cases {
+        let mut all = args.clone();
+        all.extend(base);
+        let out = khipu(&all, &env).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
