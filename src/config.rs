@@ -8,33 +8,7 @@ use crate::error::Error;
 /// Khipu's production base URL for the Open Data API.
 pub const DEFAULT_BASE_URL: &str = "https://api.khipu.com";
 
-/// A secret string (token, API key, password). Its `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+pub use khipu_types::Secret;
 
 /// How requests authenticate: one scheme, never both (Khipu refuses requests that carry both).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -26,6 +26,8 @@ mod bank;
 pub mod callback;
 mod config;
 mod error;
+#[cfg(feature = "payments")]
+pub mod payments;
 mod reply;
 mod request;
 mod transport;
@@ -34,8 +36,7 @@ pub use bank::{Bank, BoxFuture, banks, connect, offers};
 pub use config::{AccountCredential, Config, Credentials, DEFAULT_BASE_URL, RetryPolicy, Secret};
 pub use error::{Context, Error, RetryAdvice};
 pub use khipu_generated::banking;
-#[cfg(feature = "payments")]
-pub use khipu_generated::payments;
+
 pub use khipu_types::catalog::{BankInfo, Capability, DataKind, OperationInfo, Param};
 pub use khipu_types::{DateTime, DateTimeError};
 pub use reply::Reply;

@@ -281,3 +281,120 @@ async fn usage_errors_exit_2_and_send_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn payments_commands_sign_print_and_fail_with_the_right_status() {
+    let server = MockServer::start().await;
+    let created = json!({"payment_id": "gqzdy6chjne9", "payment_url": "https://khipu.com/payment/info/gqzdy6chjne9",
+        "simplified_transfer_url": "s", "transfer_url": "t", "app_url": "khipu:///pos/gqzdy6chjne9", "ready_for_terminal": false});
+    Mock::given(method("POST"))
+        .and(path("/2.0/payments"))
+        .and(wiremock::matchers::body_string_contains("amount=1000&"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(created))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/2.0/payments/gqzdy6chjne9"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::from_str::<Value>(include_str!("fixtures/payment.json")).unwrap(),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2.0/payments/gqzdy6chjne9/refunds"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"status": 400, "message": "Datos inválidos",
+            "errors": [{"field": "amount", "message": "excede el monto del pago"}]})),
+        )
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let env = [
+        ("KHIPU_RECEIVER_ID", "985101"),
+        ("KHIPU_SECRET", "s3cr3t-value"),
+        ("KHIPU_PAYMENTS_BASE_URL", uri.as_str()),
+    ];
+    let out = khipu(
+        &[
+            "payments",
+            "create",
+            "--amount",
+            "1000",
+            "--currency",
+            "CLP",
+            "--subject",
+            "Cobro de prueba",
+            "--json",
+        ],
+        &env,
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reply["payment_id"], "gqzdy6chjne9");
+    let sent = server.received_requests().await.unwrap();
+    assert!(
+        sent[0].headers["authorization"]
+            .to_str()
+            .unwrap()
+            .starts_with("985101:")
+    );
+    let out = khipu(&["payments", "get", "--id", "gqzdy6chjne9"], &env).await;
+    assert!(
+        out.status.success() && stdout(&out).contains("status") && stdout(&out).contains("done"),
+        "{}",
+        stdout(&out)
+    );
+    let out = khipu(
+        &[
+            "payments",
+            "refund",
+            "--id",
+            "gqzdy6chjne9",
+            "--amount",
+            "5000",
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("amount: excede el monto del pago"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("s3cr3t-value"));
+    let out = khipu(
+        &["payments", "banks"],
+        &[("KHIPU_PAYMENTS_BASE_URL", uri.as_str())],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("KHIPU_RECEIVER_ID and KHIPU_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+    let long = "x".repeat(300);
+    let out = khipu(
+        &[
+            "payments",
+            "create",
+            "--amount",
+            "1",
+            "--currency",
+            "CLP",
+            "--subject",
+            &long,
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a value the spec refuses is a usage error: {}",
+        stderr(&out)
+    );
+}

@@ -4,7 +4,7 @@
 
 use khipu::banking::cl::personal::demo_bank;
 use khipu::model;
-use khipu::payments::v2_0;
+use khipu::payments::{Signer, v2_0};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -181,7 +181,7 @@ async fn payment_keeps_its_timestamp_offsets_and_empty_funds_source() {
         .respond_with(ResponseTemplate::new(200).set_body_json(&payment))
         .mount(&server)
         .await;
-    let client = v2_0::Client::new(&server.uri()).unwrap();
+    let client = v2_0::Client::new(&server.uri(), Signer::new("985101", "secret")).unwrap();
     let reply = client
         .get_payment_by_id()
         .id("gqzdy6chjne9")
@@ -232,7 +232,7 @@ async fn payment_errors_share_one_type_across_400_403_503() {
         )
         .mount(&server)
         .await;
-    let client = v2_0::Client::new(&server.uri()).unwrap();
+    let client = v2_0::Client::new(&server.uri(), Signer::new("985101", "secret")).unwrap();
     match client.get_banks().send().await.unwrap_err() {
         progenitor_client::Error::ErrorResponse(e) => {
             assert_eq!(e.status(), 403);

@@ -7,6 +7,7 @@
 //! - [`DateTime`]: an ISO-8601 timestamp that keeps the offset Khipu sent (`-0400`).
 //! - [`catalog`]: what each generated bank module says about itself.
 //! - [`http`]: the HTTP client every generated client is built with.
+//! - [`payments`]: request signing for the Payments API v2.0.
 #![warn(missing_docs)]
 
 pub mod banking;
@@ -15,8 +16,11 @@ mod date_time;
 pub mod http;
 pub mod number;
 mod open_enum;
+pub mod payments;
+mod secret;
 
 pub use date_time::{DateTime, DateTimeError};
+pub use secret::Secret;
 
 /// chrono, re-exported so generated code can name it without its own dependency.
 pub use chrono;

@@ -147,7 +147,8 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
     let mut report = normalize::normalize(&mut doc).map_err(at)?;
     let identity = identity::identify(&doc, path).map_err(at)?;
     let spec = generate::parse(&doc).map_err(at)?;
-    let tokens = generate::tokens(&spec, &generate::replacements(&doc))
+    let signed = matches!(identity, Identity::Payments { .. });
+    let tokens = generate::tokens(&spec, &generate::replacements(&doc), signed)
         .map_err(|m| SpecError::new(&name, "", m))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         SpecError::new(

@@ -22,6 +22,7 @@ pub mod types {
         ///Mensaje con particularidades del banco.
         pub message: ::std::string::String,
         ///Monto mínimo que acepta el banco en un pago.
+        #[serde(serialize_with = "::khipu_types::number::serialize_f64")]
         pub min_amount: f64,
         ///Nombre del banco.
         pub name: ::std::string::String,
@@ -215,6 +216,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PaymentsCreateRequest {
         ///El monto del cobro. Sin separador de miles y usando '.' como separador de decimales. Hasta 4 lugares decimales, dependiendo de la moneda.
+        #[serde(serialize_with = "::khipu_types::number::serialize_f64")]
         pub amount: f64,
         ///Identificador del banco para usar en el pago.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1229,6 +1231,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PaymentsResponse {
         ///El monto del cobro.
+        #[serde(serialize_with = "::khipu_types::number::serialize_f64")]
         pub amount: f64,
         ///URL para invocar el pago desde un dispositivo móvil usando la APP de Khipu.
         pub app_url: ::std::string::String,
@@ -1252,6 +1255,7 @@ pub mod types {
         ///Campo genérico que asigna el cobrador al momento de hacer el pago.
         pub custom: ::std::string::String,
         ///Monto a descontar del valor pagado.
+        #[serde(serialize_with = "::khipu_types::number::serialize_f64")]
         pub discount: f64,
         ///Fecha máxima para ejecutar el pago (en formato ISO-8601). El cliente podrá realizar varios intentos de pago hasta dicha fecha. Cada intento tiene un plazo individual de 3 horas para su ejecución.
         pub expires_date: ::khipu_types::DateTime,
@@ -2639,6 +2643,7 @@ pub mod types {
     pub struct RefundRequest {
         ///El monto a devolver. Sin separador de miles y usando '.' como separador de decimales. Hasta 4 lugares decimales, dependiendo de la moneda. Si se omite el reembolso se hará por el total del monto del pago.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(serialize_with = "::khipu_types::number::serialize_option_f64")]
         pub amount: ::std::option::Option<f64>,
     }
     impl RefundRequest {
@@ -4838,6 +4843,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::khipu_types::payments::Signer,
 }
 impl Client {
     /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
@@ -4845,10 +4851,14 @@ impl Client {
     ///
     /// `baseurl` is the scheme, host and optional port and path stem, such as
     /// `https://api.khipu.com`. Fails only if the HTTP client cannot be built.
-    pub fn new(baseurl: &str) -> ::std::result::Result<Self, ::reqwest::Error> {
+    pub fn new(
+        baseurl: &str,
+        inner: ::khipu_types::payments::Signer,
+    ) -> ::std::result::Result<Self, ::reqwest::Error> {
         ::std::result::Result::Ok(Self::new_with_client(
             baseurl,
             ::khipu_types::http::client()?,
+            inner,
         ))
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -4857,14 +4867,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::khipu_types::payments::Signer,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<::khipu_types::payments::Signer> for Client {
     fn api_version() -> &'static str {
         "2.0"
     }
@@ -4874,11 +4889,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &::khipu_types::payments::Signer {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<::khipu_types::payments::Signer> for &Client {}
 impl Client {
     ///Get banks
     ///
@@ -5077,6 +5092,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_banks",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -5153,6 +5172,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_payment_by_token",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -5238,6 +5261,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_payment",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -5310,6 +5337,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_payment_by_id",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -5382,6 +5413,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_payment_by_id",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -5454,6 +5489,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_payment_confirm_by_id",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -5550,6 +5589,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_payment_refunds_by_id",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -5635,6 +5678,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_receiver",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -5708,6 +5755,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_merchant_payment_methods_by_id",
             };
+            match (::khipu_types::payments::sign)(&client.inner, &mut request).await {
+                Ok(_) => {}
+                Err(e) => return Err(Error::Custom(e.to_string())),
+            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;

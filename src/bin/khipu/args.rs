@@ -9,8 +9,9 @@ use clap::{Args, Parser, Subcommand};
     about = "Khipu's Open Data API from the command line"
 )]
 pub struct Cli {
-    /// Replaces https://api.khipu.com (also KHIPU_BASE_URL).
-    #[arg(long, global = true, env = "KHIPU_BASE_URL")]
+    /// Replaces https://api.khipu.com for banking commands (also KHIPU_BASE_URL) and
+    /// https://khipu.com/api for payments commands (also KHIPU_PAYMENTS_BASE_URL).
+    #[arg(long, global = true)]
     pub base_url: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long, global = true)]
@@ -31,6 +32,103 @@ pub enum Command {
     Transactions(DataArgs),
     /// Statements of an account.
     Statements(DataArgs),
+    /// The Payments API (credentials from KHIPU_RECEIVER_ID and KHIPU_SECRET).
+    #[command(subcommand)]
+    Payments(PaymentsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PaymentsCommand {
+    /// Banks the payer can use with this collection account.
+    Banks,
+    /// Create a payment.
+    Create(Box<CreateArgs>),
+    /// Show a payment, by id or by notification token.
+    Get {
+        /// Payment id.
+        #[arg(
+            long,
+            required_unless_present = "notification_token",
+            conflicts_with = "notification_token"
+        )]
+        id: Option<String>,
+        /// Notification token Khipu sent to notify_url.
+        #[arg(long)]
+        notification_token: Option<String>,
+    },
+    /// Delete a pending payment.
+    Delete {
+        /// Payment id.
+        #[arg(long)]
+        id: String,
+    },
+    /// Confirm a payment.
+    Confirm {
+        /// Payment id.
+        #[arg(long)]
+        id: String,
+    },
+    /// Refund a payment, in full or in part.
+    Refund {
+        /// Payment id.
+        #[arg(long)]
+        id: String,
+        /// Amount to refund (default: all of it).
+        #[arg(long)]
+        amount: Option<f64>,
+    },
+    /// Payment methods of a collection account.
+    Methods {
+        /// Collection account id (default: KHIPU_RECEIVER_ID).
+        #[arg(long)]
+        merchant_id: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct CreateArgs {
+    /// Amount, with `.` as decimal separator.
+    #[arg(long)]
+    pub amount: f64,
+    /// ISO 4217 currency (CLP, ARS, PEN, MXN, USD, EUR, BOB, COP).
+    #[arg(long)]
+    pub currency: String,
+    /// What the payment is for.
+    #[arg(long)]
+    pub subject: String,
+    /// Your own id for the payment (order number).
+    #[arg(long)]
+    pub transaction_id: Option<String>,
+    /// Description shown to the payer.
+    #[arg(long)]
+    pub body: Option<String>,
+    /// Where Khipu notifies the payment.
+    #[arg(long)]
+    pub notify_url: Option<String>,
+    /// Notification API version (3.0 or 1.3).
+    #[arg(long)]
+    pub notify_api_version: Option<String>,
+    /// Where the payer returns after paying.
+    #[arg(long)]
+    pub return_url: Option<String>,
+    /// Where the payer returns after giving up.
+    #[arg(long)]
+    pub cancel_url: Option<String>,
+    /// Latest time to pay, ISO 8601 with offset.
+    #[arg(long)]
+    pub expires_date: Option<String>,
+    /// Payer's e-mail.
+    #[arg(long)]
+    pub payer_email: Option<String>,
+    /// Payer's name.
+    #[arg(long)]
+    pub payer_name: Option<String>,
+    /// Have Khipu e-mail the payment request to the payer.
+    #[arg(long)]
+    pub send_email: bool,
+    /// Bank to pay with.
+    #[arg(long)]
+    pub bank_id: Option<String>,
 }
 
 #[derive(Args)]

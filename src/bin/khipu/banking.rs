@@ -37,6 +37,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 output::statement_row,
             )
         }
+        Command::Payments(command) => {
+            crate::payments::run(cli.base_url.clone(), command, json).await
+        }
     }
 }
 
@@ -62,8 +65,12 @@ fn month(flag: &str, value: &str) -> Result<YearMonth, Failure> {
 
 fn prepare(cli: &Cli, args: &DataArgs) -> Result<(Box<dyn khipu::Bank>, DataRequest), Failure> {
     let mut config = Config::new(credentials()?);
-    if let Some(base) = &cli.base_url {
-        config = config.base_url(base.clone());
+    if let Some(base) = cli.base_url.clone().or_else(|| {
+        std::env::var("KHIPU_BASE_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+    }) {
+        config = config.base_url(base);
     }
     let bank = khipu::connect(&args.bank, config)?;
     let mut request = match (&args.account, &args.last_digits) {

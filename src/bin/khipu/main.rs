@@ -5,6 +5,7 @@
 mod args;
 mod banking;
 mod output;
+mod payments;
 
 use std::process::ExitCode;
 
@@ -16,6 +17,8 @@ pub enum Failure {
     Usage(String),
     /// Khipu, the network or decoding failed (exit 1).
     Api(khipu::Error),
+    /// The payments API, the network or decoding failed (exit 1).
+    Payments(khipu::payments::PaymentsError),
 }
 
 impl From<khipu::Error> for Failure {
@@ -63,6 +66,10 @@ fn main() -> ExitCode {
                     detail.description.as_deref().unwrap_or("-")
                 );
             }
+            ExitCode::FAILURE
+        }
+        Err(Failure::Payments(error)) => {
+            eprintln!("khipu: {error}");
             ExitCode::FAILURE
         }
     }

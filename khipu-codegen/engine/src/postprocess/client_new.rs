@@ -15,17 +15,27 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
         }
         for member in &mut imp.items {
             let ImplItem::Fn(f) = member else { continue };
-            if f.sig.ident != "new" || f.sig.inputs.len() != 1 {
+            if f.sig.ident != "new" || f.sig.inputs.is_empty() {
                 continue;
             }
+            // progenitor's `new(baseurl[, inner])`: keep the parameters, pass them through.
+            let inputs = f.sig.inputs.clone();
+            let extra: Vec<_> = inputs
+                .iter()
+                .skip(1)
+                .filter_map(|arg| match arg {
+                    syn::FnArg::Typed(t) => Some(t.pat.clone()),
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect();
             *f = syn::parse_quote! {
                 /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
                 /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts.
                 ///
                 /// `baseurl` is the scheme, host and optional port and path stem, such as
                 /// `https://api.khipu.com`. Fails only if the HTTP client cannot be built.
-                pub fn new(baseurl: &str) -> ::std::result::Result<Self, ::reqwest::Error> {
-                    ::std::result::Result::Ok(Self::new_with_client(baseurl, ::khipu_types::http::client()?))
+                pub fn new(#inputs) -> ::std::result::Result<Self, ::reqwest::Error> {
+                    ::std::result::Result::Ok(Self::new_with_client(baseurl, ::khipu_types::http::client()?, #(#extra),*))
                 }
             };
             log.fix_item(
@@ -40,6 +50,24 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
 mod tests {
     use crate::normalize::{Log, Report};
     use quote::quote;
+
+    #[test]
+    fn new_with_an_inner_value_keeps_it() {
+        let mut file: syn::File = syn::parse2(quote! {
+            impl Client {
+                pub fn new(baseurl: &str, inner: Signer) -> Self { todo!() }
+            }
+        })
+        .unwrap();
+        let mut report = Report::default();
+        super::run(&mut file, &mut Log::new("client-new", &mut report));
+        let out = quote!(#file).to_string();
+        assert!(
+            out.contains("pub fn new (baseurl : & str , inner : Signer)"),
+            "{out}"
+        );
+        assert!(out.contains("client () ? , inner)"), "{out}");
+    }
 
     #[test]
     fn new_no_longer_unwraps() {

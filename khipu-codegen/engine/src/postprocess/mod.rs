@@ -8,6 +8,7 @@ mod client_new;
 mod date_times;
 mod doc_lines;
 mod open_enums;
+mod whole_numbers;
 
 use crate::normalize::{Log, Report};
 
@@ -31,6 +32,11 @@ pub const CODE_PASSES: &[CodePass] = &[
         name: "date-times",
         fixes: "`format: date-time` decodes to khipu_types::DateTime, which keeps Khipu's offset; chrono/regress paths use khipu_types' re-exports",
         run: date_times::run,
+    },
+    CodePass {
+        name: "whole-numbers",
+        fixes: "f64 fields write whole values as integers (`1000`, not `1000.0`), in JSON and in forms",
+        run: whole_numbers::run,
     },
     CodePass {
         name: "doc-lines",
