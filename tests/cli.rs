@@ -217,7 +217,9 @@ async fn usage_errors_exit_2_and_send_nothing() {
         .await;
     let uri = server.uri();
     let base = ["--base-url", uri.as_str()];
-    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, &str)> = vec![
+    // (arguments, KHIPU_* variables, what stderr must say)
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec!["transactions", "--bank", DEMO, "--account", "1"],
             vec![],
