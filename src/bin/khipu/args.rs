@@ -16,6 +16,9 @@ pub struct Cli {
     /// Print JSON instead of a table.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Run against a local sandbox started for this command (throwaway credentials, no network).
+    #[arg(long, global = true)]
+    pub mock: bool,
     #[command(subcommand)]
     pub command: Command,
 }

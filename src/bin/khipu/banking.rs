@@ -2,11 +2,11 @@
 
 use khipu::{Config, Credentials, DataRequest, YearMonth};
 
-use crate::Failure;
 use crate::args::{Cli, Command, DataArgs};
 use crate::output;
+use crate::{Failure, Target};
 
-pub async fn run(cli: Cli) -> Result<(), Failure> {
+pub async fn run(cli: Cli, target: &Target) -> Result<(), Failure> {
     let json = cli.json;
     match &cli.command {
         Command::Banks => {
@@ -14,15 +14,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Accounts(args) => {
-            let (bank, request) = prepare(&cli, args)?;
+            let (bank, request) = prepare(&cli, args, target)?;
             output::reply(&bank.accounts(&request).await?, json, output::account_row)
         }
         Command::Balances(args) => {
-            let (bank, request) = prepare(&cli, args)?;
+            let (bank, request) = prepare(&cli, args, target)?;
             output::reply(&bank.balances(&request).await?, json, output::balance_row)
         }
         Command::Transactions(args) => {
-            let (bank, request) = prepare(&cli, args)?;
+            let (bank, request) = prepare(&cli, args, target)?;
             output::reply(
                 &bank.transactions(&request).await?,
                 json,
@@ -30,7 +30,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             )
         }
         Command::Statements(args) => {
-            let (bank, request) = prepare(&cli, args)?;
+            let (bank, request) = prepare(&cli, args, target)?;
             output::reply(
                 &bank.statements(&request).await?,
                 json,
@@ -38,7 +38,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             )
         }
         Command::Payments(command) => {
-            crate::payments::run(cli.base_url.clone(), command, json).await
+            crate::payments::run(cli.base_url.clone(), command, json, target).await
         }
     }
 }
@@ -63,7 +63,15 @@ fn month(flag: &str, value: &str) -> Result<YearMonth, Failure> {
         .map_err(|e| Failure::Usage(format!("--{flag}: {e}")))
 }
 
-fn prepare(cli: &Cli, args: &DataArgs) -> Result<(Box<dyn khipu::Bank>, DataRequest), Failure> {
+fn prepare(
+    cli: &Cli,
+    args: &DataArgs,
+    target: &Target,
+) -> Result<(Box<dyn khipu::Bank>, DataRequest), Failure> {
+    if let Some(sandbox) = &target.sandbox {
+        let config = Config::new(Credentials::bearer("sandbox-token")).base_url(sandbox.url());
+        return Ok((khipu::connect(&args.bank, config)?, request(args)?));
+    }
     let mut config = Config::new(credentials()?);
     if let Some(base) = cli.base_url.clone().or_else(|| {
         std::env::var("KHIPU_BASE_URL")
@@ -72,7 +80,10 @@ fn prepare(cli: &Cli, args: &DataArgs) -> Result<(Box<dyn khipu::Bank>, DataRequ
     }) {
         config = config.base_url(base);
     }
-    let bank = khipu::connect(&args.bank, config)?;
+    Ok((khipu::connect(&args.bank, config)?, request(args)?))
+}
+
+fn request(args: &DataArgs) -> Result<DataRequest, Failure> {
     let mut request = match (&args.account, &args.last_digits) {
         (Some(n), _) => DataRequest::account(n.clone()),
         (None, Some(d)) => DataRequest::card(d.clone()),
@@ -97,5 +108,5 @@ fn prepare(cli: &Cli, args: &DataArgs) -> Result<(Box<dyn khipu::Bank>, DataRequ
     if let Some(op) = &args.operation {
         request = request.operation(op.clone());
     }
-    Ok((bank, request))
+    Ok(request)
 }

@@ -35,6 +35,25 @@ impl From<khipu::Error> for Failure {
     }
 }
 
+/// Where the commands send requests, and with which credentials.
+pub struct Target {
+    /// A sandbox started for this command (`--mock`), if any.
+    pub sandbox: Option<khipu_mock::Sandbox>,
+}
+
+async fn run(cli: args::Cli) -> Result<(), Failure> {
+    let sandbox = if cli.mock {
+        let started = khipu_mock::Sandbox::start(khipu_mock::SandboxConfig::default()).await;
+        Some(
+            started
+                .map_err(|e| Failure::Usage(format!("--mock: cannot start the sandbox: {e}")))?,
+        )
+    } else {
+        None
+    };
+    banking::run(cli, &Target { sandbox }).await
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -47,7 +66,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(banking::run(cli)) {
+    match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
             eprintln!("khipu: {message}");

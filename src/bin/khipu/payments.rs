@@ -4,8 +4,8 @@ use khipu::payments::{Client, Currency, PaymentsError, types};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::Failure;
 use crate::args::{CreateArgs, PaymentsCommand};
+use crate::{Failure, Target};
 
 impl From<PaymentsError> for Failure {
     fn from(e: PaymentsError) -> Self {
@@ -23,7 +23,14 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-fn client(base_url: Option<String>) -> Result<Client, Failure> {
+fn client(base_url: Option<String>, target: &Target) -> Result<Client, Failure> {
+    if let Some(sandbox) = &target.sandbox {
+        return Ok(Client::with_base_url(
+            sandbox.receiver_id(),
+            sandbox.secret(),
+            sandbox.url(),
+        )?);
+    }
     let (Some(receiver), Some(secret)) = (env("KHIPU_RECEIVER_ID"), env("KHIPU_SECRET")) else {
         return Err(Failure::Usage(
             "payments need KHIPU_RECEIVER_ID and KHIPU_SECRET".into(),
@@ -39,8 +46,9 @@ pub async fn run(
     base_url: Option<String>,
     command: &PaymentsCommand,
     json: bool,
+    target: &Target,
 ) -> Result<(), Failure> {
-    let c = client(base_url)?;
+    let c = client(base_url, target)?;
     match command {
         PaymentsCommand::Banks => {
             let banks = c.banks().await?;

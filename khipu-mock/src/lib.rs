@@ -1,0 +1,214 @@
+//! A local Khipu sandbox: every operation of every spec in `specs/` (embedded at build time), on
+//! 127.0.0.1, behaving as the specs describe Khipu. See the crate's README for what it checks and
+//! what it does not do.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let sandbox = khipu_mock::Sandbox::start(khipu_mock::SandboxConfig::default()).await?;
+//! let config = khipu::Config::new(khipu::Credentials::bearer("any-token")).base_url(sandbox.url());
+//! let payments = khipu::payments::Client::with_base_url(sandbox.receiver_id(), sandbox.secret(), sandbox.url());
+//! # let _ = (config, payments); Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod banking;
+mod examples;
+pub mod inject;
+mod payments;
+mod server;
+pub mod spec;
+mod validate;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde_json::Value;
+use tokio::sync::{Mutex, oneshot};
+
+pub use inject::Injection;
+pub use payments::PayOutcome;
+pub use spec::Specs;
+
+/// How to run the sandbox.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SandboxConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The payments receiver id requests must be signed for.
+    pub receiver_id: String,
+    /// The secret payments requests must be signed with (a throwaway, not a real one).
+    pub secret: String,
+    /// Failures to produce on every request (a request's own header adds to them).
+    pub inject: Injection,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            receiver_id: "985101".into(),
+            secret: "sandbox-secret".into(),
+            inject: Injection::default(),
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Sets the port.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Sets the payments credentials.
+    pub fn credentials(
+        mut self,
+        receiver_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.receiver_id = receiver_id.into();
+        self.secret = secret.into();
+        self
+    }
+
+    /// Sets failures to produce on every request.
+    pub fn inject(mut self, inject: Injection) -> Self {
+        self.inject = inject;
+        self
+    }
+}
+
+/// What the sandbox shares between requests.
+pub(crate) struct State {
+    pub(crate) specs: Specs,
+    pub(crate) config: SandboxConfig,
+    pub(crate) payments: Mutex<HashMap<String, Value>>,
+    pub(crate) http: reqwest::Client,
+    counter: AtomicU64,
+}
+
+impl State {
+    /// A fresh hex id of `len` characters (unique in this run).
+    pub(crate) fn id(&self, len: usize) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let mut hex = khipu_types::payments::hmac_hex("khipu-mock", &n.to_string());
+        hex.truncate(len);
+        hex
+    }
+}
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    url: String,
+    state: Arc<State>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts the sandbox on 127.0.0.1 in the current tokio runtime.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let http = khipu_types::http::client().map_err(std::io::Error::other)?;
+        // Ids differ between runs, as Khipu's do: the counter starts from the clock.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        let state = Arc::new(State {
+            specs: Specs::embedded(),
+            config,
+            payments: Mutex::new(HashMap::new()),
+            http,
+            counter: AtomicU64::new(seed),
+        });
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(server::serve(listener, state.clone(), rx));
+        Ok(Self {
+            addr,
+            url: format!("http://{addr}"),
+            state,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The base URL for both APIs (`http://127.0.0.1:PORT`): banking paths start with `/v1`,
+    /// payments paths with `/2.0`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The receiver id payments requests must be signed for.
+    pub fn receiver_id(&self) -> &str {
+        &self.state.config.receiver_id
+    }
+
+    /// The secret payments requests must be signed with.
+    pub fn secret(&self) -> &str {
+        &self.state.config.secret
+    }
+
+    /// The specs it serves.
+    pub fn specs(&self) -> &Specs {
+        &self.state.specs
+    }
+
+    /// Marks a payment paid (status `done`) and, if it has a loopback `notify_url`, sends Khipu's
+    /// notification there. Also available as `POST /_sandbox/payments/{id}/pay`.
+    pub async fn pay(&self, payment_id: &str) -> Result<PayOutcome, String> {
+        payments::pay(&self.state, payment_id).await
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// `true` when `url` is http(s) to a loopback address: the only places the sandbox sends anything.
+pub(crate) fn loopback_url(url: &str) -> bool {
+    let Ok(url) = url::Url::parse(url) else {
+        return false;
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return false;
+    }
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Now, as Khipu writes timestamps.
+pub(crate) fn now_text(plus_seconds: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    match khipu_types::chrono::DateTime::from_timestamp(now + plus_seconds, 0) {
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S+0000").to_string(),
+        None => "2024-01-15T10:00:00+0000".into(),
+    }
+}

@@ -1,0 +1,144 @@
+//! HTTP plumbing: accept connections, read a request, dispatch, write the answer.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::State;
+use crate::inject::{HEADER, Injection};
+use crate::spec::Api;
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 1 << 20;
+
+/// A request, read whole.
+pub(crate) struct Req {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: hyper::HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Req {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// An answer.
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Reply {
+    pub(crate) fn json(status: u16, value: &serde_json::Value) -> Self {
+        Self {
+            status,
+            content_type: "application/json",
+            body: serde_json::to_vec(value).unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn text(status: u16, text: &str) -> Self {
+        Self {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: text.as_bytes().to_vec(),
+        }
+    }
+}
+
+pub(crate) async fn serve(
+    listener: TcpListener,
+    state: Arc<State>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut shutdown => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let state = state.clone();
+                async move { Ok::<_, std::convert::Infallible>(answer(&state, request).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let reply = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => {
+            let req = Req {
+                method: parts.method.as_str().to_owned(),
+                path: parts.uri.path().to_owned(),
+                query: url::form_urlencoded::parse(
+                    parts.uri.query().unwrap_or_default().as_bytes(),
+                )
+                .into_owned()
+                .collect(),
+                headers: parts.headers,
+                body: collected.to_bytes(),
+            };
+            dispatch(state, req).await
+        }
+        Err(_) => Reply::text(413, "request body larger than 1 MiB"),
+    };
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(reply.content_type),
+    );
+    response
+}
+
+async fn dispatch(state: &State, req: Req) -> Reply {
+    if let Some(rest) = req.path.strip_prefix("/_sandbox") {
+        return crate::payments::admin(state, &req, rest).await;
+    }
+    let Some((route, params)) = state.specs.route(&req.method, &req.path) else {
+        return Reply::text(
+            404,
+            &format!(
+                "khipu-mock: no operation {} {} in the specs it serves",
+                req.method, req.path
+            ),
+        );
+    };
+    let injection = match req.header(HEADER).map(Injection::parse).transpose() {
+        Ok(own) => state.config.inject.merge(&own.unwrap_or_default()),
+        Err(e) => return Reply::text(400, &format!("khipu-mock: {HEADER}: {e}")),
+    };
+    if let Some(delay) = injection.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if injection.malformed {
+        return Reply {
+            status: 200,
+            content_type: "application/json",
+            body: b"{\"OperationId\": \"truncated".to_vec(),
+        };
+    }
+    match state.specs.api(route) {
+        Api::Banking => crate::banking::handle(state, route, &req, &injection).await,
+        Api::Payments => crate::payments::handle(state, route, &params, &req, &injection).await,
+    }
+}

@@ -1,0 +1,185 @@
+//! The specs the sandbox serves, embedded at build time, and the route table made from them.
+
+use serde_json::Value;
+
+/// Which API a spec describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// A bank's Open Data API (`/v1/{cc}/banking/...`).
+    Banking,
+    /// The Payments API (`/2.0/...`).
+    Payments,
+}
+
+/// One embedded spec.
+#[derive(Debug)]
+pub struct Spec {
+    /// Its file name under specs/.
+    pub name: String,
+    /// The document.
+    pub doc: Value,
+    /// Which API.
+    pub api: Api,
+}
+
+/// One operation the sandbox answers.
+#[derive(Debug)]
+pub struct Route {
+    /// Index of the spec in [`Specs::specs`].
+    pub spec: usize,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template (`/2.0/payments/{id}`).
+    pub path: String,
+    /// The operation object.
+    pub operation: Value,
+}
+
+/// Every embedded spec and its operations.
+#[derive(Debug)]
+pub struct Specs {
+    /// The specs.
+    pub specs: Vec<Spec>,
+    /// Their operations.
+    pub routes: Vec<Route>,
+}
+
+const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
+
+impl Specs {
+    /// The specs embedded in this build.
+    pub fn embedded() -> Self {
+        let list: Vec<Value> =
+            serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/specs.json")))
+                .unwrap_or_default();
+        let mut specs = Vec::new();
+        for entry in list {
+            let name = entry["name"].as_str().unwrap_or_default().to_owned();
+            let doc = entry["doc"].clone();
+            let api = if name.starts_with("payments/") {
+                Api::Payments
+            } else {
+                Api::Banking
+            };
+            specs.push(Spec { name, doc, api });
+        }
+        Self::from_specs(specs)
+    }
+
+    fn from_specs(specs: Vec<Spec>) -> Self {
+        let mut routes = Vec::new();
+        for (i, spec) in specs.iter().enumerate() {
+            for (path, item) in spec.doc["paths"].as_object().into_iter().flatten() {
+                for method in METHODS {
+                    if let Some(op) = item.get(method) {
+                        routes.push(Route {
+                            spec: i,
+                            method: method.to_uppercase(),
+                            path: path.clone(),
+                            operation: op.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        Self { specs, routes }
+    }
+
+    /// The route for `method` and `path`, with the values of its path parameters.
+    pub fn route(&self, method: &str, path: &str) -> Option<(&Route, Vec<(String, String)>)> {
+        let wanted: Vec<&str> = path.split('/').collect();
+        self.routes
+            .iter()
+            .filter(|r| r.method == method)
+            .find_map(|r| {
+                let template: Vec<&str> = r.path.split('/').collect();
+                if template.len() != wanted.len() {
+                    return None;
+                }
+                let mut params = Vec::new();
+                for (t, w) in template.iter().zip(&wanted) {
+                    match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                        Some(name) if !w.is_empty() => {
+                            params.push((name.to_owned(), percent_decode(w)))
+                        }
+                        Some(_) => return None,
+                        None if t == w => {}
+                        None => return None,
+                    }
+                }
+                Some((r, params))
+            })
+    }
+
+    /// The spec document of a route.
+    pub fn doc(&self, route: &Route) -> &Value {
+        &self.specs[route.spec].doc
+    }
+
+    /// The API of a route.
+    pub fn api(&self, route: &Route) -> Api {
+        self.specs[route.spec].api
+    }
+}
+
+fn percent_decode(segment: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Follows local `$ref`s (at most 32, so a cycle ends).
+pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        let Some(r) = value.get("$ref").and_then(Value::as_str) else {
+            return value;
+        };
+        match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+            Some(next) => value = next,
+            None => return value,
+        }
+    }
+    value
+}
+
+/// The JSON request body schema of an operation and its media type.
+pub fn request_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<(&'a str, &'a Value)> {
+    let body = resolve(doc, op.get("requestBody")?);
+    let (media, m) = body.get("content")?.as_object()?.iter().next()?;
+    Some((media.as_str(), m.get("schema")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_is_embedded_and_routed() {
+        let specs = Specs::embedded();
+        assert!(specs.specs.len() >= 8, "{}", specs.specs.len());
+        let (route, params) = specs.route("GET", "/2.0/payments/abc%20d").unwrap();
+        assert_eq!(
+            (route.path.as_str(), params[0].1.as_str()),
+            ("/2.0/payments/{id}", "abc d")
+        );
+        assert!(specs.route("GET", "/2.0/payments").is_some());
+        assert!(
+            specs
+                .route(
+                    "POST",
+                    "/v1/cl/banking/personal/demo-bank.khipu.com/transactions"
+                )
+                .is_some()
+        );
+        assert!(
+            specs
+                .route(
+                    "GET",
+                    "/v1/cl/banking/personal/demo-bank.khipu.com/transactions"
+                )
+                .is_none()
+        );
+        assert!(specs.route("GET", "/2.0/payments/").is_none());
+    }
+}

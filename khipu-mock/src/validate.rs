@@ -1,0 +1,292 @@
+//! Request validation against a spec's schema: types, required fields, enums, length limits,
+//! patterns. Each problem names the field.
+
+use serde_json::{Map, Value};
+
+use crate::spec::resolve;
+
+/// A field that breaks the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Dotted path (`RequestData.AccountNumber`).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Every way `value` breaks `schema`.
+pub fn validate(doc: &Value, schema: &Value, value: &Value) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    check(doc, schema, value, "", &mut errors);
+    errors
+}
+
+fn push(errors: &mut Vec<FieldError>, at: &str, message: impl Into<String>) {
+    let field = if at.is_empty() {
+        "(body)".to_owned()
+    } else {
+        at.to_owned()
+    };
+    errors.push(FieldError {
+        field,
+        message: message.into(),
+    });
+}
+
+fn types(schema: &Value) -> (Vec<String>, bool) {
+    let mut nullable = schema.get("nullable") == Some(&Value::Bool(true));
+    let list = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    };
+    nullable |= list.iter().any(|t| t == "null");
+    (list.into_iter().filter(|t| t != "null").collect(), nullable)
+}
+
+fn type_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<FieldError>) {
+    let schema = resolve(doc, schema);
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        check(doc, part, value, at, errors);
+    }
+    let (kinds, nullable) = types(schema);
+    if value.is_null() {
+        if !nullable && (!kinds.is_empty() || schema.get("properties").is_some()) {
+            push(errors, at, "must not be null");
+        }
+        return;
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(options) = schema.get(key).and_then(Value::as_array)
+            && !options
+                .iter()
+                .any(|o| validate_at(doc, o, value, at).is_empty())
+        {
+            push(errors, at, "matches none of the allowed forms");
+            return;
+        }
+    }
+    let actual = type_of(value);
+    if !kinds.is_empty()
+        && !kinds
+            .iter()
+            .any(|k| k == actual || (k == "number" && actual == "integer"))
+    {
+        push(
+            errors,
+            at,
+            format!("must be {}, not {actual}", kinds.join(" or ")),
+        );
+        return;
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
+        push(errors, at, format!("must be one of {}", list.join(", ")));
+    }
+    match value {
+        Value::String(s) => {
+            let len = s.chars().count() as u64;
+            if let Some(max) = schema
+                .get("maxLength")
+                .and_then(Value::as_u64)
+                .filter(|m| len > *m)
+            {
+                push(
+                    errors,
+                    at,
+                    format!("is {len} characters long; at most {max} allowed"),
+                );
+            }
+            if let Some(min) = schema
+                .get("minLength")
+                .and_then(Value::as_u64)
+                .filter(|m| len < *m)
+            {
+                push(
+                    errors,
+                    at,
+                    format!("is {len} characters long; at least {min} needed"),
+                );
+            }
+            if let Some(p) = schema.get("pattern").and_then(Value::as_str)
+                && let Ok(re) = khipu_types::regress::Regex::new(p)
+                && re.find(s).is_none()
+            {
+                push(errors, at, format!("does not match {p}"));
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    check(doc, item, v, &format!("{at}[{i}]"), errors);
+                }
+            }
+        }
+        Value::Object(map) => object(doc, schema, map, at, errors),
+        _ => {}
+    }
+}
+
+fn validate_at(doc: &Value, schema: &Value, value: &Value, at: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    check(doc, schema, value, at, &mut errors);
+    errors
+}
+
+fn object(
+    doc: &Value,
+    schema: &Value,
+    map: &Map<String, Value>,
+    at: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    let join = |name: &str| {
+        if at.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{at}.{name}")
+        }
+    };
+    for name in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if !map.contains_key(name) {
+            push(errors, &join(name), "is required");
+        }
+    }
+    for (name, prop) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(v) = map.get(name) {
+            check(doc, prop, v, &join(name), errors);
+        }
+    }
+}
+
+/// A form body as a JSON object, each value typed as its property's schema says, so that it can be
+/// validated like JSON. A value that cannot take its type stays a string, and validation names it.
+pub fn form_to_json(doc: &Value, schema: &Value, pairs: &[(String, String)]) -> Value {
+    let schema = resolve(doc, schema);
+    let mut out = Map::new();
+    for (key, text) in pairs {
+        let prop = schema
+            .get("properties")
+            .and_then(|p| p.get(key))
+            .map(|p| resolve(doc, p));
+        let kind = prop
+            .map(types)
+            .and_then(|(k, _)| k.first().cloned())
+            .unwrap_or_default();
+        let value = match kind.as_str() {
+            "number" => text
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
+            "integer" => text.parse::<i64>().ok().map(Value::from),
+            "boolean" => match text.as_str() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            _ => None,
+        };
+        out.insert(
+            key.clone(),
+            value.unwrap_or_else(|| Value::String(text.clone())),
+        );
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_each_field_at_fault() {
+        let doc = json!({"components": {"schemas": {"R": {"type": "object", "required": ["AccountNumber"], "properties": {
+            "AccountNumber": {"type": "string", "maxLength": 5}, "Currency": {"type": "string", "pattern": "^[A-Z]{3}$"}}}}}});
+        let schema = json!({"type": "object", "required": ["RequestData"], "properties": {
+            "RequestData": {"$ref": "#/components/schemas/R"}, "Kind": {"type": "string", "enum": ["a", "b"]}}});
+        assert_eq!(
+            validate(&doc, &schema, &json!({})),
+            [FieldError {
+                field: "RequestData".into(),
+                message: "is required".into()
+            }]
+        );
+        let errors = validate(
+            &doc,
+            &schema,
+            &json!({"RequestData": {"AccountNumber": "123456", "Currency": "clp"}, "Kind": "c"}),
+        );
+        let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            ["Kind", "RequestData.AccountNumber", "RequestData.Currency"]
+        );
+        assert!(
+            validate(
+                &doc,
+                &schema,
+                &json!({"RequestData": {"AccountNumber": 12}})
+            )[0]
+            .message
+            .contains("must be string")
+        );
+    }
+
+    #[test]
+    fn form_values_take_their_schema_types() {
+        let schema = json!({"properties": {"amount": {"type": "number"}, "send_email": {"type": "boolean"}, "subject": {"type": "string"}}});
+        let pairs = [
+            ("amount".into(), "1000".into()),
+            ("send_email".into(), "true".into()),
+            ("subject".into(), "1".into()),
+        ];
+        assert_eq!(
+            form_to_json(&json!({}), &schema, &pairs),
+            json!({"amount": 1000.0, "send_email": true, "subject": "1"})
+        );
+        let bad = [("amount".into(), "mil".into())];
+        let value = form_to_json(&json!({}), &schema, &bad);
+        assert!(
+            validate(&json!({}), &schema, &value)[0]
+                .message
+                .contains("must be number")
+        );
+    }
+}
