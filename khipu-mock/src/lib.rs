@@ -2,12 +2,16 @@
 //! 127.0.0.1, behaving as the specs describe Khipu. See the crate's README for what it checks and
 //! what it does not do.
 //!
-//! ```no_run
-//! # async fn run() -> std::io::Result<()> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
 //! let sandbox = khipu_mock::Sandbox::start(khipu_mock::SandboxConfig::default()).await?;
-//! let config = khipu::Config::new(khipu::Credentials::bearer("any-token")).base_url(sandbox.url());
-//! let payments = khipu::payments::Client::with_base_url(sandbox.receiver_id(), sandbox.secret(), sandbox.url());
-//! # let _ = (config, payments); Ok(()) }
+//! // with the khipu crate:
+//! //   khipu::Config::new(khipu::Credentials::bearer("any-token")).base_url(sandbox.url())
+//! //   khipu::payments::Client::with_base_url(sandbox.receiver_id(), sandbox.secret(), sandbox.url())
+//! assert!(sandbox.url().starts_with("http://127.0.0.1:"));
+//! assert!(sandbox.specs().routes.len() >= 22);
+//! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
 
