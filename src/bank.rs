@@ -173,17 +173,25 @@ impl CatalogBank {
             operation: op.operation_id,
         };
         let body = self.body(op, request, &context)?;
-        let (status, bytes) = self
-            .transport
-            .post(op.path, &body, request.callback_url.is_some(), &context)
-            .await?;
-        let envelope: Envelope<C> = serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
-            context: context.clone(),
-            status,
-            message: e.to_string(),
-            excerpt: crate::error::excerpt(&bytes),
-        })?;
-        crate::reply::from_envelope(envelope, status == 202, &context)
+        let decode = |status: u16, bytes: &[u8]| {
+            let envelope: Envelope<C> =
+                serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+                    context: context.clone(),
+                    status,
+                    message: e.to_string(),
+                    excerpt: crate::error::excerpt(bytes),
+                })?;
+            crate::reply::from_envelope(envelope, status == 202, &context)
+        };
+        self.transport
+            .post(
+                op.path,
+                &body,
+                request.callback_url.is_some(),
+                &context,
+                decode,
+            )
+            .await
     }
 
     /// The operation of `kind` that fits the request, or why none does.

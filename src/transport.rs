@@ -4,7 +4,6 @@ use std::fmt;
 
 use backon::{ExponentialBuilder, Retryable};
 use khipu_types::banking::{Envelope, ErrorType};
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::{Config, RetryPolicy};
@@ -26,24 +25,6 @@ impl fmt::Debug for Transport {
     }
 }
 
-/// Only the status matters when deciding to retry a `Status: ERROR` answer.
-#[derive(Deserialize)]
-struct ErrorOnly {
-    #[serde(rename = "Error", default)]
-    error: Option<ErrorTypeOnly>,
-}
-
-#[derive(Deserialize)]
-struct ErrorTypeOnly {
-    #[serde(rename = "Type", default)]
-    kind: Option<ErrorType>,
-}
-
-enum Attempt {
-    /// A final answer: status and body.
-    Done(u16, Vec<u8>),
-}
-
 impl Transport {
     pub(crate) fn new(config: &Config) -> Result<Self, Error> {
         let base = config
@@ -58,17 +39,19 @@ impl Transport {
         })
     }
 
-    /// POSTs `body` to `path`; returns a 200 or 202 answer's status and bytes, or the error the
-    /// answer stands for. Retries transport failures and `RETRY_IMMEDIATELY` answers as the policy
-    /// allows; a request with a callback URL is retried on a transport failure only if it never
-    /// reached Khipu (connect errors), so Khipu is not asked twice to call back.
-    pub(crate) async fn post(
+    /// POSTs `body` to `path` and decodes a 200 or 202 answer with `decode`; any other status is
+    /// the error it stands for. Retries transport failures and `RETRY_IMMEDIATELY` answers as the
+    /// policy allows; a request with a callback URL is retried on a transport failure only if it
+    /// never reached Khipu (connect errors), so Khipu is not asked twice to call back. The body is
+    /// decoded once, by `decode`, so the retry decision costs no second parse.
+    pub(crate) async fn post<T>(
         &self,
         path: &str,
         body: &Value,
         has_callback: bool,
         context: &Context,
-    ) -> Result<(u16, Vec<u8>), Error> {
+        decode: impl Fn(u16, &[u8]) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let url = format!("{}{}", self.base, path);
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.retry.initial_backoff)
@@ -84,19 +67,17 @@ impl Transport {
                 .await
                 .map_err(|e| transport(e, context))?;
             let status = response.status().as_u16();
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| transport(e, context))?
-                .to_vec();
-            classify(status, bytes, context)
+            let bytes = response.bytes().await.map_err(|e| transport(e, context))?;
+            match status {
+                200 | 202 => decode(status, &bytes),
+                _ => Err(http_error(status, &bytes, context)),
+            }
         };
-        let Attempt::Done(status, bytes) = attempt
+        attempt
             .retry(backoff)
             .sleep(tokio::time::sleep)
             .when(|e: &Error| retryable(e, has_callback))
-            .await?;
-        Ok((status, bytes))
+            .await
     }
 }
 
@@ -116,62 +97,39 @@ fn retryable(error: &Error, has_callback: bool) -> bool {
     }
 }
 
-/// Maps an HTTP answer to the reply bytes or the error it stands for. A `Status: ERROR` answer
-/// that asks to be retried immediately becomes an error here so that the retry loop sees it;
-/// every other answer with a body is returned whole for typed decoding.
-fn classify(status: u16, bytes: Vec<u8>, context: &Context) -> Result<Attempt, Error> {
+/// The error a non-2xx answer stands for, with Khipu's error object when the body has one.
+fn http_error(status: u16, bytes: &[u8], context: &Context) -> Error {
+    let detail = serde_json::from_slice::<Envelope<Value>>(bytes)
+        .ok()
+        .and_then(|e| e.error)
+        .map(Box::new);
+    let (context, excerpt) = (context.clone(), excerpt(bytes));
     match status {
-        200 | 202 => {
-            if let Ok(ErrorOnly {
-                error:
-                    Some(ErrorTypeOnly {
-                        kind: Some(ErrorType::RetryImmediately),
-                    }),
-            }) = serde_json::from_slice(&bytes)
-                && let Ok(envelope) = serde_json::from_slice::<Envelope<Value>>(&bytes)
-            {
-                return Err(Error::Khipu {
-                    context: context.clone(),
-                    operation_id: envelope.operation_id,
-                    detail: Box::new(envelope.error.unwrap_or_default()),
-                });
-            }
-            Ok(Attempt::Done(status, bytes))
-        }
-        _ => {
-            let detail = serde_json::from_slice::<Envelope<Value>>(&bytes)
-                .ok()
-                .and_then(|e| e.error)
-                .map(Box::new);
-            let (context, excerpt) = (context.clone(), excerpt(&bytes));
-            Err(match status {
-                400 => Error::BadRequest {
-                    context,
-                    detail,
-                    excerpt,
-                },
-                401 => Error::Unauthorized {
-                    context,
-                    detail,
-                    excerpt,
-                },
-                404 => Error::NotFound {
-                    context,
-                    detail,
-                    excerpt,
-                },
-                500..=599 => Error::Server {
-                    context,
-                    status,
-                    detail,
-                    excerpt,
-                },
-                _ => Error::UnexpectedStatus {
-                    context,
-                    status,
-                    excerpt,
-                },
-            })
-        }
+        400 => Error::BadRequest {
+            context,
+            detail,
+            excerpt,
+        },
+        401 => Error::Unauthorized {
+            context,
+            detail,
+            excerpt,
+        },
+        404 => Error::NotFound {
+            context,
+            detail,
+            excerpt,
+        },
+        500..=599 => Error::Server {
+            context,
+            status,
+            detail,
+            excerpt,
+        },
+        _ => Error::UnexpectedStatus {
+            context,
+            status,
+            excerpt,
+        },
     }
 }

@@ -1,6 +1,7 @@
 //! Maintainer commands. `cargo xtask codegen` regenerates `khipu-generated` from `specs/`;
 //! `cargo xtask codegen --check` verifies it is up to date without writing anything.
 
+mod bench;
 mod codegen;
 
 use std::process::ExitCode;
@@ -22,6 +23,15 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run the criterion benches and time builds; write BENCHMARKS.md.
+    Bench {
+        /// Reuse the criterion results already in target/criterion.
+        #[arg(long)]
+        skip_criterion: bool,
+        /// Do not time builds (they take a few minutes).
+        #[arg(long)]
+        skip_build: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -32,5 +42,9 @@ fn main() -> ExitCode {
         .to_path_buf();
     match cli.command {
         Command::Codegen { check } => codegen::run(&repo, check),
+        Command::Bench {
+            skip_criterion,
+            skip_build,
+        } => bench::run(&repo, skip_criterion, skip_build),
     }
 }

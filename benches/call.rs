@@ -1,0 +1,98 @@
+//! A transactions call through `dyn Bank` against a local server, beside the same call made with a
+//! plain reqwest request and serde_json decoding into the same types.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use criterion::{Criterion, criterion_group, criterion_main};
+use http_body_util::Full;
+use khipu::model::{Status, TransactionsEnvelope};
+use khipu::{Config, Credentials, DataRequest};
+
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+const ITEMS: usize = 100;
+
+/// A server that answers every request with the same bytes, so that only client work differs.
+async fn serve(body: Arc<Vec<u8>>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let url = format!("http://{}", listener.local_addr().expect("has an address"));
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let body = body.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |_request| {
+                    let body = body.clone();
+                    async move {
+                        let mut response =
+                            hyper::Response::new(Full::new(Bytes::from(body.as_ref().clone())));
+                        response
+                            .headers_mut()
+                            .insert("content-type", "application/json".parse().expect("valid"));
+                        Ok::<_, Infallible>(response)
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    url
+}
+
+fn call(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let body = Arc::new(fixtures::transactions_response(ITEMS));
+    let url = runtime.block_on(serve(body));
+    let bank = khipu::connect(
+        "cl/personal/demo-bank.khipu.com",
+        Config::new(Credentials::bearer("bench")).base_url(&url),
+    )
+    .expect("connects");
+    let request = DataRequest::account("000011887755");
+    let plain = khipu_types::http::client().expect("a client");
+    let endpoint = format!("{url}/v1/cl/banking/personal/demo-bank.khipu.com/transactions");
+    let payload = serde_json::json!({"RequestData": {"AccountNumber": "000011887755"}});
+    let mut group = c.benchmark_group(format!("transactions_call_{ITEMS}_items"));
+    group.bench_function("dyn_bank", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let reply = bank.transactions(&request).await.expect("a reply");
+            assert_eq!(reply.items().len(), ITEMS);
+        })
+    });
+    group.bench_function("plain_reqwest", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let response = plain
+                .post(&endpoint)
+                .bearer_auth("bench")
+                .json(&payload)
+                .send()
+                .await
+                .expect("sent");
+            let bytes = response.bytes().await.expect("read");
+            let envelope: TransactionsEnvelope = serde_json::from_slice(&bytes).expect("decodes");
+            assert_eq!(envelope.status, Status::Ok);
+            assert_eq!(envelope.data.map(|d| d.transaction.len()), Some(ITEMS));
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).warm_up_time(std::time::Duration::from_secs(1)).measurement_time(std::time::Duration::from_secs(5));
+    targets = call
+}
+criterion_main!(benches);

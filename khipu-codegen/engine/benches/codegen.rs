@@ -1,0 +1,59 @@
+//! Codegen cost per spec: normalize, generate (progenitor plus the code passes) and format, beside
+//! progenitor alone on the same already-normalized spec.
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use khipu_codegen_engine::{Identity, generate, identity, load, normalize, postprocess, workspace};
+
+fn codegen(c: &mut Criterion) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let specs = workspace::find_specs(&repo).expect("specs/ is listable");
+    for spec in specs {
+        let name = spec.display().to_string();
+        let source = load::read(&repo.join(&spec), &name).expect("a valid spec");
+        let mut normalized = source.doc.clone();
+        normalize::normalize(&mut normalized).expect("normalizes");
+        let signed = matches!(
+            identity::identify(&normalized, &spec),
+            Ok(Identity::Payments { .. })
+        );
+        let replacements = generate::replacements(&normalized);
+        let parsed = generate::parse(&normalized).expect("parses");
+        let short = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut group = c.benchmark_group(format!("codegen/{short}"));
+        group.bench_function("normalize", |b| {
+            b.iter(|| {
+                let mut doc = source.doc.clone();
+                normalize::normalize(&mut doc).expect("normalizes")
+            })
+        });
+        group.bench_function("progenitor_only", |b| {
+            b.iter(|| generate::tokens(&parsed, &replacements, signed).expect("generates"))
+        });
+        group.bench_function("generate", |b| {
+            b.iter(|| {
+                let tokens = generate::tokens(&parsed, &replacements, signed).expect("generates");
+                let mut file: syn::File = syn::parse2(tokens).expect("parses");
+                postprocess::run(&mut file, &mut normalize::Report::default());
+                file
+            })
+        });
+        let client =
+            khipu_codegen_engine::generate_file(&repo.join(&spec), &name).expect("generates");
+        group.bench_function("format", |b| {
+            b.iter(|| workspace::format_module(&name, &client.tokens).expect("formats"))
+        });
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10).warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
+    targets = codegen
+}
+criterion_main!(benches);
