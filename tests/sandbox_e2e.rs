@@ -402,7 +402,7 @@ async fn injected_failures_reach_the_caller_typed_with_their_advice() {
 #[tokio::test]
 async fn the_sandbox_checks_auth_and_bodies_as_khipu_does() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let http = reqwest::Client::new();
+    let http = khipu_types::http::client().unwrap();
     let url = format!(
         "{}/v1/cl/banking/personal/demo-bank.khipu.com/transactions",
         sandbox.url()

@@ -13,7 +13,8 @@ fn signing(c: &mut Criterion) {
         ("notify_url", "https://my-shop.example/khipu/notify"),
         ("return_url", "https://my-shop.example/return"),
     ];
-    let request = reqwest::Client::new()
+    let request = khipu_types::http::client()
+        .expect("a client")
         .post("https://khipu.com/api/2.0/payments")
         .form(&form)
         .build()

@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn a_get_with_a_query_signs_the_query_parameters() {
-        let request = reqwest::Client::new()
+        let request = crate::http::client().unwrap()
             .get("https://khipu.com/api/2.0/payments?notification_token=9dec8aa176c5223026919b3b5579a4776923e646ff3be686b9e6b62ec042e91f")
             .build()
             .unwrap();
@@ -249,7 +249,8 @@ mod tests {
 
     #[test]
     fn a_json_refund_signs_the_raw_body() {
-        let request = reqwest::Client::new()
+        let request = crate::http::client()
+            .unwrap()
             .post("https://khipu.com/api/2.0/payments/gqzdy6chjne9/refunds")
             .header("content-type", "application/json")
             .body(r#"{"amount":500}"#)
@@ -273,7 +274,8 @@ mod tests {
             ("amount", "1000.5"),
             ("currency", "CLP"),
         ];
-        let request = reqwest::Client::new()
+        let request = crate::http::client()
+            .unwrap()
             .post("https://khipu.com/api/2.0/payments")
             .form(&form)
             .build()
@@ -292,7 +294,8 @@ mod tests {
     #[tokio::test]
     async fn sign_sets_the_header_and_hides_the_secret() {
         let signer = Signer::new("985101", SECRET);
-        let mut request = reqwest::Client::new()
+        let mut request = crate::http::client()
+            .unwrap()
             .get("https://khipu.com/api/2.0/banks")
             .build()
             .unwrap();

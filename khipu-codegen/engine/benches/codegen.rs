@@ -36,9 +36,11 @@ fn codegen(c: &mut Criterion) {
         });
         group.bench_function("generate", |b| {
             b.iter(|| {
+                let mut report = normalize::Report::default();
                 let tokens = generate::tokens(&parsed, &replacements, signed).expect("generates");
+                let tokens = postprocess::run_tokens(tokens, &mut report);
                 let mut file: syn::File = syn::parse2(tokens).expect("parses");
-                postprocess::run(&mut file, &mut normalize::Report::default());
+                postprocess::run(&mut file, &mut report);
                 file
             })
         });

@@ -150,6 +150,7 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
     let signed = matches!(identity, Identity::Payments { .. });
     let tokens = generate::tokens(&spec, &generate::replacements(&doc), signed)
         .map_err(|m| SpecError::new(&name, "", m))?;
+    let tokens = postprocess::run_tokens(tokens, &mut report);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         SpecError::new(
             &name,

@@ -5,26 +5,22 @@
 //! rustfmt never re-indents. Fences without a language become `text` so that a code sample in a
 //! spec's description is shown, not compiled.
 
-use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use quote::quote;
 
 use crate::normalize::Log;
 
-pub(super) fn run(file: &mut syn::File, log: &mut Log) {
+/// Rewrites progenitor's token stream before it is parsed, so the pass costs no extra parse.
+pub(crate) fn run_tokens(tokens: TokenStream, log: &mut Log) -> TokenStream {
     let mut split = 0;
-    let tokens = rewrite(file.to_token_stream(), &mut split);
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(rewritten) => {
-            *file = rewritten;
-            if split > 0 {
-                log.fix_item(
-                    "docs",
-                    format!("{split} multi-line doc comments split into lines"),
-                );
-            }
-        }
-        Err(e) => log.fix_item("docs", format!("left as they were: {e}")),
+    let tokens = rewrite(tokens, &mut split);
+    if split > 0 {
+        log.fix_item(
+            "docs",
+            format!("{split} multi-line doc comments split into lines"),
+        );
     }
+    tokens
 }
 
 fn rewrite(tokens: TokenStream, split: &mut usize) -> TokenStream {
@@ -32,7 +28,7 @@ fn rewrite(tokens: TokenStream, split: &mut usize) -> TokenStream {
     let mut iter = tokens.into_iter().peekable();
     while let Some(tree) = iter.next() {
         match tree {
-            TokenTree::Punct(p) if p.as_char() == '#' && p.spacing() == Spacing::Alone => {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
                 if let Some(TokenTree::Group(g)) = iter.peek()
                     && g.delimiter() == Delimiter::Bracket
                     && let Some(text) = doc_text(g.stream())
@@ -97,17 +93,20 @@ mod tests {
 
     #[test]
     fn splits_multi_line_docs_and_labels_bare_fences() {
-        let mut file: syn::File = syn::parse2(quote! {
+        let tokens = quote! {
             impl Client {
                 #[doc = "Summary\n\nDetails\n```\nnot rust\n```\n```ignore\nlet x = 1;\n```"]
                 pub fn op(&self) {}
                 #[doc = "one line"]
                 pub fn other(&self) {}
             }
-        })
-        .unwrap();
+        };
         let mut report = Report::default();
-        super::run(&mut file, &mut Log::new("doc-lines", &mut report));
+        let file: syn::File = syn::parse2(super::run_tokens(
+            tokens,
+            &mut Log::new("doc-lines", &mut report),
+        ))
+        .unwrap();
         let expected = quote! {
             impl Client {
                 #[doc = "Summary"] #[doc = ""] #[doc = "Details"] #[doc = "```text"] #[doc = "not rust"] #[doc = "```"]

@@ -39,16 +39,23 @@ pub const CODE_PASSES: &[CodePass] = &[
         run: whole_numbers::run,
     },
     CodePass {
-        name: "doc-lines",
-        fixes: "multi-line docs become `///` lines, so rustfmt's indentation never turns prose into doctests",
-        run: doc_lines::run,
-    },
-    CodePass {
         name: "client-new",
         fixes: "`Client::new` returns a Result and installs the TLS provider instead of unwrapping",
         run: client_new::run,
     },
 ];
+
+/// The token-level pass, run on progenitor's output before it is parsed: multi-line docs become
+/// `///` lines, so rustfmt's indentation never turns prose into doctests.
+pub fn run_tokens(
+    tokens: proc_macro2::TokenStream,
+    report: &mut Report,
+) -> proc_macro2::TokenStream {
+    doc_lines::run_tokens(tokens, &mut Log::new(DOC_LINES, report))
+}
+
+/// Name of the token-level pass, for summaries.
+pub const DOC_LINES: &str = "doc-lines";
 
 /// Runs every code pass over `file`, recording what each changed in `report`.
 pub fn run(file: &mut syn::File, report: &mut Report) {
