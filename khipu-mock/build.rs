@@ -21,11 +21,20 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    // The manifest directory of this run (not the one this script was compiled in: a shared
+    // target directory may reuse the compiled script for another checkout).
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let specs = manifest.join("../specs");
     println!("cargo:rerun-if-changed={}", specs.display());
     let mut files = Vec::new();
     collect(&specs, &mut files);
     files.sort();
+    assert!(
+        !files.is_empty(),
+        "khipu-mock embeds the specs in {}, and there are none",
+        specs.display()
+    );
     let mut embedded = Vec::new();
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());

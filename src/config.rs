@@ -176,7 +176,7 @@ impl Config {
         })?;
         match url.scheme() {
             "https" => Ok(url),
-            "http" if is_loopback(&url) => Ok(url),
+            "http" if khipu_types::http::is_loopback_url(&url) => Ok(url),
             "http" => Err(Error::Config(format!(
                 "base URL `{}`: plain http is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); use https",
                 self.base_url
@@ -215,15 +215,6 @@ impl Config {
             .https_only(url.scheme() == "https")
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
-    }
-}
-
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
     }
 }
 

@@ -131,8 +131,9 @@ impl Sandbox {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
+        let specs = Specs::embedded().map_err(std::io::Error::other)?;
         let state = Arc::new(State {
-            specs: Specs::embedded(),
+            specs,
             config,
             payments: Mutex::new(HashMap::new()),
             http,
@@ -191,18 +192,7 @@ impl Drop for Sandbox {
 
 /// `true` when `url` is http(s) to a loopback address: the only places the sandbox sends anything.
 pub(crate) fn loopback_url(url: &str) -> bool {
-    let Ok(url) = url::Url::parse(url) else {
-        return false;
-    };
-    if !matches!(url.scheme(), "http" | "https") {
-        return false;
-    }
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
+    url::Url::parse(url).is_ok_and(|u| khipu_types::http::is_loopback_url(&u))
 }
 
 /// Now, as Khipu writes timestamps.

@@ -31,8 +31,37 @@ pub fn install_tls_provider() {
     }
 }
 
+/// `true` when `url` is http(s) to a loopback address (127.0.0.0/8, ::1, `localhost`): the only
+/// places plain http is allowed to reach.
+pub fn is_loopback_url(url: &url::Url) -> bool {
+    if !matches!(url.scheme(), "http" | "https") {
+        return false;
+    }
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn loopback_urls() {
+        let check = |u: &str| super::is_loopback_url(&url::Url::parse(u).unwrap());
+        assert!(
+            check("http://127.0.0.1:8080/x")
+                && check("http://[::1]/")
+                && check("https://LOCALHOST:1")
+        );
+        assert!(
+            !check("http://10.0.0.1")
+                && !check("https://api.khipu.com")
+                && !check("ftp://127.0.0.1")
+        );
+    }
+
     #[test]
     fn builds_a_client_without_the_application_installing_tls() {
         assert!(super::client().is_ok());

@@ -72,10 +72,23 @@ fn summary(plan: &Plan) {
             .map(|(p, n)| format!("{p} {n}"))
             .collect();
         // The token-level pass first, then the passes over the syntax tree, in the order they run.
-        let code_passes = std::iter::once(khipu_codegen_engine::postprocess::DOC_LINES)
-            .chain(khipu_codegen_engine::postprocess::CODE_PASSES.iter().map(|p| p.name));
+        let code_passes = std::iter::once(khipu_codegen_engine::postprocess::DOC_LINES).chain(
+            khipu_codegen_engine::postprocess::CODE_PASSES
+                .iter()
+                .map(|p| p.name),
+        );
         let code_fixes: Vec<String> = code_passes
-            .map(|name| (name, c.client.report.fixes.iter().filter(|f| f.pass == name).count()))
+            .map(|name| {
+                (
+                    name,
+                    c.client
+                        .report
+                        .fixes
+                        .iter()
+                        .filter(|f| f.pass == name)
+                        .count(),
+                )
+            })
             .filter(|(_, n)| *n > 0)
             .map(|(p, n)| format!("{p} {n}"))
             .collect();

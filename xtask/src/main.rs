@@ -36,7 +36,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo xtask` sets CARGO_MANIFEST_DIR for this run; the compile-time value is the fallback.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    let repo = manifest
         .parent()
         .expect("xtask lives in the repository")
         .to_path_buf();
