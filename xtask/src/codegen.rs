@@ -40,7 +40,10 @@ pub fn run(repo: &Path, check: bool) -> ExitCode {
     };
     summary(&plan);
     let outcome = if check {
-        check_files(repo, &plan, &stale)
+        match check_files(repo, &plan, &stale) {
+            0 => ExitCode::SUCCESS,
+            _ => ExitCode::FAILURE,
+        }
     } else {
         write_files(repo, &plan, &stale)
     };
@@ -183,7 +186,9 @@ fn write_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn check_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> ExitCode {
+/// Prints a diff for every generated file that differs from the plan and every stale one; returns
+/// how many there are. Writes nothing.
+fn check_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> usize {
     let mut problems = 0;
     for file in &plan.files {
         let current = std::fs::read_to_string(repo.join(&file.path)).unwrap_or_default();
@@ -214,11 +219,58 @@ fn check_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> ExitCode {
         eprintln!(
             "codegen --check: {problems} generated file(s) out of date; run `cargo xtask codegen`"
         );
-        return ExitCode::FAILURE;
+        return problems;
     }
     println!(
         "codegen --check: all {} generated files are up to date",
         plan.files.len()
     );
-    ExitCode::SUCCESS
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use khipu_codegen_engine::workspace::PlannedFile;
+
+    #[test]
+    fn check_counts_changed_missing_and_stale_files_and_writes_nothing() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let repo = std::env::temp_dir().join(format!("xtask-check-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&repo).unwrap();
+        std::fs::write(repo.join("same.rs"), "a\n").unwrap();
+        std::fs::write(repo.join("changed.rs"), "old\n").unwrap();
+        let file = |path: &str, contents: &str| PlannedFile {
+            path: path.into(),
+            contents: contents.into(),
+        };
+        let plan = Plan {
+            clients: Vec::new(),
+            files: vec![
+                file("same.rs", "a\n"),
+                file("changed.rs", "new\n"),
+                file("missing.rs", "x\n"),
+            ],
+        };
+        assert_eq!(check_files(&repo, &plan, &[]), 2);
+        assert_eq!(
+            check_files(&repo, &plan, &[PathBuf::from("old_bank.rs")]),
+            3
+        );
+        assert_eq!(
+            std::fs::read_to_string(repo.join("changed.rs")).unwrap(),
+            "old\n",
+            "--check writes nothing"
+        );
+        assert!(!repo.join("missing.rs").exists());
+        let clean = Plan {
+            clients: Vec::new(),
+            files: vec![file("same.rs", "a\n")],
+        };
+        assert_eq!(check_files(&repo, &clean, &[]), 0);
+        let _ = std::fs::remove_dir_all(&repo);
+    }
 }
