@@ -10,6 +10,23 @@ pub const DEFAULT_BASE_URL: &str = "https://api.khipu.com";
 
 pub use khipu_types::Secret;
 
+/// `base_url` parsed and checked: `https`, or `http` to a loopback address only. Shared by the
+/// banking and payments clients.
+pub(crate) fn check_base_url(base_url: &str) -> Result<url::Url, Error> {
+    let url = url::Url::parse(base_url)
+        .map_err(|e| Error::Config(format!("base URL `{base_url}` is not a URL: {e}")))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if khipu_types::http::is_loopback_url(&url) => Ok(url),
+        "http" => Err(Error::Config(format!(
+            "base URL `{base_url}`: plain http is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); use https"
+        ))),
+        other => Err(Error::Config(format!(
+            "base URL `{base_url}`: unsupported scheme `{other}`"
+        ))),
+    }
+}
+
 /// How requests authenticate: one scheme, never both (Khipu refuses requests that carry both).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -171,21 +188,7 @@ impl Config {
 
     /// The base URL, checked: `https`, or `http` to a loopback address only.
     pub fn checked_base_url(&self) -> Result<url::Url, Error> {
-        let url = url::Url::parse(&self.base_url).map_err(|e| {
-            Error::Config(format!("base URL `{}` is not a URL: {e}", self.base_url))
-        })?;
-        match url.scheme() {
-            "https" => Ok(url),
-            "http" if khipu_types::http::is_loopback_url(&url) => Ok(url),
-            "http" => Err(Error::Config(format!(
-                "base URL `{}`: plain http is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); use https",
-                self.base_url
-            ))),
-            other => Err(Error::Config(format!(
-                "base URL `{}`: unsupported scheme `{other}`",
-                self.base_url
-            ))),
-        }
+        check_base_url(&self.base_url)
     }
 
     /// An HTTP client that authenticates every request, for the typed per-bank clients too:

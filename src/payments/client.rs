@@ -50,15 +50,10 @@ impl Client {
         base_url: &str,
     ) -> Result<Self, PaymentsError> {
         let receiver_id = receiver_id.into();
-        let config = crate::Config::new(crate::Credentials::bearer("")).base_url(base_url);
-        let url = config
-            .checked_base_url()
+        let url = crate::config::check_base_url(base_url)
             .map_err(|e| PaymentsError::Config(e.to_string()))?;
-        let http = khipu_types::http::client_builder()
-            .https_only(url.scheme() == "https")
-            .build()
-            .map_err(|e| PaymentsError::Config(format!("cannot build the HTTP client: {e}")))?;
         let base = url.as_str().trim_end_matches('/');
+        let http = http_client(base, None)?;
         let api =
             v2_0::Client::new_with_client(base, http, Signer::new(receiver_id.clone(), secret));
         Ok(Self {
@@ -76,11 +71,7 @@ impl Client {
 
     /// Sets the timeout of each attempt.
     pub fn timeout(self, timeout: Duration) -> Result<Self, PaymentsError> {
-        let http = khipu_types::http::client_builder()
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .build()
-            .map_err(|e| PaymentsError::Config(format!("cannot build the HTTP client: {e}")))?;
+        let http = http_client(self.api.baseurl(), Some(timeout))?;
         let signer = Signer::clone(self.api.inner());
         Ok(Self {
             api: v2_0::Client::new_with_client(self.api.baseurl(), http, signer),
@@ -229,6 +220,18 @@ impl Client {
             .when(PaymentsError::is_transient)
             .await
     }
+}
+
+/// The HTTP client for `base` (already checked): https-only when the base is https, with
+/// `timeout` instead of the default when given.
+fn http_client(base: &str, timeout: Option<Duration>) -> Result<reqwest::Client, PaymentsError> {
+    let mut builder = khipu_types::http::client_builder().https_only(base.starts_with("https://"));
+    if let Some(t) = timeout {
+        builder = builder.connect_timeout(t).timeout(t);
+    }
+    builder
+        .build()
+        .map_err(|e| PaymentsError::Config(format!("cannot build the HTTP client: {e}")))
 }
 
 /// One attempt.
