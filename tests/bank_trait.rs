@@ -12,6 +12,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+use support::{capabilities, request_for};
+
 const OPERATION_ID: &str = "6baf6c19-e485-463b-ae24-a821b025c8a4";
 
 fn envelope(container: &str, items: Value) -> Value {
@@ -39,35 +42,6 @@ fn item(kind: DataKind) -> (&'static str, Value) {
         ),
         _ => unreachable!("not a data kind"),
     }
-}
-
-/// A request that satisfies every required parameter of the operation, and the RequestData it sends.
-fn request_for(op: &khipu::OperationInfo) -> (DataRequest, Value) {
-    let cap = op.capability.unwrap();
-    let mut request = DataRequest::new().operation(op.operation_id);
-    let mut sent = serde_json::Map::new();
-    if cap.param("AccountNumber").is_some_and(|p| p.required) {
-        request.subject = khipu::Subject::Account("000011887755".into());
-        sent.insert("AccountNumber".into(), json!("000011887755"));
-    }
-    if cap.param("LastDigits").is_some_and(|p| p.required) {
-        request.subject = khipu::Subject::Card("1234".into());
-        sent.insert("LastDigits".into(), json!("1234"));
-    }
-    if cap.param("Currency").is_some_and(|p| p.required) {
-        request = request.currency("CLP");
-        sent.insert("Currency".into(), json!("CLP"));
-    }
-    if cap.param("BookingDate").is_some_and(|p| p.required) {
-        request = request.month("2022-07".parse().unwrap());
-        sent.insert("BookingDate".into(), json!("2022-07"));
-    }
-    if cap.param("BookingDateStart").is_some_and(|p| p.required) {
-        request = request.range("2022-06".parse().unwrap(), "2022-07".parse().unwrap());
-        sent.insert("BookingDateStart".into(), json!("2022-06"));
-        sent.insert("BookingDateEnd".into(), json!("2022-07"));
-    }
-    (request, Value::Object(sent))
 }
 
 fn config(server: &MockServer) -> Config {
@@ -117,22 +91,6 @@ async fn call(
     })
 }
 
-/// Every (bank, data operation) pair in the catalog.
-fn every_capability() -> Vec<(&'static khipu::BankInfo, &'static khipu::OperationInfo)> {
-    let mut out = Vec::new();
-    for bank in khipu::banks() {
-        for op in bank.operations {
-            if op
-                .capability
-                .is_some_and(|c| c.kind != DataKind::AccountLink)
-            {
-                out.push((bank, op));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn every_bank_in_specs_offers_something_through_the_trait() {
     let banks = khipu::banks();
@@ -144,12 +102,12 @@ fn every_bank_in_specs_offers_something_through_the_trait() {
             bank.id
         );
     }
-    assert_eq!(every_capability().len(), 11);
+    assert_eq!(capabilities().len(), 11);
 }
 
 #[tokio::test]
 async fn ready_replies_decode_into_the_canonical_types() {
-    for (bank, op) in every_capability() {
+    for (bank, op) in capabilities() {
         let server = MockServer::start().await;
         let kind = op.capability.unwrap().kind;
         let (container, item) = item(kind);
@@ -227,7 +185,7 @@ async fn typed_items_keep_unknown_values_and_offsets() {
 
 #[tokio::test]
 async fn a_callback_url_gives_an_accepted_reply() {
-    for (bank, op) in every_capability() {
+    for (bank, op) in capabilities() {
         let server = MockServer::start().await;
         let kind = op.capability.unwrap().kind;
         let (request, _) = request_for(op);
@@ -291,7 +249,7 @@ async fn status_error_of_each_type_is_a_typed_error_with_its_advice() {
             1,
         ),
     ];
-    for (bank, op) in every_capability() {
+    for (bank, op) in capabilities() {
         for (wire, kind, advice, attempts) in &cases {
             let server = MockServer::start().await;
             Mock::given(method("POST"))
@@ -386,7 +344,7 @@ async fn a_missing_or_invalid_parameter_fails_before_anything_is_sent() {
         .expect(0)
         .mount(&server)
         .await;
-    for (bank, op) in every_capability() {
+    for (bank, op) in capabilities() {
         let cap = op.capability.unwrap();
         let b = khipu::connect(bank.id, config(&server)).unwrap();
         let Some(required) = cap.params.iter().find(|p| p.required) else {

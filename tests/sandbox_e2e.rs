@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+use support::{capabilities, request_for};
+
 fn config(sandbox: &Sandbox) -> Config {
     Config::new(Credentials::bearer("sandbox-token"))
         .base_url(sandbox.url())
@@ -22,29 +25,6 @@ fn config(sandbox: &Sandbox) -> Config {
                 .max_retries(1)
                 .backoff(Duration::from_millis(1), Duration::from_millis(2)),
         )
-}
-
-/// A request with every required parameter of `op`.
-fn request_for(op: &khipu::OperationInfo) -> DataRequest {
-    let cap = op.capability.unwrap();
-    let mut request = DataRequest::new().operation(op.operation_id);
-    let required = |name: &str| cap.param(name).is_some_and(|p| p.required);
-    if required("AccountNumber") {
-        request.subject = khipu::Subject::Account("000011887755".into());
-    }
-    if required("LastDigits") {
-        request.subject = khipu::Subject::Card("1234".into());
-    }
-    if required("Currency") {
-        request = request.currency("CLP");
-    }
-    if required("BookingDate") {
-        request = request.month("2022-07".parse().unwrap());
-    }
-    if required("BookingDateStart") {
-        request = request.range("2022-06".parse().unwrap(), "2022-07".parse().unwrap());
-    }
-    request
 }
 
 async fn items(
@@ -67,21 +47,6 @@ async fn items(
     })
 }
 
-fn capabilities() -> Vec<(&'static khipu::BankInfo, &'static khipu::OperationInfo)> {
-    khipu::banks()
-        .into_iter()
-        .flat_map(|b| {
-            b.operations
-                .iter()
-                .filter(|o| {
-                    o.capability
-                        .is_some_and(|c| c.kind != DataKind::AccountLink)
-                })
-                .map(move |o| (b, o))
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn every_bank_times_every_capability_through_the_trait() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
@@ -89,7 +54,7 @@ async fn every_bank_times_every_capability_through_the_trait() {
     for (info, op) in capabilities() {
         let bank = khipu::connect(info.id, config(&sandbox)).unwrap();
         let kind = op.capability.unwrap().kind;
-        let got = items(bank.as_ref(), kind, &request_for(op))
+        let got = items(bank.as_ref(), kind, &request_for(op).0)
             .await
             .unwrap_or_else(|e| panic!("{} {}: {e}", info.id, op.operation_id));
         assert!(
@@ -100,7 +65,7 @@ async fn every_bank_times_every_capability_through_the_trait() {
         );
         if let Some(account) = got[0].get("AccountId").and_then(Value::as_str)
             && kind != DataKind::Accounts
-            && matches!(request_for(op).subject, khipu::Subject::Account(_))
+            && matches!(request_for(op).0.subject, khipu::Subject::Account(_))
         {
             assert_eq!(
                 account, "000011887755",
