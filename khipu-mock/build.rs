@@ -14,7 +14,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml" | "json")
-        ) {
+        ) && !path.to_string_lossy().ends_with(".overlay.yaml")
+        {
             out.push(path);
         }
     }

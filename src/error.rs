@@ -228,7 +228,7 @@ pub(crate) const EXCERPT_CHARS: usize = 200;
 
 /// The start of a body, as text, for error messages.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = sanitize(&String::from_utf8_lossy(body));
     let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
     if text.chars().count() > EXCERPT_CHARS {
         out.push('…');
@@ -238,4 +238,36 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     } else {
         out
     }
+}
+
+/// Text from the network made safe for a terminal: control characters (ESC, BEL, CR...) are
+/// written as `\u{..}` escapes, so a hostile server cannot move the cursor or retitle the window.
+pub(crate) fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// At most this much of an error body is read: enough for an excerpt, bounded against a hostile
+/// server that sends gigabytes.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// The start of `response`'s body, at most [`ERROR_BODY_LIMIT`] bytes; what cannot be read is left.
+pub(crate) async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < ERROR_BODY_LIMIT {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk[..chunk.len().min(ERROR_BODY_LIMIT - body.len())])
+            }
+            _ => break,
+        }
+    }
+    body
 }

@@ -19,5 +19,5 @@
 
 pub mod banking;
 pub mod catalog;
-#[cfg(feature = "payments")]
+#[cfg(any(feature = "payments-v2-0", feature = "payments-v3-0"))]
 pub mod payments;

@@ -43,8 +43,11 @@ pub struct SandboxConfig {
     pub port: u16,
     /// The payments receiver id requests must be signed for.
     pub receiver_id: String,
-    /// The secret payments requests must be signed with (a throwaway, not a real one).
+    /// The secret payments v2.0 requests must be signed with, and v3.0 notifications are signed
+    /// with (a throwaway, not a real one).
     pub secret: String,
+    /// The `x-api-key` payments v3.0 requests must carry (a throwaway).
+    pub api_key: String,
     /// Failures to produce on every request (a request's own header adds to them).
     pub inject: Injection,
 }
@@ -55,6 +58,7 @@ impl Default for SandboxConfig {
             port: 0,
             receiver_id: "985101".into(),
             secret: "sandbox-secret".into(),
+            api_key: "sandbox-api-key".into(),
             inject: Injection::default(),
         }
     }
@@ -75,6 +79,12 @@ impl SandboxConfig {
     ) -> Self {
         self.receiver_id = receiver_id.into();
         self.secret = secret.into();
+        self
+    }
+
+    /// Sets the payments v3.0 API key.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
         self
     }
 
@@ -149,8 +159,8 @@ impl Sandbox {
         })
     }
 
-    /// The base URL for both APIs (`http://127.0.0.1:PORT`): banking paths start with `/v1`,
-    /// payments paths with `/2.0`.
+    /// The base URL for every API (`http://127.0.0.1:PORT`): banking paths start with `/v1`,
+    /// payments paths with `/v3` or `/2.0`.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -165,9 +175,15 @@ impl Sandbox {
         &self.state.config.receiver_id
     }
 
-    /// The secret payments requests must be signed with.
+    /// The secret payments v2.0 requests must be signed with, and v3.0 notifications are signed
+    /// with.
     pub fn secret(&self) -> &str {
         &self.state.config.secret
+    }
+
+    /// The `x-api-key` payments v3.0 requests must carry.
+    pub fn api_key(&self) -> &str {
+        &self.state.config.api_key
     }
 
     /// The specs it serves.
@@ -193,6 +209,18 @@ impl Drop for Sandbox {
 /// `true` when `url` is http(s) to a loopback address: the only places the sandbox sends anything.
 pub(crate) fn loopback_url(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| khipu_types::http::is_loopback_url(&u))
+}
+
+/// Now, as RFC 3339 in UTC with milliseconds (`2024-04-18T13:56:54.859Z`, as v3.0 writes them).
+pub(crate) fn now_rfc3339() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    match khipu_types::chrono::DateTime::from_timestamp_millis(millis) {
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        None => "2024-01-15T10:00:00.000Z".into(),
+    }
 }
 
 /// Now, as Khipu writes timestamps.

@@ -7,7 +7,7 @@ use crate::inject::Injection;
 use crate::server::{Reply, Req};
 use crate::spec::{Route, request_schema};
 use crate::validate::{self, FieldError};
-use crate::{State, examples, loopback_url, now_text};
+use crate::{State, examples, loopback_url, now_rfc3339, now_text};
 
 fn validation(message: &str, errors: &[FieldError]) -> Reply {
     let list: Vec<Value> = errors
@@ -59,6 +59,17 @@ fn expected_authorization(state: &State, req: &Req) -> Option<String> {
     Some(signer.authorization(&to_sign))
 }
 
+/// The header of the document's API-key scheme (v3.0's `x-api-key`), when its requests carry a
+/// fixed key rather than v2.0's signature in `Authorization`.
+fn api_key_header(doc: &Value) -> Option<String> {
+    let schemes = doc.pointer("/components/securitySchemes")?.as_object()?;
+    schemes.values().find_map(|s| {
+        let header = s["name"].as_str()?.to_ascii_lowercase();
+        (s["type"] == "apiKey" && s["in"] == "header" && header != "authorization")
+            .then_some(header)
+    })
+}
+
 pub(crate) async fn handle(
     state: &State,
     route: &Route,
@@ -66,23 +77,47 @@ pub(crate) async fn handle(
     req: &Req,
     injection: &Injection,
 ) -> Reply {
-    if req.header("authorization") != expected_authorization(state, req).as_deref() {
-        return error(
-            403,
-            "Firma inválida: el encabezado Authorization no corresponde a la cuenta de cobro y su secreto",
-        );
-    }
+    let doc = state.specs.doc(route);
+    let v3 = match api_key_header(doc) {
+        Some(header) => {
+            if req.header(&header) != Some(state.config.api_key.as_str()) {
+                return error(
+                    401,
+                    &format!("Credenciales no válidas o faltantes: `{header}`"),
+                );
+            }
+            true
+        }
+        None => {
+            if req.header("authorization") != expected_authorization(state, req).as_deref() {
+                return error(
+                    403,
+                    "Firma inválida: el encabezado Authorization no corresponde a la cuenta de cobro y su secreto",
+                );
+            }
+            false
+        }
+    };
+    // v3.0 answers 404 for an unknown payment; v2.0 a validation error on the id.
+    let missing = |field: &str, why: &str| {
+        if v3 {
+            error(404, why)
+        } else {
+            field_error(field, why)
+        }
+    };
     if let Some(status) = injection.status {
         return match status {
             400 => field_error("(sandbox)", "khipu-mock injected 400"),
-            403 | 503 => error(status, &format!("khipu-mock injected HTTP {status}")),
+            401 | 403 | 404 | 500..=599 => {
+                error(status, &format!("khipu-mock injected HTTP {status}"))
+            }
             _ => Reply::text(status, &format!("khipu-mock injected HTTP {status}")),
         };
     }
     if let Some((code, kind)) = &injection.error {
         return error(503, &format!("khipu-mock injected {code} {kind}"));
     }
-    let doc = state.specs.doc(route);
     let body = match body(doc, &route.operation, req) {
         Ok(b) => b,
         Err(reply) => return reply,
@@ -155,12 +190,12 @@ pub(crate) async fn handle(
         }
         ("GET", t) if t.ends_with("/payments/{id}") => match state.payments.lock().await.get(id) {
             Some(p) => Reply::json(200, p),
-            None => field_error("id", "no payment has this id"),
+            None => missing("id", "no payment has this id"),
         },
         ("DELETE", t) if t.ends_with("/payments/{id}") => {
             let mut payments = state.payments.lock().await;
             match payments.get(id).map(|p| p["status"] == "pending") {
-                None => field_error("id", "no payment has this id"),
+                None => missing("id", "no payment has this id"),
                 Some(false) => field_error("id", "only pending payments can be deleted"),
                 Some(true) => {
                     payments.remove(id);
@@ -169,6 +204,9 @@ pub(crate) async fn handle(
             }
         }
         ("POST", t) if t.ends_with("/confirm") => {
+            if !state.payments.lock().await.contains_key(id) {
+                return missing("id", "no payment has this id");
+            }
             change(state, id, |p| {
                 if p["status"] != "done" {
                     return Err("only paid (done) payments can be confirmed".into());
@@ -179,19 +217,49 @@ pub(crate) async fn handle(
             .await
         }
         ("POST", t) if t.ends_with("/refunds") => {
+            if !state.payments.lock().await.contains_key(id) {
+                return missing("id", "no payment has this id");
+            }
             let refund = body.get("amount").and_then(Value::as_f64);
             change(state, id, |p| {
                 if p["status"] != "done" || p["status_detail"] == "reversed" {
                     return Err("only paid payments that were not refunded can be refunded".into());
                 }
-                let total = p["amount"].as_f64().unwrap_or_default();
-                if refund.is_some_and(|r| r <= 0.0 || r > total) {
-                    return Err(format!("amount must be more than 0 and at most {total}"));
+                let total = number(&p["amount"]);
+                let left = total - number(&p["refunded"]);
+                let r = refund.unwrap_or(left);
+                if r <= 0.0 || r > left + 1e-9 {
+                    return Err(format!(
+                        "amount must be more than 0 and at most what is left to refund, {left}"
+                    ));
                 }
-                p.insert("status_detail".into(), json!("reversed"));
+                let refunded = number(&p["refunded"]) + r;
+                p.insert("refunded".into(), json!(refunded));
+                if total - refunded <= 1e-9 {
+                    p.insert("status_detail".into(), json!("reversed"));
+                }
                 Ok("Reembolso solicitado.")
             })
             .await
+        }
+        ("GET", t) if t.ends_with("/predict") => {
+            let max = 5_000_000.0;
+            let amount = req
+                .query
+                .iter()
+                .find(|(k, _)| k == "amount")
+                .and_then(|(_, v)| v.parse::<f64>().ok())
+                .unwrap_or_default();
+            let result = if amount > max {
+                "max_amount_exceeded"
+            } else {
+                "ok"
+            };
+            Reply::json(
+                200,
+                &json!({"result": result, "max_amount": max, "new_destinatary_max_amount": 100000,
+                        "cool_down_date": now_text(86_400)}),
+            )
         }
         ("POST", t) if t.ends_with("/receivers") => {
             let number =
@@ -226,6 +294,14 @@ fn body(doc: &Value, op: &Value, req: &Req) -> Result<Value, Reply> {
         Ok(value)
     } else {
         Err(validation("Datos inválidos", &errors))
+    }
+}
+
+/// A JSON amount as a number, whether Khipu wrote it as a number or a decimal string.
+fn number(value: &Value) -> f64 {
+    match value {
+        Value::String(s) => s.parse().unwrap_or_default(),
+        other => other.as_f64().unwrap_or_default(),
     }
 }
 
@@ -310,7 +386,7 @@ pub(crate) async fn pay(state: &State, id: &str) -> Result<PayOutcome, String> {
         for (k, v) in [
             ("status", json!("done")),
             ("status_detail", json!("normal")),
-            ("conciliation_date", json!(now_text(0))),
+            ("conciliation_date", json!(now_rfc3339())),
             ("payment_method", json!("simplified_transfer")),
             ("funds_source", json!("debit")),
             ("bank", json!("Banco Sandbox")),
@@ -334,11 +410,30 @@ pub(crate) async fn pay(state: &State, id: &str) -> Result<PayOutcome, String> {
     };
     let mut notified = None;
     if loopback_url(&notify_url) {
-        let form = [
-            ("api_version", version.as_str()),
-            ("notification_token", token.as_str()),
-        ];
-        match state.http.post(&notify_url).form(&form).send().await {
+        let request = if version == "3.0" {
+            // A signed 3.0 notification: the payment's data as JSON, amounts as Khipu writes them
+            // there (decimal strings with four places).
+            let body = notification_body(state, id).await;
+            let millis = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or_default();
+            let signature =
+                khipu_types::payments::notification_signature(&state.config.secret, &body, millis);
+            state
+                .http
+                .post(&notify_url)
+                .header("content-type", "application/json")
+                .header("x-khipu-signature", format!("t={millis},s={signature}"))
+                .body(body)
+        } else {
+            let form = [
+                ("api_version", version.as_str()),
+                ("notification_token", token.as_str()),
+            ];
+            state.http.post(&notify_url).form(&form)
+        };
+        match request.send().await {
             Ok(r) => notified = Some(r.status().as_u16()),
             Err(e) => return Err(format!("notifying {notify_url} failed: {e}")),
         }
@@ -347,6 +442,42 @@ pub(crate) async fn pay(state: &State, id: &str) -> Result<PayOutcome, String> {
         notification_token: token,
         notified,
     })
+}
+
+/// The JSON a 3.0 notification carries for payment `id`.
+async fn notification_body(state: &State, id: &str) -> Vec<u8> {
+    let payments = state.payments.lock().await;
+    let Some(p) = payments.get(id) else {
+        return Vec::new();
+    };
+    let mut out = Map::new();
+    for key in [
+        "payment_id",
+        "receiver_id",
+        "subject",
+        "amount",
+        "discount",
+        "currency",
+        "receipt_url",
+        "bank",
+        "bank_id",
+        "payer_name",
+        "payer_email",
+        "personal_identifier",
+        "bank_account_number",
+        "out_of_date_conciliation",
+        "transaction_id",
+        "responsible_user_email",
+        "payment_method",
+        "conciliation_date",
+    ] {
+        let value = match (key, &p[key]) {
+            ("amount" | "discount", v) => json!(format!("{:.4}", number(v))),
+            (_, v) => v.clone(),
+        };
+        out.insert(key.into(), value);
+    }
+    serde_json::to_vec(&Value::Object(out)).unwrap_or_default()
 }
 
 /// `/_sandbox/...`: control endpoints that are not Khipu's.

@@ -7,19 +7,26 @@
 //! - [`DateTime`]: an ISO-8601 timestamp that keeps the offset Khipu sent (`-0400`).
 //! - [`catalog`]: what each generated bank module says about itself.
 //! - [`http`]: the HTTP client every generated client is built with.
+//! - [`Amount`]: exact money, read from numbers or decimal strings, written as JSON numbers.
+//! - [`auth`]: the security schemes a spec declares, applied to every request.
 //! - [`payments`]: request signing for the Payments API v2.0.
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod banking;
 pub mod catalog;
 mod date_time;
 pub mod http;
+mod money;
 pub mod number;
 mod open_enum;
 pub mod payments;
 mod secret;
 
 pub use date_time::{DateTime, DateTimeError};
+pub use money::{Amount, AmountError};
+/// The decimal type behind [`Amount`].
+pub use rust_decimal::Decimal;
 pub use secret::Secret;
 
 /// chrono, re-exported so generated code can name it without its own dependency.

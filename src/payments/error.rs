@@ -1,8 +1,6 @@
-//! Errors of the payments client.
+//! Errors of the payments clients (v3.0 and v2.0 alike).
 
 use progenitor_client::Error as ApiError;
-
-use super::types::ErrorResponse;
 
 /// A field Khipu rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,11 +12,11 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Why a payments call failed. Never contains the secret.
+/// Why a payments call failed. Never contains the API key or the secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PaymentsError {
-    /// HTTP 400 `ValidationError`: the data is invalid.
+    /// HTTP 400: the data is invalid; `errors` says which fields.
     #[error("{operation}: validation error {status}: {message}{}", fields(errors))]
     Validation {
         /// The operation.
@@ -30,25 +28,54 @@ pub enum PaymentsError {
         /// Per-field errors.
         errors: Vec<FieldError>,
     },
-    /// HTTP 403 `AuthorizationError`: wrong receiver id or signature, or a feature not contracted.
-    #[error("{operation}: authorization error {status}: {message}")]
-    Authorization {
+    /// HTTP 401: the API key is missing or wrong.
+    #[error("{operation}: unauthorized (HTTP 401): {message}")]
+    Unauthorized {
         /// The operation.
         operation: &'static str,
-        /// Khipu's `status` code.
-        status: i64,
         /// Khipu's message.
         message: String,
     },
-    /// HTTP 503 `ServiceError`: Khipu could not complete the operation.
-    #[error("{operation}: service error {status}: {message}")]
-    Service {
+    /// HTTP 403: not allowed (v2.0: wrong receiver id or signature; a feature not contracted).
+    #[error("{operation}: forbidden (HTTP 403): {message}")]
+    Forbidden {
         /// The operation.
         operation: &'static str,
-        /// Khipu's `status` code.
-        status: i64,
         /// Khipu's message.
         message: String,
+    },
+    /// HTTP 404: no such payment or resource.
+    #[error("{operation}: not found (HTTP 404): {message}")]
+    NotFound {
+        /// The operation.
+        operation: &'static str,
+        /// Khipu's message.
+        message: String,
+    },
+    /// HTTP 5xx on a read (already retried as the policy allows).
+    #[error("{operation}: Khipu server error (HTTP {status}): {message}")]
+    Server {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// Khipu's message, or the start of the body.
+        message: String,
+    },
+    /// A create, confirm, refund, delete or receiver call failed after it may have reached Khipu
+    /// (a 5xx, a timeout, a broken connection). Khipu may have carried it out: Khipu once answered
+    /// 500 to a refund it had made. It is never retried automatically; look the payment up before
+    /// trying again.
+    #[error(
+        "{operation}: outcome unknown ({cause}); Khipu may have carried it out: look the payment up before trying again"
+    )]
+    OutcomeUnknown {
+        /// The operation.
+        operation: &'static str,
+        /// What happened (`HTTP 500: ...`, `timed out`).
+        cause: String,
+        /// The HTTP status, when Khipu answered.
+        status: Option<u16>,
     },
     /// Any other status.
     #[error("{operation}: unexpected HTTP {status}: {excerpt}")]
@@ -78,16 +105,19 @@ pub enum PaymentsError {
         /// What is wrong.
         message: String,
     },
-    /// The request did not complete (connection, TLS, timeout).
-    #[error("{operation}: transport failure: {source}")]
+    /// The request did not complete (connection, TLS, timeout) and, for a write, surely never
+    /// reached Khipu (it could not connect).
+    #[error("{operation}: {}transport failure: {source}", if *timeout { "timed out: " } else { "" })]
     Transport {
         /// The operation.
         operation: &'static str,
+        /// The attempt timed out.
+        timeout: bool,
         /// What failed.
         #[source]
         source: reqwest::Error,
     },
-    /// The client cannot be set up (base URL, HTTP client).
+    /// The client cannot be set up (base URL, HTTP client, credentials).
     #[error("configuration: {0}")]
     Config(String),
 }
@@ -103,55 +133,135 @@ fn fields(errors: &[FieldError]) -> String {
     format!(" ({})", list.join("; "))
 }
 
+/// Khipu's error body, in whichever version's generated type.
+pub(crate) trait ErrorBody: std::fmt::Debug {
+    /// `(status, message, field errors)`.
+    fn parts(self) -> (Option<i64>, String, Vec<FieldError>);
+}
+
+impl ErrorBody for khipu_generated::payments::v3_0::types::KhipuError {
+    fn parts(self) -> (Option<i64>, String, Vec<FieldError>) {
+        let errors = self
+            .errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: e.field.unwrap_or_default(),
+                message: e.message.unwrap_or_default(),
+            })
+            .collect();
+        (self.status, self.message.unwrap_or_default(), errors)
+    }
+}
+
+impl ErrorBody for khipu_generated::payments::v2_0::types::ErrorResponse {
+    fn parts(self) -> (Option<i64>, String, Vec<FieldError>) {
+        let errors = self
+            .errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: e.field.unwrap_or_default(),
+                message: e.message.unwrap_or_default(),
+            })
+            .collect();
+        (self.status, self.message.unwrap_or_default(), errors)
+    }
+}
+
 impl PaymentsError {
-    /// `true` for failures a safe read may retry: 503 and transport failures.
+    /// `true` for failures a safe read may retry: 5xx and transport failures.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            PaymentsError::Service { .. } | PaymentsError::Transport { .. }
+            PaymentsError::Server { .. } | PaymentsError::Transport { .. }
         )
+    }
+
+    /// `true` when a write may or may not have been carried out.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, PaymentsError::OutcomeUnknown { .. })
     }
 
     /// The HTTP status, when Khipu answered.
     pub fn http_status(&self) -> Option<u16> {
         match self {
             PaymentsError::Validation { .. } => Some(400),
-            PaymentsError::Authorization { .. } => Some(403),
-            PaymentsError::Service { .. } => Some(503),
-            PaymentsError::UnexpectedStatus { status, .. } => Some(*status),
+            PaymentsError::Unauthorized { .. } => Some(401),
+            PaymentsError::Forbidden { .. } => Some(403),
+            PaymentsError::NotFound { .. } => Some(404),
+            PaymentsError::Server { status, .. }
+            | PaymentsError::UnexpectedStatus { status, .. } => Some(*status),
+            PaymentsError::OutcomeUnknown { status, .. } => *status,
             _ => None,
         }
     }
 
-    pub(crate) async fn from_api(operation: &'static str, error: ApiError<ErrorResponse>) -> Self {
+    /// What a write's failure means: a 5xx or a failure after the request may have reached Khipu
+    /// is [`PaymentsError::OutcomeUnknown`]; anything else (a 4xx, a refused connection) is kept.
+    pub(crate) fn for_write(self) -> Self {
+        let (cause, status) = match &self {
+            PaymentsError::Server {
+                status, message, ..
+            } => (format!("HTTP {status}: {message}"), Some(*status)),
+            PaymentsError::UnexpectedStatus {
+                status, excerpt, ..
+            } if *status >= 500 => (format!("HTTP {status}: {excerpt}"), Some(*status)),
+            PaymentsError::Transport {
+                timeout, source, ..
+            } if !source.is_connect() => (
+                if *timeout {
+                    "timed out waiting for the answer".to_owned()
+                } else {
+                    format!("the connection failed: {source}")
+                },
+                None,
+            ),
+            _ => return self,
+        };
+        PaymentsError::OutcomeUnknown {
+            operation: self.operation(),
+            cause,
+            status,
+        }
+    }
+
+    fn operation(&self) -> &'static str {
+        match self {
+            PaymentsError::Validation { operation, .. }
+            | PaymentsError::Unauthorized { operation, .. }
+            | PaymentsError::Forbidden { operation, .. }
+            | PaymentsError::NotFound { operation, .. }
+            | PaymentsError::Server { operation, .. }
+            | PaymentsError::OutcomeUnknown { operation, .. }
+            | PaymentsError::UnexpectedStatus { operation, .. }
+            | PaymentsError::Decode { operation, .. }
+            | PaymentsError::InvalidRequest { operation, .. }
+            | PaymentsError::Transport { operation, .. } => operation,
+            PaymentsError::Config(_) => "configuration",
+        }
+    }
+
+    pub(crate) async fn from_api<E: ErrorBody>(
+        operation: &'static str,
+        error: ApiError<E>,
+    ) -> Self {
         match error {
             ApiError::ErrorResponse(response) => {
                 let status = response.status().as_u16();
-                let body = response.into_inner();
-                let code = body.status.unwrap_or(i64::from(status));
-                let message = body.message.unwrap_or_default();
+                let (code, message, errors) = response.into_inner().parts();
+                let message = crate::error::sanitize(&message);
                 match status {
                     400 => PaymentsError::Validation {
                         operation,
-                        status: code,
+                        status: code.unwrap_or(400),
                         message,
-                        errors: body
-                            .errors
-                            .into_iter()
-                            .map(|e| FieldError {
-                                field: e.field.unwrap_or_default(),
-                                message: e.message.unwrap_or_default(),
-                            })
-                            .collect(),
+                        errors,
                     },
-                    403 => PaymentsError::Authorization {
+                    401 => PaymentsError::Unauthorized { operation, message },
+                    403 => PaymentsError::Forbidden { operation, message },
+                    404 => PaymentsError::NotFound { operation, message },
+                    500..=599 => PaymentsError::Server {
                         operation,
-                        status: code,
-                        message,
-                    },
-                    503 => PaymentsError::Service {
-                        operation,
-                        status: code,
+                        status,
                         message,
                     },
                     _ => PaymentsError::UnexpectedStatus {
@@ -168,26 +278,35 @@ impl PaymentsError {
             },
             ApiError::UnexpectedResponse(response) => {
                 let status = response.status().as_u16();
-                let body = response
-                    .bytes()
-                    .await
-                    .map(|b| b.to_vec())
-                    .unwrap_or_default();
-                PaymentsError::UnexpectedStatus {
-                    operation,
-                    status,
-                    excerpt: crate::error::excerpt(&body),
+                let body = crate::error::read_capped(response).await;
+                let excerpt = crate::error::excerpt(&body);
+                if status >= 500 {
+                    PaymentsError::Server {
+                        operation,
+                        status,
+                        message: excerpt,
+                    }
+                } else {
+                    PaymentsError::UnexpectedStatus {
+                        operation,
+                        status,
+                        excerpt,
+                    }
                 }
             }
             ApiError::CommunicationError(source) | ApiError::ResponseBodyError(source) => {
-                PaymentsError::Transport { operation, source }
+                PaymentsError::Transport {
+                    operation,
+                    timeout: source.is_timeout(),
+                    source,
+                }
             }
             ApiError::InvalidRequest(message) | ApiError::Custom(message) => {
                 PaymentsError::InvalidRequest { operation, message }
             }
             other => PaymentsError::InvalidRequest {
                 operation,
-                message: other.to_string(),
+                message: format!("{other:?}"),
             },
         }
     }

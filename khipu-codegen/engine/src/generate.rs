@@ -11,19 +11,16 @@ use crate::pointer::Pointer;
 
 /// The one set of progenitor settings every client is generated with; `replacements` maps stub
 /// component names to the Rust types that replace them (the canonical pass's output).
-fn settings(replacements: &[(String, String)], signed: bool) -> GenerationSettings {
+fn settings(replacements: &[(String, String)]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
+    // Every client holds its credential as the spec's auth says (`crate::auth`), and applies it
+    // to each request after it is built: a v2.0 signature then covers exactly what goes on the wire.
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_derive("PartialEq");
-    if signed {
-        // Payments v2.0 requests are HMAC-signed: the client holds the signer, and signs each
-        // request after it is built, over exactly what goes on the wire.
-        settings
-            .with_inner_type(quote::quote!(::khipu_types::payments::Signer))
-            .with_pre_hook_async(quote::quote!(::khipu_types::payments::sign));
-    }
+        .with_derive("PartialEq")
+        .with_inner_type(quote::quote!(::khipu_types::auth::Auth))
+        .with_pre_hook_async(quote::quote!(::khipu_types::auth::apply));
     for (name, rust) in replacements {
         settings.with_replacement(name, rust, std::iter::empty());
     }
@@ -63,13 +60,9 @@ pub fn parse(doc: &Value) -> Result<OpenAPI, (Pointer, String)> {
 
 /// progenitor's tokens for `spec`. progenitor reports some problems by panicking; those are
 /// caught and returned as errors so that a bad spec never takes the generator down.
-pub fn tokens(
-    spec: &OpenAPI,
-    replacements: &[(String, String)],
-    signed: bool,
-) -> Result<TokenStream, String> {
+pub fn tokens(spec: &OpenAPI, replacements: &[(String, String)]) -> Result<TokenStream, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings(replacements, signed)).generate_tokens(spec)
+        Generator::new(&settings(replacements)).generate_tokens(spec)
     }));
     match run {
         Ok(Ok(tokens)) => Ok(tokens),

@@ -16,9 +16,10 @@ use crate::pointer::Pointer;
 pub enum Identity {
     /// One bank's Open Data API.
     Bank(BankId),
-    /// The payments API of the given version (`2.0`).
+    /// The payments API of the given version (`3.0`).
     Payments {
-        /// From `info.version`.
+        /// From the file's name (`specs/payments/v3.0.json` is `3.0`), never from `info.version`,
+        /// whose form changes between Khipu's documents (`2.0`, `v3.0`).
         version: String,
     },
 }
@@ -71,11 +72,7 @@ pub fn identify(doc: &Value, file: &Path) -> Result<Identity, (Pointer, String)>
     let bank_paths = paths.iter().any(|p| p.split('/').nth(3) == Some("banking"));
     if !bank_paths {
         if under_payments || paths.iter().all(|p| !p.starts_with("/v1/")) {
-            let version = doc["info"]["version"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            return Ok(Identity::Payments { version });
+            return payments_version(file).map(|version| Identity::Payments { version });
         }
         return Err((
             Pointer::root().push("paths"),
@@ -116,6 +113,35 @@ pub fn identify(doc: &Value, file: &Path) -> Result<Identity, (Pointer, String)>
     let id = found.expect("bank_paths is true so some path was seen");
     check_layout(&id, file)?;
     Ok(Identity::Bank(id))
+}
+
+/// The version a payments spec's file name gives: `v3.0.json` and `3.0.yaml` are both `3.0`.
+fn payments_version(file: &Path) -> Result<String, (Pointer, String)> {
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let version = stem.strip_prefix(['v', 'V']).unwrap_or(stem);
+    if version.is_empty()
+        || !version.starts_with(|c: char| c.is_ascii_digit())
+        || !version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err((
+            Pointer::root(),
+            format!(
+                "a payments spec is named after its version (`specs/payments/v3.0.json`), not `{}`",
+                file.display()
+            ),
+        ));
+    }
+    Ok(version.to_owned())
+}
+
+/// The module of a payments version: `3.0` is `v3_0`.
+pub fn payments_module(version: &str) -> String {
+    format!("v{}", module_ident(version).trim_start_matches("m_"))
 }
 
 /// A spec under `.../banking/<cc>/<segment>/<domain>.yaml` must describe that bank.
@@ -187,6 +213,19 @@ mod tests {
                 version: "2.0".into()
             }
         );
+        // info.version is `v3.0` in Khipu's v3 document: the file name decides, not it.
+        let mut v3 = doc(&["/v3/banks"]);
+        v3["info"]["version"] = "v3.0".into();
+        let id = identify(&v3, Path::new("specs/payments/v3.0.json")).unwrap();
+        assert_eq!(
+            id,
+            Identity::Payments {
+                version: "3.0".into()
+            }
+        );
+        assert_eq!(payments_module("3.0"), "v3_0");
+        let err = identify(&v3, Path::new("specs/payments/latest.json")).unwrap_err();
+        assert!(err.1.contains("named after its version"), "{}", err.1);
         let mixed = doc(&[
             "/v1/cl/banking/personal/a.cl/x",
             "/v1/cl/banking/personal/b.cl/x",

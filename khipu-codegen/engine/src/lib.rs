@@ -12,11 +12,13 @@
 //! spec. [`workspace`] lays the clients out as the `khipu-generated` crate.
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod error;
 pub mod generate;
 pub mod identity;
 pub mod load;
 pub mod normalize;
+pub mod overlay;
 pub mod pointer;
 pub mod postprocess;
 pub mod walk;
@@ -107,6 +109,10 @@ pub struct Client {
     pub version: String,
     /// Its operations, in spec order.
     pub operations: Vec<Operation>,
+    /// How it authenticates, from the spec.
+    pub auth: auth::Auth,
+    /// The overlay applied to the spec, if any.
+    pub overlay: Option<load::Overlay>,
     /// The module body, as tokens (what the proc macros expand to).
     pub tokens: TokenStream,
     /// What normalization and the code passes did.
@@ -130,7 +136,7 @@ impl Client {
 /// Reads, normalizes and generates the client for the spec at `path`. `name` is how messages
 /// refer to the file (for example the path relative to the repository).
 pub fn generate_file(path: &Path, name: &str) -> Result<Client, SpecError> {
-    let source = load::read(path, name)?;
+    let source = load::read_spec(path, name)?;
     generate_source(source, path)
 }
 
@@ -140,15 +146,16 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
         name,
         mut doc,
         sha256,
+        overlay,
     } = source;
     let at = |(pointer, message): (pointer::Pointer, String)| {
         SpecError::new(&name, pointer.to_string(), message)
     };
     let mut report = normalize::normalize(&mut doc).map_err(at)?;
     let identity = identity::identify(&doc, path).map_err(at)?;
+    let auth = auth::read(&doc).map_err(at)?;
     let spec = generate::parse(&doc).map_err(at)?;
-    let signed = matches!(identity, Identity::Payments { .. });
-    let tokens = generate::tokens(&spec, &generate::replacements(&doc), signed)
+    let tokens = generate::tokens(&spec, &generate::replacements(&doc))
         .map_err(|m| SpecError::new(&name, "", m))?;
     let tokens = postprocess::run_tokens(tokens, &mut report);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
@@ -165,7 +172,7 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
         .unwrap_or_default()
         .to_owned();
     let operations = operations(&doc);
-    let preamble = preamble(&identity, &title, &version, &sha256, &operations);
+    let preamble = preamble(&identity, &title, &version, &sha256, &operations, &auth);
     let tokens = quote! { #preamble #file };
     Ok(Client {
         spec: name,
@@ -174,6 +181,8 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
         title,
         version,
         operations,
+        auth,
+        overlay,
         tokens,
         report,
     })
@@ -301,11 +310,14 @@ fn preamble(
     version: &str,
     sha256: &str,
     operations: &[Operation],
+    auth: &auth::Auth,
 ) -> TokenStream {
     let sha_doc = " SHA-256 of the spec this module was generated from.";
+    let auth = auth::tokens(auth);
     let head = quote! {
         #[doc = #sha_doc]
         pub const SPEC_SHA256: &str = #sha256;
+        #auth
     };
     let Identity::Bank(bank) = identity else {
         return head;

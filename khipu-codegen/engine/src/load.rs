@@ -16,6 +16,38 @@ pub struct Source {
     pub doc: Value,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
+    /// The overlay applied to it, if one sits next to it.
+    pub overlay: Option<Overlay>,
+}
+
+/// An overlay file applied to a spec (see [`crate::overlay`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overlay {
+    /// How messages name it.
+    pub name: String,
+    /// Hex SHA-256 of its bytes.
+    pub sha256: String,
+    /// How many actions it applied.
+    pub actions: usize,
+}
+
+/// Reads `path` as [`read`] does, then applies the overlay next to it (`<stem>.overlay.yaml`).
+pub fn read_spec(path: &Path, name: &str) -> Result<Source, SpecError> {
+    let mut source = read(path, name)?;
+    if let Some(overlay_path) = crate::overlay::for_spec(path) {
+        let overlay_name = Path::new(name)
+            .with_file_name(overlay_path.file_name().unwrap_or_default())
+            .display()
+            .to_string();
+        let overlay = read(&overlay_path, &overlay_name)?;
+        let actions = crate::overlay::apply(&mut source.doc, &overlay.doc, &overlay_name)?;
+        source.overlay = Some(Overlay {
+            name: overlay_name,
+            sha256: overlay.sha256,
+            actions,
+        });
+    }
+    Ok(source)
 }
 
 /// Reads and parses `path`; `name` is how messages refer to it.
@@ -25,17 +57,21 @@ pub fn read(path: &Path, name: &str) -> Result<Source, SpecError> {
     parse(&bytes, name)
 }
 
-/// Parses spec text (YAML, of which JSON is a subset).
+/// Parses spec text: JSON when the name ends in `.json` (Khipu's downloads are JSON), else YAML.
 pub fn parse(bytes: &[u8], name: &str) -> Result<Source, SpecError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| SpecError::new(name, "", format!("the spec is not UTF-8: {e}")))?;
-    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| {
-        let location = e
-            .location()
-            .map(|l| format!("line {} column {}", l.line(), l.column()))
-            .unwrap_or_default();
-        SpecError::new(name, location, format!("not valid YAML: {e}"))
-    })?;
+    let doc: Value = if name.ends_with(".json") {
+        serde_json::from_str(text).map_err(|e| {
+            SpecError::new(
+                name,
+                format!("line {} column {}", e.line(), e.column()),
+                format!("not valid JSON: {e}"),
+            )
+        })?
+    } else {
+        yaml(text, name)?
+    };
     let sha256 = Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -44,6 +80,17 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Source, SpecError> {
         name: name.to_owned(),
         doc,
         sha256,
+        overlay: None,
+    })
+}
+
+fn yaml(text: &str, name: &str) -> Result<Value, SpecError> {
+    serde_yaml_ng::from_str(text).map_err(|e| {
+        let location = e
+            .location()
+            .map(|l| format!("line {} column {}", l.line(), l.column()))
+            .unwrap_or_default();
+        SpecError::new(name, location, format!("not valid YAML: {e}"))
     })
 }
 
@@ -72,6 +119,15 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.file, "specs/broken.yaml");
         assert!(err.location.starts_with("line "), "{err}");
+    }
+
+    #[test]
+    fn json_specs_are_read_as_json_with_positions() {
+        let src = parse(br#"{"openapi": "3.1.0", "a": "\/x"}"#, "v3.0.json").unwrap();
+        assert_eq!(src.doc["a"], "/x");
+        let err = parse(b"{\"openapi\": }", "specs/payments/v3.0.json").unwrap_err();
+        assert_eq!(err.location, "line 1 column 13");
+        assert!(err.message.contains("not valid JSON"), "{err}");
     }
 
     #[test]

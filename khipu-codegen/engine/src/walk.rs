@@ -210,6 +210,27 @@ pub fn operations_mut(
     out
 }
 
+/// Every operation, read-only: `(path, method, operation, pointer)`, in document order.
+pub fn operations(doc: &Value) -> Vec<(String, &'static str, &Map<String, Value>, Pointer)> {
+    let mut out = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = Pointer::root().push("paths").push(path);
+        for (key, op) in item.as_object().into_iter().flatten() {
+            if let (Some(method), Some(op)) =
+                (METHODS.iter().find(|m| **m == key.as_str()), op.as_object())
+            {
+                out.push((path.clone(), *method, op, at.push(*method)));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

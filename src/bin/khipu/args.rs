@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
 )]
 pub struct Cli {
     /// Replaces https://api.khipu.com for banking commands (also KHIPU_BASE_URL) and
-    /// https://khipu.com/api for payments commands (also KHIPU_PAYMENTS_BASE_URL).
+    /// https://payment-api.khipu.com (v3.0) or https://khipu.com/api (v2.0) for payments commands
+    /// (also KHIPU_PAYMENTS_BASE_URL).
     #[arg(long, global = true)]
     pub base_url: Option<String>,
     /// Print JSON instead of a table.
@@ -35,15 +36,66 @@ pub enum Command {
     Transactions(DataArgs),
     /// Statements of an account.
     Statements(DataArgs),
-    /// The Payments API (credentials from KHIPU_RECEIVER_ID and KHIPU_SECRET).
+    /// The Payments API: v3.0 with KHIPU_API_KEY (default), or `--api 2.0` with KHIPU_RECEIVER_ID
+    /// and KHIPU_SECRET.
+    Payments(PaymentsArgs),
+}
+
+/// Which Payments API version to speak.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ApiVersion {
+    /// v3.0: JSON, `x-api-key` (KHIPU_API_KEY).
+    #[value(name = "3.0")]
+    V3,
+    /// v2.0: signed form posts (KHIPU_RECEIVER_ID, KHIPU_SECRET).
+    #[value(name = "2.0")]
+    V2,
+}
+
+#[derive(Args)]
+pub struct PaymentsArgs {
+    /// Payments API version.
+    #[arg(long, value_enum, default_value = "3.0", global = true)]
+    pub api: ApiVersion,
     #[command(subcommand)]
-    Payments(PaymentsCommand),
+    pub command: PaymentsCommand,
 }
 
 #[derive(Subcommand)]
 pub enum PaymentsCommand {
     /// Banks the payer can use with this collection account.
     Banks,
+    /// Predict whether a payment would go through (v3.0).
+    Predict {
+        /// Payer's e-mail.
+        #[arg(long)]
+        payer_email: String,
+        /// The payer's bank (bank id from `khipu payments banks`).
+        #[arg(long)]
+        bank_id: String,
+        /// Amount, with `.` as decimal separator.
+        #[arg(long)]
+        amount: khipu::payments::Amount,
+        /// ISO 4217 currency (CLP).
+        #[arg(long)]
+        currency: String,
+    },
+    /// Check a 3.0 notification's signature and age, then print it (secret from KHIPU_SECRET;
+    /// exit 1 naming what failed).
+    VerifyNotification {
+        /// The `x-khipu-signature` header value (`t=...,s=...`).
+        #[arg(long)]
+        signature: String,
+        /// File with the raw body as received (`-` for standard input).
+        #[arg(long)]
+        body: std::path::PathBuf,
+        /// Check the timestamp against this time (unix milliseconds) instead of now.
+        #[arg(long)]
+        at: Option<u64>,
+        /// Accepted distance from now, in seconds.
+        #[arg(long, default_value_t = 300)]
+        tolerance: u64,
+    },
     /// Create a payment.
     Create(Box<CreateArgs>),
     /// Show a payment, by id or by notification token.
@@ -78,11 +130,11 @@ pub enum PaymentsCommand {
         id: String,
         /// Amount to refund (default: all of it).
         #[arg(long)]
-        amount: Option<f64>,
+        amount: Option<khipu::payments::Amount>,
     },
     /// Payment methods of a collection account.
     Methods {
-        /// Collection account id (default: KHIPU_RECEIVER_ID).
+        /// Collection account id (v2.0 default: KHIPU_RECEIVER_ID; required with v3.0).
         #[arg(long)]
         merchant_id: Option<String>,
     },
@@ -90,9 +142,9 @@ pub enum PaymentsCommand {
 
 #[derive(Args)]
 pub struct CreateArgs {
-    /// Amount, with `.` as decimal separator.
+    /// Amount, with `.` as decimal separator (up to 4 decimal places).
     #[arg(long)]
-    pub amount: f64,
+    pub amount: khipu::payments::Amount,
     /// ISO 4217 currency (CLP, ARS, PEN, MXN, USD, EUR, BOB, COP).
     #[arg(long)]
     pub currency: String,

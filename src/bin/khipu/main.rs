@@ -19,6 +19,8 @@ pub enum Failure {
     Api(khipu::Error),
     /// The payments API, the network or decoding failed (exit 1).
     Payments(khipu::payments::PaymentsError),
+    /// A check refused its input, such as a notification that does not verify (exit 1).
+    Rejected(String),
 }
 
 impl From<khipu::Error> for Failure {
@@ -89,6 +91,10 @@ fn main() -> ExitCode {
         }
         Err(Failure::Payments(error)) => {
             eprintln!("khipu: {error}");
+            ExitCode::FAILURE
+        }
+        Err(Failure::Rejected(message)) => {
+            eprintln!("khipu: {message}");
             ExitCode::FAILURE
         }
     }

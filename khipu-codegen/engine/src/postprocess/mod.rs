@@ -7,8 +7,8 @@
 mod client_new;
 mod date_times;
 mod doc_lines;
+mod money;
 mod open_enums;
-mod whole_numbers;
 
 use crate::normalize::{Log, Report};
 
@@ -34,9 +34,9 @@ pub const CODE_PASSES: &[CodePass] = &[
         run: date_times::run,
     },
     CodePass {
-        name: "whole-numbers",
-        fixes: "f64 fields write whole values as integers (`1000`, not `1000.0`), in JSON and in forms",
-        run: whole_numbers::run,
+        name: "money",
+        fixes: "JSON numbers (Khipu's amounts) are khipu_types::Amount, an exact decimal: no f64 for money; `1000` on the wire",
+        run: money::run,
     },
     CodePass {
         name: "client-new",

@@ -6,11 +6,11 @@
 //! it before delivering anything:
 //!
 //! ```no_run
-//! # async fn notify(client: &khipu::payments::Client, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
-//! use khipu::payments::{Currency, Expected, notification};
+//! # async fn notify(client: &khipu::payments::v2::Client, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+//! use khipu::payments::v2::{Currency, Expected, notification};
 //!
 //! let notice = notification::parse(body)?;
-//! let expected = Expected::new(1000.0, Currency::Clp).transaction_id("order-123");
+//! let expected = Expected::new(1000, Currency::Clp).transaction_id("order-123");
 //! let payment = client.verify_notification(&notice, &expected).await?; // Err names the failed check
 //! // deliver the goods for payment.payment_id (ignore repeated notifications for the same id)
 //! # Ok(()) }
@@ -18,9 +18,11 @@
 
 use std::fmt;
 
+use khipu_types::Amount;
+
 use super::Currency;
-use super::error::PaymentsError;
 use super::types::{PaymentsResponse, PaymentsResponseStatus};
+use crate::payments::PaymentsError;
 
 /// A notification as Khipu POSTs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,11 +68,11 @@ pub fn parse(body: &[u8]) -> Result<Notification, NotificationError> {
 }
 
 /// What the merchant expects of the paid payment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Expected {
     /// The amount charged.
-    pub amount: f64,
+    pub amount: Amount,
     /// Its currency.
     pub currency: Currency,
     /// The merchant's own id for the payment, if it set one.
@@ -79,9 +81,9 @@ pub struct Expected {
 
 impl Expected {
     /// Expect `amount` in `currency`.
-    pub fn new(amount: f64, currency: Currency) -> Self {
+    pub fn new(amount: impl Into<Amount>, currency: Currency) -> Self {
         Self {
-            amount,
+            amount: amount.into(),
             currency,
             transaction_id: None,
         }
@@ -109,12 +111,12 @@ impl Expected {
                 payment.receiver_id.to_string(),
             );
         }
-        let (want, got) = (
-            khipu_types::number::amount_text(self.amount),
-            khipu_types::number::amount_text(payment.amount),
-        );
-        if want != got {
-            return mismatch(Check::Amount, want, got);
+        if self.amount != payment.amount {
+            return mismatch(
+                Check::Amount,
+                self.amount.to_string(),
+                payment.amount.to_string(),
+            );
         }
         if payment.currency != self.currency.as_str() {
             return mismatch(

@@ -1,18 +1,18 @@
 //! The signed payments client.
 
 use std::fmt;
-use std::future::Future;
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
-use progenitor_client::{ClientInfo, Error as ApiError, ResponseValue};
+use khipu_types::Amount;
+use khipu_types::auth::{Auth, Credential};
+use progenitor_client::ClientInfo;
 
-use super::error::PaymentsError;
+use super::api as v2_0;
 use super::notification::{Expected, Notification, VerifyError};
-use super::types::{self, ErrorResponse};
-use super::v2_0;
+use super::types;
 use crate::config::RetryPolicy;
-use khipu_types::payments::Signer;
+use crate::payments::call::{self, http_client, write};
+use crate::payments::error::PaymentsError;
 
 /// Khipu's production base URL for the Payments API (paths start with `/2.0`).
 pub const DEFAULT_BASE_URL: &str = "https://khipu.com/api";
@@ -53,9 +53,10 @@ impl Client {
         let url = crate::config::check_base_url(base_url)
             .map_err(|e| PaymentsError::Config(e.to_string()))?;
         let base = url.as_str().trim_end_matches('/');
-        let http = http_client(base, None)?;
-        let api =
-            v2_0::Client::new_with_client(base, http, Signer::new(receiver_id.clone(), secret));
+        let http = http_client(base, khipu_types::http::DEFAULT_TIMEOUT)?;
+        let auth = Auth::new(&v2_0::AUTH, Credential::signed(receiver_id.clone(), secret))
+            .map_err(|e| PaymentsError::Config(e.to_string()))?;
+        let api = v2_0::Client::new_with_client(base, http, auth);
         Ok(Self {
             api,
             receiver_id,
@@ -71,10 +72,10 @@ impl Client {
 
     /// Sets the timeout of each attempt.
     pub fn timeout(self, timeout: Duration) -> Result<Self, PaymentsError> {
-        let http = http_client(self.api.baseurl(), Some(timeout))?;
-        let signer = Signer::clone(self.api.inner());
+        let http = http_client(self.api.baseurl(), timeout)?;
+        let auth = self.api.inner().clone();
         Ok(Self {
-            api: v2_0::Client::new_with_client(self.api.baseurl(), http, signer),
+            api: v2_0::Client::new_with_client(self.api.baseurl(), http, auth),
             ..self
         })
     }
@@ -89,7 +90,7 @@ impl Client {
         &self.api
     }
 
-    /// Banks the payer can use with this collection account. Retried on 503.
+    /// Banks the payer can use with this collection account. Retried on 5xx.
     pub async fn banks(&self) -> Result<types::BanksResponse, PaymentsError> {
         self.read("getBanks", || self.api.get_banks().send()).await
     }
@@ -99,10 +100,10 @@ impl Client {
         &self,
         body: types::builder::PaymentsCreateRequest,
     ) -> Result<types::PaymentsCreateResponse, PaymentsError> {
-        once("postPayment", self.api.post_payment().body(body).send()).await
+        write("postPayment", self.api.post_payment().body(body).send()).await
     }
 
-    /// The payment with this id. Retried on 503.
+    /// The payment with this id. Retried on 5xx.
     pub async fn payment(&self, id: &str) -> Result<types::PaymentsResponse, PaymentsError> {
         self.read("getPaymentById", || {
             self.api.get_payment_by_id().id(id).send()
@@ -110,7 +111,7 @@ impl Client {
         .await
     }
 
-    /// The payment a notification token refers to. Retried on 503.
+    /// The payment a notification token refers to. Retried on 5xx.
     pub async fn payment_by_notification_token(
         &self,
         token: &str,
@@ -124,9 +125,9 @@ impl Client {
         .await
     }
 
-    /// Deletes a pending payment (irreversible).
+    /// Deletes a pending payment (irreversible). Never retried.
     pub async fn delete_payment(&self, id: &str) -> Result<types::SuccessResponse, PaymentsError> {
-        once(
+        write(
             "deletePaymentById",
             self.api.delete_payment_by_id().id(id).send(),
         )
@@ -135,7 +136,7 @@ impl Client {
 
     /// Confirms a payment (a separately contracted feature).
     pub async fn confirm_payment(&self, id: &str) -> Result<types::SuccessResponse, PaymentsError> {
-        once(
+        write(
             "postPaymentConfirmById",
             self.api.post_payment_confirm_by_id().id(id).send(),
         )
@@ -146,10 +147,10 @@ impl Client {
     pub async fn refund_payment(
         &self,
         id: &str,
-        amount: Option<f64>,
+        amount: Option<Amount>,
     ) -> Result<types::SuccessResponse, PaymentsError> {
         let body = types::RefundRequest::builder().amount(amount);
-        once(
+        write(
             "postPaymentRefundsById",
             self.api
                 .post_payment_refunds_by_id()
@@ -165,10 +166,10 @@ impl Client {
         &self,
         body: types::builder::ReceiversCreateRequest,
     ) -> Result<types::ReceiversCreateResponse, PaymentsError> {
-        once("postReceiver", self.api.post_receiver().body(body).send()).await
+        write("postReceiver", self.api.post_receiver().body(body).send()).await
     }
 
-    /// Payment methods of a collection account (this client's by default). Retried on 503.
+    /// Payment methods of a collection account (this client's by default). Retried on 5xx.
     pub async fn payment_methods(
         &self,
         merchant_id: Option<&str>,
@@ -203,44 +204,16 @@ impl Client {
         Ok(payment)
     }
 
-    /// A safe read: retried on 503 and transport failures as the policy allows.
     async fn read<T, F, Fut>(&self, operation: &'static str, call: F) -> Result<T, PaymentsError>
     where
         F: Fn() -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, ApiError<ErrorResponse>>>,
+        Fut: std::future::Future<
+                Output = Result<
+                    progenitor_client::ResponseValue<T>,
+                    progenitor_client::Error<types::ErrorResponse>,
+                >,
+            >,
     {
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.retry.initial_backoff)
-            .with_max_delay(self.retry.max_backoff)
-            .with_max_times(self.retry.max_retries)
-            .with_jitter();
-        (|| once(operation, call()))
-            .retry(backoff)
-            .sleep(tokio::time::sleep)
-            .when(PaymentsError::is_transient)
-            .await
-    }
-}
-
-/// The HTTP client for `base` (already checked): https-only when the base is https, with
-/// `timeout` instead of the default when given.
-fn http_client(base: &str, timeout: Option<Duration>) -> Result<reqwest::Client, PaymentsError> {
-    let mut builder = khipu_types::http::client_builder().https_only(base.starts_with("https://"));
-    if let Some(t) = timeout {
-        builder = builder.connect_timeout(t).timeout(t);
-    }
-    builder
-        .build()
-        .map_err(|e| PaymentsError::Config(format!("cannot build the HTTP client: {e}")))
-}
-
-/// One attempt.
-async fn once<T>(
-    operation: &'static str,
-    call: impl Future<Output = Result<ResponseValue<T>, ApiError<ErrorResponse>>>,
-) -> Result<T, PaymentsError> {
-    match call.await {
-        Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(PaymentsError::from_api(operation, e).await),
+        call::read(&self.retry, operation, call).await
     }
 }

@@ -1,0 +1,69 @@
+//! How every payments call is made, for both versions: one attempt, a write (never retried; a
+//! failure after it may have reached Khipu is *outcome unknown*), or a read (retried on 5xx and
+//! transport failures with bounded, jittered exponential backoff).
+
+use std::future::Future;
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use progenitor_client::{Error as ApiError, ResponseValue};
+
+use super::error::{ErrorBody, PaymentsError};
+use crate::config::RetryPolicy;
+
+/// One attempt.
+pub(crate) async fn once<T, E: ErrorBody>(
+    operation: &'static str,
+    call: impl Future<Output = Result<ResponseValue<T>, ApiError<E>>>,
+) -> Result<T, PaymentsError> {
+    match call.await {
+        Ok(value) => Ok(value.into_inner()),
+        Err(e) => Err(PaymentsError::from_api(operation, e).await),
+    }
+}
+
+/// A call that changes something: sent once, never retried.
+pub(crate) async fn write<T, E: ErrorBody>(
+    operation: &'static str,
+    call: impl Future<Output = Result<ResponseValue<T>, ApiError<E>>>,
+) -> Result<T, PaymentsError> {
+    once(operation, call)
+        .await
+        .map_err(PaymentsError::for_write)
+}
+
+/// A safe read: retried on 5xx and transport failures as `retry` allows.
+pub(crate) async fn read<T, E, F, Fut>(
+    retry: &RetryPolicy,
+    operation: &'static str,
+    call: F,
+) -> Result<T, PaymentsError>
+where
+    E: ErrorBody,
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<ResponseValue<T>, ApiError<E>>>,
+{
+    let backoff = ExponentialBuilder::default()
+        .with_min_delay(retry.initial_backoff)
+        .with_max_delay(retry.max_backoff)
+        .with_max_times(retry.max_retries)
+        .with_jitter();
+    (|| once(operation, call()))
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(PaymentsError::is_transient)
+        .await
+}
+
+/// The HTTP client for `base` (already checked): https-only when the base is https, redirects
+/// never followed (a redirect would carry the API key or the signed body to wherever it points),
+/// and `timeout` for connecting and for each attempt.
+pub(crate) fn http_client(base: &str, timeout: Duration) -> Result<reqwest::Client, PaymentsError> {
+    khipu_types::http::client_builder()
+        .https_only(base.starts_with("https://"))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .build()
+        .map_err(|e| PaymentsError::Config(format!("cannot build the HTTP client: {e}")))
+}
