@@ -320,6 +320,8 @@ async fn payments_commands_sign_print_and_fail_with_the_right_status() {
     let out = khipu(
         &[
             "payments",
+            "--api",
+            "2.0",
             "create",
             "--amount",
             "1000",
@@ -342,7 +344,11 @@ async fn payments_commands_sign_print_and_fail_with_the_right_status() {
             .unwrap()
             .starts_with("985101:")
     );
-    let out = khipu(&["payments", "get", "--id", "gqzdy6chjne9"], &env).await;
+    let out = khipu(
+        &["payments", "--api", "2.0", "get", "--id", "gqzdy6chjne9"],
+        &env,
+    )
+    .await;
     assert!(
         out.status.success() && stdout(&out).contains("status") && stdout(&out).contains("done"),
         "{}",
@@ -351,6 +357,8 @@ async fn payments_commands_sign_print_and_fail_with_the_right_status() {
     let out = khipu(
         &[
             "payments",
+            "--api",
+            "2.0",
             "refund",
             "--id",
             "gqzdy6chjne9",
@@ -368,7 +376,7 @@ async fn payments_commands_sign_print_and_fail_with_the_right_status() {
     );
     assert!(!stderr(&out).contains("s3cr3t-value"));
     let out = khipu(
-        &["payments", "banks"],
+        &["payments", "--api", "2.0", "banks"],
         &[("KHIPU_PAYMENTS_BASE_URL", uri.as_str())],
     )
     .await;
@@ -382,6 +390,8 @@ async fn payments_commands_sign_print_and_fail_with_the_right_status() {
     let out = khipu(
         &[
             "payments",
+            "--api",
+            "2.0",
             "create",
             "--amount",
             "1",
@@ -397,6 +407,94 @@ async fn payments_commands_sign_print_and_fail_with_the_right_status() {
         out.status.code(),
         Some(2),
         "a value the spec refuses is a usage error: {}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn payments_v3_by_default_offline_with_the_sandbox() {
+    let out = khipu(
+        &[
+            "--mock",
+            "payments",
+            "create",
+            "--amount",
+            "1234.5",
+            "--currency",
+            "CLP",
+            "--subject",
+            "Orden 1",
+            "--json",
+        ],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        reply["payment_id"]
+            .as_str()
+            .is_some_and(|id| id.len() == 12),
+        "{reply}"
+    );
+    let out = khipu(
+        &[
+            "--mock",
+            "payments",
+            "predict",
+            "--payer-email",
+            "a@b.cl",
+            "--bank-id",
+            "Bawdf",
+            "--amount",
+            "1000",
+            "--currency",
+            "CLP",
+        ],
+        &[],
+    )
+    .await;
+    assert!(
+        out.status.success() && stdout(&out).contains("result"),
+        "{}",
+        stderr(&out)
+    );
+    let out = khipu(&["payments", "banks"], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("KHIPU_API_KEY"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn verify_notification_checks_khipus_example_and_names_the_failure() {
+    let body = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/webhook-v3-example.body.json"
+    );
+    let signature = "t=1711965600393,s=GYzpjnXlTKQ+BJY7pZJmrM6DZgWMSJdtOr/dleBKTdg=";
+    let env = [("KHIPU_SECRET", "1a4cbbbeb8bdb7e1d73572b9cc43ce4ce18f79d9")];
+    let args = [
+        "payments",
+        "verify-notification",
+        "--signature",
+        signature,
+        "--body",
+        body,
+    ];
+    let mut at = args.to_vec();
+    at.extend(["--at", "1711965600393", "--json"]);
+    let out = khipu(&at, &env).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let n: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(n["payment_id"], "zfxnocsow6mz");
+    assert_eq!(n["amount"], 1000);
+    let out = khipu(&args, &env).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("too old"), "{}", stderr(&out));
+    let out = khipu(&at, &[("KHIPU_SECRET", "wrong")]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("signature does not match"),
+        "{}",
         stderr(&out)
     );
 }

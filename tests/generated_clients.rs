@@ -4,7 +4,8 @@
 
 use khipu::banking::cl::personal::demo_bank;
 use khipu::model;
-use khipu::payments::{Signer, v2_0};
+use khipu::payments::v2::api as v2_0;
+use khipu_types::auth::{Auth, Credential};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -48,7 +49,7 @@ async fn bank_200_decodes_unknown_enum_values_without_failing() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = demo_bank::Client::new(&server.uri()).unwrap();
+    let client = demo_bank::Client::new(&server.uri(), bearer(&demo_bank::AUTH)).unwrap();
     let reply = client
         .fetch_transactions_1()
         .body(account_request())
@@ -99,7 +100,7 @@ async fn bank_202_with_null_data_decodes_into_the_same_type() {
         })))
         .mount(&server)
         .await;
-    let client = demo_bank::Client::new(&server.uri()).unwrap();
+    let client = demo_bank::Client::new(&server.uri(), bearer(&demo_bank::AUTH)).unwrap();
     let reply = client
         .fetch_transactions_1()
         .body(
@@ -135,7 +136,7 @@ async fn bank_status_error_carries_the_retry_type() {
         })))
         .mount(&server)
         .await;
-    let client = demo_bank::Client::new(&server.uri()).unwrap();
+    let client = demo_bank::Client::new(&server.uri(), bearer(&demo_bank::AUTH)).unwrap();
     let reply = client
         .fetch_transactions_1()
         .body(account_request())
@@ -156,7 +157,7 @@ async fn a_request_that_breaks_the_spec_limits_is_refused_before_sending() {
         .expect(0)
         .mount(&server)
         .await;
-    let client = demo_bank::Client::new(&server.uri()).unwrap();
+    let client = demo_bank::Client::new(&server.uri(), bearer(&demo_bank::AUTH)).unwrap();
     let too_long = "1".repeat(21); // AccountNumber has maxLength 20
     let body = demo_bank::types::AccountRequest::builder().request_data(
         demo_bank::types::AccountRequestRequestData::builder().account_number(too_long),
@@ -181,7 +182,11 @@ async fn payment_keeps_its_timestamp_offsets_and_empty_funds_source() {
         .respond_with(ResponseTemplate::new(200).set_body_json(&payment))
         .mount(&server)
         .await;
-    let client = v2_0::Client::new(&server.uri(), Signer::new("985101", "secret")).unwrap();
+    let client = v2_0::Client::new(
+        &server.uri(),
+        Auth::new(&v2_0::AUTH, Credential::signed("985101", "secret")).unwrap(),
+    )
+    .unwrap();
     let reply = client
         .get_payment_by_id()
         .id("gqzdy6chjne9")
@@ -232,7 +237,11 @@ async fn payment_errors_share_one_type_across_400_403_503() {
         )
         .mount(&server)
         .await;
-    let client = v2_0::Client::new(&server.uri(), Signer::new("985101", "secret")).unwrap();
+    let client = v2_0::Client::new(
+        &server.uri(),
+        Auth::new(&v2_0::AUTH, Credential::signed("985101", "secret")).unwrap(),
+    )
+    .unwrap();
     match client.get_banks().send().await.unwrap_err() {
         progenitor_client::Error::ErrorResponse(e) => {
             assert_eq!(e.status(), 403);
@@ -299,8 +308,13 @@ async fn the_macro_client_decodes_like_the_generated_one() {
         .respond_with(ResponseTemplate::new(200).set_body_json(transactions_body()))
         .mount(&server)
         .await;
-    let from_macro = btg_from_macro::Client::new(&server.uri()).unwrap();
-    let generated = khipu::banking::cl::personal::btgpactual::Client::new(&server.uri()).unwrap();
+    let from_macro =
+        btg_from_macro::Client::new(&server.uri(), bearer(&btg_from_macro::AUTH)).unwrap();
+    let generated = khipu::banking::cl::personal::btgpactual::Client::new(
+        &server.uri(),
+        bearer(&khipu::banking::cl::personal::btgpactual::AUTH),
+    )
+    .unwrap();
     let a = from_macro
         .fetch_transactions_1()
         .body(
@@ -329,4 +343,9 @@ async fn the_macro_client_decodes_like_the_generated_one() {
         btg_from_macro::INFO,
         khipu::banking::cl::personal::btgpactual::INFO
     );
+}
+
+/// A bearer-token credential for a bank spec's `AUTH`.
+fn bearer(spec: &'static khipu_types::auth::AuthSpec) -> Auth {
+    Auth::new(spec, Credential::bearer("test-token")).unwrap()
 }

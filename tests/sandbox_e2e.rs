@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use khipu::model::TransactionsData;
-use khipu::payments::{Currency, Expected, notification, types};
+use khipu::payments::v2::{Currency, Expected, notification, types};
 use khipu::{
     Bank, Config, Credentials, DataKind, DataRequest, Error, Reply, RetryAdvice, RetryPolicy,
 };
@@ -206,7 +206,7 @@ async fn the_payment_flow() {
         .expect(1)
         .mount(&shop)
         .await;
-    let client = khipu::payments::Client::with_base_url(
+    let client = khipu::payments::v2::Client::with_base_url(
         sandbox.receiver_id(),
         sandbox.secret(),
         sandbox.url(),
@@ -216,7 +216,7 @@ async fn the_payment_flow() {
     let created = client
         .create_payment(
             types::PaymentsCreateRequest::builder()
-                .amount(1000.0)
+                .amount(1000)
                 .currency(Currency::Clp)
                 .subject("Orden 123")
                 .transaction_id(Some("order-123".parse().unwrap()))
@@ -227,7 +227,7 @@ async fn the_payment_flow() {
     let payment = client.payment(&created.payment_id).await.unwrap();
     assert_eq!(
         (payment.amount, payment.subject.as_str()),
-        (1000.0, "Orden 123")
+        (khipu::payments::Amount::from(1000), "Orden 123")
     );
     assert_eq!(payment.status, types::PaymentsResponseStatus::Pending);
     // Khipu reconciles the payment and notifies the shop.
@@ -239,19 +239,29 @@ async fn the_payment_flow() {
     let verified = client
         .verify_notification(
             &notice,
-            &Expected::new(1000.0, Currency::Clp).transaction_id("order-123"),
+            &Expected::new(1000, Currency::Clp).transaction_id("order-123"),
         )
         .await
         .unwrap();
     assert_eq!(verified.payment_id, created.payment_id);
     let tampered = client
-        .verify_notification(&notice, &Expected::new(10.0, Currency::Clp))
+        .verify_notification(&notice, &Expected::new(10, Currency::Clp))
         .await
         .unwrap_err();
     assert!(tampered.to_string().contains("amount"), "{tampered}");
     client.confirm_payment(&created.payment_id).await.unwrap();
     client
-        .refund_payment(&created.payment_id, Some(400.0))
+        .refund_payment(&created.payment_id, Some(400.into()))
+        .await
+        .unwrap();
+    // A partial refund leaves the rest to refund; refunding the rest reverses the payment.
+    let partly = client.payment(&created.payment_id).await.unwrap();
+    assert_eq!(
+        partly.status_detail,
+        types::PaymentsResponseStatusDetail::Normal
+    );
+    client
+        .refund_payment(&created.payment_id, None)
         .await
         .unwrap();
     let refunded = client.payment(&created.payment_id).await.unwrap();
@@ -270,7 +280,7 @@ async fn the_payment_flow() {
     let second = client
         .create_payment(
             types::PaymentsCreateRequest::builder()
-                .amount(5.5)
+                .amount("5.5")
                 .currency(Currency::Usd)
                 .subject("x"),
         )
@@ -279,7 +289,7 @@ async fn the_payment_flow() {
     client.delete_payment(&second.payment_id).await.unwrap();
     assert!(client.payment(&second.payment_id).await.is_err());
     // the sandbox checks the signature: a wrong secret is refused with 403
-    let forger = khipu::payments::Client::with_base_url(
+    let forger = khipu::payments::v2::Client::with_base_url(
         sandbox.receiver_id(),
         "not-the-secret",
         sandbox.url(),
@@ -287,7 +297,7 @@ async fn the_payment_flow() {
     .unwrap();
     assert!(matches!(
         forger.banks().await.unwrap_err(),
-        khipu::payments::PaymentsError::Authorization { .. }
+        khipu::payments::PaymentsError::Forbidden { .. }
     ));
 }
 
@@ -348,7 +358,7 @@ async fn injected_failures_reach_the_caller_typed_with_their_advice() {
         Sandbox::start(SandboxConfig::default().inject(Injection::parse("status=503").unwrap()))
             .await
             .unwrap();
-    let payments = khipu::payments::Client::with_base_url(
+    let payments = khipu::payments::v2::Client::with_base_url(
         sandbox.receiver_id(),
         sandbox.secret(),
         sandbox.url(),
@@ -358,7 +368,7 @@ async fn injected_failures_reach_the_caller_typed_with_their_advice() {
     assert!(
         matches!(
             err,
-            khipu::payments::PaymentsError::Service { status: 503, .. }
+            khipu::payments::PaymentsError::Server { status: 503, .. }
         ) && err.is_transient(),
         "{err:?}"
     );
@@ -419,4 +429,80 @@ async fn the_sandbox_checks_auth_and_bodies_as_khipu_does() {
             .contains("RequestData.AccountNumber: is required"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn the_v3_payment_flow_with_a_signed_notification() {
+    use khipu::payments::{Amount, PaymentsError, PredictQuery, notification, types};
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let shop = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/notify"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&shop)
+        .await;
+    let client = khipu::payments::Client::builder()
+        .api_key(sandbox.api_key())
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    assert!(!client.banks().await.unwrap().banks.is_empty());
+    let created = client
+        .create_payment(
+            types::PaymentPostPayment::builder()
+                .amount("1500.25")
+                .currency(types::PaymentPostPaymentCurrency::Clp)
+                .subject("Orden 3")
+                .transaction_id(Some("order-3".parse().unwrap()))
+                .notify_url(Some(format!("{}/notify", shop.uri()).parse().unwrap()))
+                .notify_api_version(Some("3.0".parse().unwrap())),
+        )
+        .await
+        .unwrap();
+    let id = created.payment_id.as_str();
+    let pending = client.payment(id).await.unwrap();
+    assert_eq!(pending.status, types::PaymentGetPaymentStatus::Pending);
+    assert_eq!(pending.amount, "1500.25".parse::<Amount>().unwrap());
+    let prediction = client
+        .predict(&PredictQuery::new("a@b.cl", "SDdGj", 1000, "CLP"))
+        .await
+        .unwrap();
+    assert_eq!(prediction.result, types::PredictGetPredictResult::Ok);
+
+    assert_eq!(sandbox.pay(id).await.unwrap().notified, Some(200));
+    let delivered = &shop.received_requests().await.unwrap()[0];
+    let signature = delivered.headers["x-khipu-signature"].to_str().unwrap();
+    let n = notification::verify(&delivered.body, signature, sandbox.secret()).unwrap();
+    assert_eq!((n.payment_id.as_str(), n.amount), (id, pending.amount));
+    assert!(notification::verify(&delivered.body, signature, "not-the-secret").is_err());
+
+    // Refunds: a part, then more than what is left is refused, then the rest.
+    client
+        .refund_payment(id, Some(Amount::from(500)))
+        .await
+        .unwrap();
+    let too_much = client
+        .refund_payment(id, Some(Amount::from(1001)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(too_much, PaymentsError::Validation { .. }),
+        "{too_much:?}"
+    );
+    client.refund_payment(id, None).await.unwrap();
+    assert!(client.refund_payment(id, None).await.is_err());
+    assert!(matches!(
+        client.payment("nonexistent1").await.unwrap_err(),
+        PaymentsError::NotFound { .. }
+    ));
+    let stranger = khipu::payments::Client::builder()
+        .api_key("wrong-key")
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    assert!(matches!(
+        stranger.banks().await.unwrap_err(),
+        PaymentsError::Unauthorized { .. }
+    ));
 }

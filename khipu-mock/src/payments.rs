@@ -225,15 +225,16 @@ pub(crate) async fn handle(
                 if p["status"] != "done" || p["status_detail"] == "reversed" {
                     return Err("only paid payments that were not refunded can be refunded".into());
                 }
-                let total = number(&p["amount"]);
-                let left = total - number(&p["refunded"]);
+                let field = |k: &str| p.get(k).map(number).unwrap_or_default();
+                let (total, done) = (field("amount"), field("refunded"));
+                let left = total - done;
                 let r = refund.unwrap_or(left);
                 if r <= 0.0 || r > left + 1e-9 {
                     return Err(format!(
                         "amount must be more than 0 and at most what is left to refund, {left}"
                     ));
                 }
-                let refunded = number(&p["refunded"]) + r;
+                let refunded = done + r;
                 p.insert("refunded".into(), json!(refunded));
                 if total - refunded <= 1e-9 {
                     p.insert("status_detail".into(), json!("reversed"));

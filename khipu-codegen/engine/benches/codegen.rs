@@ -4,20 +4,16 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use khipu_codegen_engine::{Identity, generate, identity, load, normalize, postprocess, workspace};
+use khipu_codegen_engine::{generate, load, normalize, postprocess, workspace};
 
 fn codegen(c: &mut Criterion) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let specs = workspace::find_specs(&repo).expect("specs/ is listable");
     for spec in specs {
         let name = spec.display().to_string();
-        let source = load::read(&repo.join(&spec), &name).expect("a valid spec");
+        let source = load::read_spec(&repo.join(&spec), &name).expect("a valid spec");
         let mut normalized = source.doc.clone();
         normalize::normalize(&mut normalized).expect("normalizes");
-        let signed = matches!(
-            identity::identify(&normalized, &spec),
-            Ok(Identity::Payments { .. })
-        );
         let replacements = generate::replacements(&normalized);
         let parsed = generate::parse(&normalized).expect("parses");
         let short = spec
@@ -32,12 +28,12 @@ fn codegen(c: &mut Criterion) {
             })
         });
         group.bench_function("progenitor_only", |b| {
-            b.iter(|| generate::tokens(&parsed, &replacements, signed).expect("generates"))
+            b.iter(|| generate::tokens(&parsed, &replacements).expect("generates"))
         });
         group.bench_function("generate", |b| {
             b.iter(|| {
                 let mut report = normalize::Report::default();
-                let tokens = generate::tokens(&parsed, &replacements, signed).expect("generates");
+                let tokens = generate::tokens(&parsed, &replacements).expect("generates");
                 let tokens = postprocess::run_tokens(tokens, &mut report);
                 let mut file: syn::File = syn::parse2(tokens).expect("parses");
                 postprocess::run(&mut file, &mut report);
