@@ -18,15 +18,17 @@
 //! Answer 400 to any error (Khipu's own module does) and 200 once the payment is handled.
 //!
 //! ```
-//! use khipu::payments::notification::Verifier;
+//! use khipu::payments::notification::{NotificationError, Verifier};
 //! use std::time::{Duration, UNIX_EPOCH};
 //!
-//! // Khipu's documented example (the clock is set to its timestamp).
 //! let body = br#"{"payment_id":"zfxnocsow6mz","receiver_id":990939,"amount":"1000.0000","currency":"CLP"}"#;
-//! # let header = "t=1711965600393,s=x";
-//! let verifier = Verifier::new("1a4cbbbeb8bdb7e1d73572b9cc43ce4ce18f79d9")
-//!     .now(UNIX_EPOCH + Duration::from_millis(1_711_965_600_393));
-//! assert!(verifier.verify(body, header).is_err()); // not Khipu's signature for these bytes
+//! let t = 1_711_965_600_393; // unix ms
+//! let verifier = Verifier::new("merchant-secret").now(UNIX_EPOCH + Duration::from_millis(t));
+//! let header = verifier.sign(body, t); // what Khipu would send in x-khipu-signature
+//! let n = verifier.verify(body, &header)?;
+//! assert_eq!(n.payment_id, "zfxnocsow6mz");
+//! assert_eq!(verifier.verify(b"{}", &header), Err(NotificationError::BadSignature));
+//! # Ok::<(), NotificationError>(())
 //! ```
 
 use std::fmt;
