@@ -139,33 +139,28 @@ pub(crate) trait ErrorBody: std::fmt::Debug {
     fn parts(self) -> (Option<i64>, String, Vec<FieldError>);
 }
 
-impl ErrorBody for khipu_generated::payments::v3_0::types::KhipuError {
-    fn parts(self) -> (Option<i64>, String, Vec<FieldError>) {
-        let errors = self
-            .errors
-            .into_iter()
-            .map(|e| FieldError {
-                field: e.field.unwrap_or_default(),
-                message: e.message.unwrap_or_default(),
-            })
-            .collect();
-        (self.status, self.message.unwrap_or_default(), errors)
-    }
+/// Both versions' error bodies have the same fields, under different generated names.
+macro_rules! error_body {
+    ($($body:ty),*) => {$(
+        impl ErrorBody for $body {
+            fn parts(self) -> (Option<i64>, String, Vec<FieldError>) {
+                let errors = self
+                    .errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: e.field.unwrap_or_default(),
+                        message: e.message.unwrap_or_default(),
+                    })
+                    .collect();
+                (self.status, self.message.unwrap_or_default(), errors)
+            }
+        }
+    )*};
 }
-
-impl ErrorBody for khipu_generated::payments::v2_0::types::ErrorResponse {
-    fn parts(self) -> (Option<i64>, String, Vec<FieldError>) {
-        let errors = self
-            .errors
-            .into_iter()
-            .map(|e| FieldError {
-                field: e.field.unwrap_or_default(),
-                message: e.message.unwrap_or_default(),
-            })
-            .collect();
-        (self.status, self.message.unwrap_or_default(), errors)
-    }
-}
+error_body!(
+    khipu_generated::payments::v3_0::types::KhipuError,
+    khipu_generated::payments::v2_0::types::ErrorResponse
+);
 
 impl PaymentsError {
     /// `true` for failures a safe read may retry: 5xx and transport failures.

@@ -221,13 +221,10 @@ impl Verifier {
     /// The `x-khipu-signature` value for `body` at `millis`, as Khipu would send it (for tests and
     /// the sandbox).
     pub fn sign(&self, body: &[u8], millis: u64) -> String {
-        format!("t={millis},s={}", sign(self.secret.expose(), body, millis))
+        let signature =
+            khipu_types::payments::notification_signature(self.secret.expose(), body, millis);
+        format!("t={millis},s={signature}")
     }
-}
-
-/// base64 HMAC-SHA256 of `t + "." + body` with `secret`.
-pub(crate) fn sign(secret: &str, body: &[u8], millis: u64) -> String {
-    khipu_types::payments::notification_signature(secret, body, millis)
 }
 
 #[cfg(test)]
