@@ -117,6 +117,9 @@ pub struct Config {
     pub timeout: Duration,
     /// Retries for `RETRY_IMMEDIATELY` and transport failures.
     pub retry: RetryPolicy,
+    /// The largest answer read, in bytes; a larger one fails with [`Error::TooLarge`] while it
+    /// streams, so a hostile or broken server cannot exhaust memory.
+    pub max_response_bytes: usize,
 }
 
 /// The deprecated `AccountCredential` object; its `Debug` hides the contents.
@@ -159,6 +162,7 @@ impl Config {
             account_credential: None,
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            max_response_bytes: khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -186,13 +190,20 @@ impl Config {
         self
     }
 
+    /// Sets the largest answer read, in bytes (default
+    /// [`khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// The base URL, checked: `https`, or `http` to a loopback address only.
     pub fn checked_base_url(&self) -> Result<url::Url, Error> {
         check_base_url(&self.base_url)
     }
 
-    /// An HTTP client that authenticates every request, for the typed per-bank clients too:
-    /// `demo_bank::Client::new_with_client(base, config.http_client()?)`.
+    /// An HTTP client that authenticates every request, with khipu-rs' policy (redirects never
+    /// followed: see [`khipu_types::http`]).
     pub fn http_client(&self) -> Result<reqwest::Client, Error> {
         let url = self.checked_base_url()?;
         let (name, value) = match &self.credentials {

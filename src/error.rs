@@ -120,6 +120,26 @@ pub enum Error {
         /// The start of the body.
         excerpt: String,
     },
+    /// The server answered with a redirect. Redirects are never followed: the credentials and
+    /// the request body would go with it to wherever it points.
+    #[error("{context}: HTTP {status} redirect to {location}, not followed (check the base URL)")]
+    Redirect {
+        /// Bank and operation.
+        context: Context,
+        /// The HTTP status (301, 302, 303, 307, 308...).
+        status: u16,
+        /// Where it pointed, sanitized, with any password redacted.
+        location: String,
+    },
+    /// The answer was larger than [`Config::max_response_bytes`](crate::Config::max_response_bytes);
+    /// reading stopped there.
+    #[error("{context}: the answer exceeded the {limit}-byte response limit; reading stopped")]
+    TooLarge {
+        /// Bank and operation.
+        context: Context,
+        /// The limit in force, in bytes.
+        limit: usize,
+    },
     /// The answer could not be decoded.
     #[error("{context}: cannot decode the HTTP {status} answer ({message}): {excerpt}")]
     Decode {

@@ -13,6 +13,7 @@ pub(crate) struct Transport {
     base: String,
     http: reqwest::Client,
     retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for Transport {
@@ -21,6 +22,7 @@ impl fmt::Debug for Transport {
         f.debug_struct("Transport")
             .field("base", &self.base)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -36,6 +38,7 @@ impl Transport {
             base,
             http: config.http_client()?,
             retry: config.retry.clone(),
+            max_response_bytes: config.max_response_bytes,
         })
     }
 
@@ -66,8 +69,26 @@ impl Transport {
                 .send()
                 .await
                 .map_err(|e| transport(e, context))?;
-            let status = response.status().as_u16();
-            let bytes = response.bytes().await.map_err(|e| transport(e, context))?;
+            let status = response.status();
+            if khipu_types::http::is_redirect(status) {
+                return Err(Error::Redirect {
+                    context: context.clone(),
+                    status: status.as_u16(),
+                    location: khipu_types::http::redirect_location(response.headers()),
+                });
+            }
+            let limit = self.max_response_bytes;
+            let bytes = khipu_types::http::limit_body(response, limit)
+                .bytes()
+                .await
+                .map_err(|e| match khipu_types::http::is_too_large(&e) {
+                    true => Error::TooLarge {
+                        context: context.clone(),
+                        limit,
+                    },
+                    false => transport(e, context),
+                })?;
+            let status = status.as_u16();
             match status {
                 200 | 202 => decode(status, &bytes),
                 _ => Err(http_error(status, &bytes, context)),

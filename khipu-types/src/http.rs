@@ -1,4 +1,13 @@
-//! The HTTP client generated clients are built with.
+//! The HTTP client generated clients are built with, and the one policy every khipu-rs client
+//! follows (banking, payments v2.0 and v3.0, generated clients, the sandbox's callbacks).
+//!
+//! - **Redirects are never followed.** A 3xx comes back to the caller, which reports it as an
+//!   error naming the `Location`. Khipu's APIs do not redirect, and following one would send the
+//!   API key (reqwest strips only `Authorization` across hosts, not `x-api-key`), a signed body or
+//!   a re-sent POST to wherever a hostile or misconfigured server points. Following to the same
+//!   origin only would still re-send writes; refusing is the one rule that needs no exceptions.
+//! - **Response bodies are capped while they stream** ([`DEFAULT_MAX_RESPONSE_BYTES`], see
+//!   [`limit_body`]): a server cannot make a client hold more than the cap in memory.
 //!
 //! TLS is rustls with the *ring* provider (see the README for the measured build-time reasons).
 //! reqwest panics when building a client if no rustls provider is installed; [`client_builder`]
@@ -9,12 +18,64 @@ use std::time::Duration;
 /// Timeout for connecting and for a whole request, unless the caller sets its own.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// A builder with khipu-rs' defaults: TLS provider installed, 15 s connect and request timeouts.
+/// The largest response body a client reads by default: 32 MiB, about 20,000 transactions.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// A builder with khipu-rs' defaults: TLS provider installed, 15 s connect and request timeouts,
+/// redirects not followed.
 pub fn client_builder() -> reqwest::ClientBuilder {
     install_tls_provider();
     reqwest::ClientBuilder::new()
         .connect_timeout(DEFAULT_TIMEOUT)
         .timeout(DEFAULT_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+}
+
+/// `true` for the statuses a client must not take as an answer: 301, 302, 303, 307, 308 and
+/// the other 3xx.
+pub fn is_redirect(status: reqwest::StatusCode) -> bool {
+    status.is_redirection()
+}
+
+/// The `Location` a redirect points to, safe to print (sanitized, userinfo redacted), or
+/// `(none)`.
+pub fn redirect_location(headers: &reqwest::header::HeaderMap) -> String {
+    match headers.get(reqwest::header::LOCATION) {
+        Some(value) => crate::display::redact_url(&String::from_utf8_lossy(value.as_bytes())),
+        None => "(none)".to_owned(),
+    }
+}
+
+/// `response` with its body capped at `max` bytes: reading past it fails with an error that
+/// [`is_too_large`] recognizes. The cap holds while the body streams, whatever `Content-Length`
+/// says, so memory stays bounded even when a server lies about the length.
+pub fn limit_body(response: reqwest::Response, max: usize) -> reqwest::Response {
+    let url = response.url().clone();
+    let response: ::http::Response<reqwest::Body> = response.into();
+    let (mut parts, body) = response.into_parts();
+    // Converting drops the URL reqwest keeps; carry it over so errors still name it.
+    if let Ok(with_url) =
+        reqwest::ResponseBuilderExt::url(::http::Response::builder(), url).body(())
+    {
+        parts.extensions.extend(with_url.into_parts().0.extensions);
+    }
+    let limited = http_body_util::Limited::new(body, max);
+    reqwest::Response::from(::http::Response::from_parts(
+        parts,
+        reqwest::Body::wrap(limited),
+    ))
+}
+
+/// `true` when `error` (or what caused it) is a body that went past [`limit_body`]'s cap.
+pub fn is_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// A client with khipu-rs' defaults.

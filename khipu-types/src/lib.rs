@@ -6,7 +6,10 @@
 //! - [`open_enum!`]: string enums that keep values Khipu adds later instead of failing to decode.
 //! - [`DateTime`]: an ISO-8601 timestamp that keeps the offset Khipu sent (`-0400`).
 //! - [`catalog`]: what each generated bank module says about itself.
-//! - [`http`]: the HTTP client every generated client is built with.
+//! - [`http`]: the HTTP client every generated client is built with, and its one policy (no
+//!   redirects, a response size limit).
+//! - [`client`]: what a generated client carries besides its HTTP client (credential, limits).
+//! - [`display`]: network text and URLs made safe to print.
 //! - [`Amount`]: exact money, read from numbers or decimal strings, written as JSON numbers.
 //! - [`auth`]: the security schemes a spec declares, applied to every request.
 //! - [`payments`]: request signing for the Payments API v2.0.
@@ -15,7 +18,9 @@
 pub mod auth;
 pub mod banking;
 pub mod catalog;
+pub mod client;
 mod date_time;
+pub mod display;
 pub mod http;
 mod money;
 pub mod number;

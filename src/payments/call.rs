@@ -11,31 +11,36 @@ use progenitor_client::{Error as ApiError, ResponseValue};
 use super::error::{ErrorBody, PaymentsError};
 use crate::config::RetryPolicy;
 
+/// The operation a call is, and the response limit its client reads under (for the error).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Op {
+    pub(crate) name: &'static str,
+    pub(crate) limit: usize,
+}
+
 /// One attempt.
 pub(crate) async fn once<T, E: ErrorBody>(
-    operation: &'static str,
+    op: Op,
     call: impl Future<Output = Result<ResponseValue<T>, ApiError<E>>>,
 ) -> Result<T, PaymentsError> {
     match call.await {
         Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(PaymentsError::from_api(operation, e).await),
+        Err(e) => Err(PaymentsError::from_api(op.name, op.limit, e).await),
     }
 }
 
 /// A call that changes something: sent once, never retried.
 pub(crate) async fn write<T, E: ErrorBody>(
-    operation: &'static str,
+    op: Op,
     call: impl Future<Output = Result<ResponseValue<T>, ApiError<E>>>,
 ) -> Result<T, PaymentsError> {
-    once(operation, call)
-        .await
-        .map_err(PaymentsError::for_write)
+    once(op, call).await.map_err(PaymentsError::for_write)
 }
 
 /// A safe read: retried on 5xx and transport failures as `retry` allows.
 pub(crate) async fn read<T, E, F, Fut>(
     retry: &RetryPolicy,
-    operation: &'static str,
+    op: Op,
     call: F,
 ) -> Result<T, PaymentsError>
 where
@@ -48,20 +53,19 @@ where
         .with_max_delay(retry.max_backoff)
         .with_max_times(retry.max_retries)
         .with_jitter();
-    (|| once(operation, call()))
+    (|| once(op, call()))
         .retry(backoff)
         .sleep(tokio::time::sleep)
         .when(PaymentsError::is_transient)
         .await
 }
 
-/// The HTTP client for `base` (already checked): https-only when the base is https, redirects
-/// never followed (a redirect would carry the API key or the signed body to wherever it points),
-/// and `timeout` for connecting and for each attempt.
+/// The HTTP client for `base` (already checked): khipu-rs' policy (redirects never followed; see
+/// [`khipu_types::http`]), https-only when the base is https, and `timeout` for connecting and
+/// for each attempt.
 pub(crate) fn http_client(base: &str, timeout: Duration) -> Result<reqwest::Client, PaymentsError> {
     khipu_types::http::client_builder()
         .https_only(base.starts_with("https://"))
-        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(timeout)
         .timeout(timeout)
         .build()

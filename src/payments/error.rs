@@ -87,6 +87,25 @@ pub enum PaymentsError {
         /// The start of the body.
         excerpt: String,
     },
+    /// The server answered with a redirect. Redirects are never followed: the API key or a
+    /// signed body would go with it to wherever it points.
+    #[error("{operation}: HTTP {status} redirect to {location}, not followed (check the base URL)")]
+    Redirect {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status (301, 302, 303, 307, 308...).
+        status: u16,
+        /// Where it pointed, sanitized, with any password redacted.
+        location: String,
+    },
+    /// The answer was larger than the client's response limit; reading stopped there.
+    #[error("{operation}: the answer exceeded the {limit}-byte response limit; reading stopped")]
+    TooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The limit in force, in bytes.
+        limit: usize,
+    },
     /// The answer could not be decoded.
     #[error("{operation}: cannot decode the answer ({message}): {excerpt}")]
     Decode {
@@ -184,7 +203,8 @@ impl PaymentsError {
             PaymentsError::Forbidden { .. } => Some(403),
             PaymentsError::NotFound { .. } => Some(404),
             PaymentsError::Server { status, .. }
-            | PaymentsError::UnexpectedStatus { status, .. } => Some(*status),
+            | PaymentsError::UnexpectedStatus { status, .. }
+            | PaymentsError::Redirect { status, .. } => Some(*status),
             PaymentsError::OutcomeUnknown { status, .. } => *status,
             _ => None,
         }
@@ -228,6 +248,8 @@ impl PaymentsError {
             | PaymentsError::Server { operation, .. }
             | PaymentsError::OutcomeUnknown { operation, .. }
             | PaymentsError::UnexpectedStatus { operation, .. }
+            | PaymentsError::Redirect { operation, .. }
+            | PaymentsError::TooLarge { operation, .. }
             | PaymentsError::Decode { operation, .. }
             | PaymentsError::InvalidRequest { operation, .. }
             | PaymentsError::Transport { operation, .. } => operation,
@@ -237,9 +259,24 @@ impl PaymentsError {
 
     pub(crate) async fn from_api<E: ErrorBody>(
         operation: &'static str,
+        limit: usize,
         error: ApiError<E>,
     ) -> Self {
         match error {
+            ApiError::UnexpectedResponse(response)
+                if khipu_types::http::is_redirect(response.status()) =>
+            {
+                PaymentsError::Redirect {
+                    operation,
+                    status: response.status().as_u16(),
+                    location: khipu_types::http::redirect_location(response.headers()),
+                }
+            }
+            ApiError::CommunicationError(source) | ApiError::ResponseBodyError(source)
+                if khipu_types::http::is_too_large(&source) =>
+            {
+                PaymentsError::TooLarge { operation, limit }
+            }
             ApiError::ErrorResponse(response) => {
                 let status = response.status().as_u16();
                 let (code, message, errors) = response.into_inner().parts();

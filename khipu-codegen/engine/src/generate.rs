@@ -13,18 +13,42 @@ use crate::pointer::Pointer;
 /// component names to the Rust types that replace them (the canonical pass's output).
 fn settings(replacements: &[(String, String)]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
-    // Every client holds its credential as the spec's auth says (`crate::auth`), and applies it
-    // to each request after it is built: a v2.0 signature then covers exactly what goes on the wire.
+    // Every client holds its credential as the spec's auth says (`crate::auth`) and its limits, in
+    // `khipu_types::client::Options`. The credential is applied to each request after it is built,
+    // so a v2.0 signature covers exactly what goes on the wire; requests are sent through
+    // `khipu_types::client::exec` (the `ClientHooks` impl added in `tokens`), which caps the body.
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("PartialEq")
-        .with_inner_type(quote::quote!(::khipu_types::auth::Auth))
-        .with_pre_hook_async(quote::quote!(::khipu_types::auth::apply));
+        .with_inner_type(quote::quote!(::khipu_types::client::Options))
+        .with_pre_hook_async(quote::quote!(::khipu_types::client::prepare))
+        .with_hooks(progenitor_impl::HooksMode::Expected);
     for (name, rust) in replacements {
         settings.with_replacement(name, rust, std::iter::empty());
     }
     settings
+}
+
+/// How every generated client sends a request: through `khipu_types::client::exec`, so the
+/// response size limit holds for the typed clients as for the facade.
+fn client_hooks() -> TokenStream {
+    quote::quote! {
+        impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+            async fn exec(
+                &self,
+                request: ::reqwest::Request,
+                _info: &::progenitor_client::OperationInfo,
+            ) -> ::reqwest::Result<::reqwest::Response> {
+                ::khipu_types::client::exec(
+                    ::progenitor_client::ClientInfo::client(self),
+                    ::progenitor_client::ClientInfo::inner(self),
+                    request,
+                )
+                .await
+            }
+        }
+    }
 }
 
 /// The replacements a normalized document asks for (`x-khipu-replacements`).
@@ -65,7 +89,10 @@ pub fn tokens(spec: &OpenAPI, replacements: &[(String, String)]) -> Result<Token
         Generator::new(&settings(replacements)).generate_tokens(spec)
     }));
     match run {
-        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Ok(mut tokens)) => {
+            tokens.extend(client_hooks());
+            Ok(tokens)
+        }
         Ok(Err(e)) => Err(format!("progenitor cannot generate a client: {e}")),
         Err(panic) => {
             let message = panic

@@ -5751,22 +5751,23 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::khipu_types::auth::Auth,
+    pub(crate) inner: ::khipu_types::client::Options,
 }
 impl Client {
     /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
-    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts.
+    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts,
+    /// redirects not followed.
     ///
     /// `baseurl` is the scheme, host and optional port and path stem, such as
     /// `https://api.khipu.com`. Fails only if the HTTP client cannot be built.
     pub fn new(
         baseurl: &str,
-        inner: ::khipu_types::auth::Auth,
+        inner: impl ::std::convert::Into<::khipu_types::client::Options>,
     ) -> ::std::result::Result<Self, ::reqwest::Error> {
         ::std::result::Result::Ok(Self::new_with_client(
             baseurl,
             ::khipu_types::http::client()?,
-            inner,
+            inner.into(),
         ))
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -5778,7 +5779,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::khipu_types::auth::Auth,
+        inner: ::khipu_types::client::Options,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -5787,7 +5788,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::khipu_types::auth::Auth> for Client {
+impl ClientInfo<::khipu_types::client::Options> for Client {
     fn api_version() -> &'static str {
         "v3.0"
     }
@@ -5797,11 +5798,18 @@ impl ClientInfo<::khipu_types::auth::Auth> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::khipu_types::auth::Auth {
+    fn inner(&self) -> &::khipu_types::client::Options {
         &self.inner
     }
 }
-impl ClientHooks<::khipu_types::auth::Auth> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::khipu_types::client::Options>,
+    {
+    }
+};
 impl Client {
     ///Get banks
     ///
@@ -6010,7 +6018,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_banks",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6090,7 +6098,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_payment_confirm_by_id",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6172,7 +6180,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_payment_by_id",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6252,7 +6260,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_payment_by_id",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6344,7 +6352,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_payment",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6455,7 +6463,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_payment_refunds_by_id",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6582,7 +6590,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_predict",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6676,7 +6684,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "post_receiver",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6759,7 +6767,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_merchant_payment_methods_by_id",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -6792,4 +6800,18 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+    async fn exec(
+        &self,
+        request: ::reqwest::Request,
+        _info: &::progenitor_client::OperationInfo,
+    ) -> ::reqwest::Result<::reqwest::Response> {
+        ::khipu_types::client::exec(
+            ::progenitor_client::ClientInfo::client(self),
+            ::progenitor_client::ClientInfo::inner(self),
+            request,
+        )
+        .await
+    }
 }

@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use khipu_types::Amount;
 use khipu_types::auth::{Auth, Credential};
+use khipu_types::client::Options;
 use progenitor_client::ClientInfo;
 
 use super::api as v2_0;
 use super::notification::{Expected, Notification, VerifyError};
 use super::types;
 use crate::config::RetryPolicy;
-use crate::payments::call::{self, http_client, write};
+use crate::payments::call::{self, Op, http_client, write};
 use crate::payments::error::PaymentsError;
 
 /// Khipu's production base URL for the Payments API (paths start with `/2.0`).
@@ -56,7 +57,7 @@ impl Client {
         let http = http_client(base, khipu_types::http::DEFAULT_TIMEOUT)?;
         let auth = Auth::new(&v2_0::AUTH, Credential::signed(receiver_id.clone(), secret))
             .map_err(|e| PaymentsError::Config(e.to_string()))?;
-        let api = v2_0::Client::new_with_client(base, http, auth);
+        let api = v2_0::Client::new_with_client(base, http, Options::new(auth));
         Ok(Self {
             api,
             receiver_id,
@@ -73,11 +74,33 @@ impl Client {
     /// Sets the timeout of each attempt.
     pub fn timeout(self, timeout: Duration) -> Result<Self, PaymentsError> {
         let http = http_client(self.api.baseurl(), timeout)?;
-        let auth = self.api.inner().clone();
+        let options = self.api.inner().clone();
         Ok(Self {
-            api: v2_0::Client::new_with_client(self.api.baseurl(), http, auth),
+            api: v2_0::Client::new_with_client(self.api.baseurl(), http, options),
             ..self
         })
+    }
+
+    /// Sets the largest answer read, in bytes (default
+    /// [`khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB); a larger one is
+    /// [`PaymentsError::TooLarge`], found while it streams.
+    pub fn max_response_bytes(self, bytes: usize) -> Self {
+        let options = self.api.inner().clone().max_response_bytes(bytes);
+        Self {
+            api: v2_0::Client::new_with_client(
+                self.api.baseurl(),
+                self.api.client().clone(),
+                options,
+            ),
+            ..self
+        }
+    }
+
+    fn op(&self, name: &'static str) -> Op {
+        Op {
+            name,
+            limit: self.api.inner().response_limit(),
+        }
     }
 
     /// The collection account this client signs for.
@@ -100,7 +123,11 @@ impl Client {
         &self,
         body: types::builder::PaymentsCreateRequest,
     ) -> Result<types::PaymentsCreateResponse, PaymentsError> {
-        write("postPayment", self.api.post_payment().body(body).send()).await
+        write(
+            self.op("postPayment"),
+            self.api.post_payment().body(body).send(),
+        )
+        .await
     }
 
     /// The payment with this id. Retried on 5xx.
@@ -128,7 +155,7 @@ impl Client {
     /// Deletes a pending payment (irreversible). Never retried.
     pub async fn delete_payment(&self, id: &str) -> Result<types::SuccessResponse, PaymentsError> {
         write(
-            "deletePaymentById",
+            self.op("deletePaymentById"),
             self.api.delete_payment_by_id().id(id).send(),
         )
         .await
@@ -137,7 +164,7 @@ impl Client {
     /// Confirms a payment (a separately contracted feature).
     pub async fn confirm_payment(&self, id: &str) -> Result<types::SuccessResponse, PaymentsError> {
         write(
-            "postPaymentConfirmById",
+            self.op("postPaymentConfirmById"),
             self.api.post_payment_confirm_by_id().id(id).send(),
         )
         .await
@@ -151,7 +178,7 @@ impl Client {
     ) -> Result<types::SuccessResponse, PaymentsError> {
         let body = types::RefundRequest::builder().amount(amount);
         write(
-            "postPaymentRefundsById",
+            self.op("postPaymentRefundsById"),
             self.api
                 .post_payment_refunds_by_id()
                 .id(id)
@@ -166,7 +193,11 @@ impl Client {
         &self,
         body: types::builder::ReceiversCreateRequest,
     ) -> Result<types::ReceiversCreateResponse, PaymentsError> {
-        write("postReceiver", self.api.post_receiver().body(body).send()).await
+        write(
+            self.op("postReceiver"),
+            self.api.post_receiver().body(body).send(),
+        )
+        .await
     }
 
     /// Payment methods of a collection account (this client's by default). Retried on 5xx.
@@ -214,6 +245,6 @@ impl Client {
                 >,
             >,
     {
-        call::read(&self.retry, operation, call).await
+        call::read(&self.retry, self.op(operation), call).await
     }
 }

@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use khipu_types::Amount;
 use khipu_types::auth::{Auth, Credential};
+use khipu_types::client::Options;
 use progenitor_client::ClientInfo;
 
 use super::api::{self, types};
 use crate::Secret;
 use crate::config::RetryPolicy;
-use crate::payments::call::{http_client, read, write};
+use crate::payments::call::{Op, http_client, read, write};
 use crate::payments::error::PaymentsError;
 
 /// Khipu's production base URL for the Payments API v3.0 (paths start with `/v3`).
@@ -63,6 +64,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -72,6 +74,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -101,6 +104,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer read, in bytes (default
+    /// [`khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB); a larger one is
+    /// [`PaymentsError::TooLarge`], found while it streams.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// The client, or what is wrong with the settings.
     pub fn build(self) -> Result<Client, PaymentsError> {
         let key = self
@@ -118,7 +129,14 @@ impl ClientBuilder {
         let auth = Auth::new(&api::AUTH, Credential::api_key(key.expose()))
             .map_err(|e| PaymentsError::Config(e.to_string()))?;
         Ok(Client {
-            api: api::Client::new_with_client(base, http, auth),
+            api: api::Client::new_with_client(
+                base,
+                http,
+                Options::new(auth).max_response_bytes(
+                    self.max_response_bytes
+                        .unwrap_or(khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES),
+                ),
+            ),
             retry: self.retry.unwrap_or_default(),
         })
     }
@@ -156,6 +174,13 @@ impl PredictQuery {
 }
 
 impl Client {
+    fn op(&self, name: &'static str) -> Op {
+        Op {
+            name,
+            limit: self.api.inner().response_limit(),
+        }
+    }
+
     /// A builder; [`ClientBuilder::api_key`] is required.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -168,7 +193,10 @@ impl Client {
 
     /// Banks the payer can use. Retried on 5xx.
     pub async fn banks(&self) -> Result<types::BankGetBanks, PaymentsError> {
-        read(&self.retry, "getBanks", || self.api.get_banks().send()).await
+        read(&self.retry, self.op("getBanks"), || {
+            self.api.get_banks().send()
+        })
+        .await
     }
 
     /// Creates a payment. Never retried: on a 5xx or a timeout the error is
@@ -177,12 +205,16 @@ impl Client {
         &self,
         body: types::builder::PaymentPostPayment,
     ) -> Result<types::PaymentPostPayment2, PaymentsError> {
-        write("postPayment", self.api.post_payment().body(body).send()).await
+        write(
+            self.op("postPayment"),
+            self.api.post_payment().body(body).send(),
+        )
+        .await
     }
 
     /// The payment with this id. Retried on 5xx.
     pub async fn payment(&self, id: &str) -> Result<types::PaymentGetPayment, PaymentsError> {
-        read(&self.retry, "getPaymentById", || {
+        read(&self.retry, self.op("getPaymentById"), || {
             self.api.get_payment_by_id().id(id).send()
         })
         .await
@@ -191,7 +223,7 @@ impl Client {
     /// Deletes a pending payment (irreversible). Never retried.
     pub async fn delete_payment(&self, id: &str) -> Result<types::Success, PaymentsError> {
         write(
-            "deletePaymentById",
+            self.op("deletePaymentById"),
             self.api.delete_payment_by_id().id(id).send(),
         )
         .await
@@ -200,7 +232,7 @@ impl Client {
     /// Confirms a payment (a separately contracted feature). Never retried.
     pub async fn confirm_payment(&self, id: &str) -> Result<types::Success, PaymentsError> {
         write(
-            "postPaymentConfirmById",
+            self.op("postPaymentConfirmById"),
             self.api.post_payment_confirm_by_id().id(id).send(),
         )
         .await
@@ -215,7 +247,7 @@ impl Client {
     ) -> Result<types::Success, PaymentsError> {
         let body = types::PaymentPostPaymentRefunds::builder().amount(amount);
         write(
-            "postPaymentRefundsById",
+            self.op("postPaymentRefundsById"),
             self.api
                 .post_payment_refunds_by_id()
                 .id(id)
@@ -231,7 +263,7 @@ impl Client {
         query: &PredictQuery,
     ) -> Result<types::PredictGetPredict, PaymentsError> {
         let amount = query.amount.to_wire_text();
-        read(&self.retry, "getPredict", || {
+        read(&self.retry, self.op("getPredict"), || {
             self.api
                 .get_predict()
                 .payer_email(query.payer_email.as_str())
@@ -249,7 +281,11 @@ impl Client {
         &self,
         body: types::builder::ReceiverPostReceiver,
     ) -> Result<types::ReceiverPostReceiver2, PaymentsError> {
-        write("postReceiver", self.api.post_receiver().body(body).send()).await
+        write(
+            self.op("postReceiver"),
+            self.api.post_receiver().body(body).send(),
+        )
+        .await
     }
 
     /// Payment methods of a collection account. Retried on 5xx.
@@ -266,9 +302,11 @@ impl Client {
             });
         }
         let id = merchant_id as f64;
-        read(&self.retry, "getMerchantPaymentMethodsById", || {
-            self.api.get_merchant_payment_methods_by_id().id(id).send()
-        })
+        read(
+            &self.retry,
+            self.op("getMerchantPaymentMethodsById"),
+            || self.api.get_merchant_payment_methods_by_id().id(id).send(),
+        )
         .await
     }
 }

@@ -18,19 +18,21 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
             if f.sig.ident != "new" || f.sig.inputs.is_empty() {
                 continue;
             }
-            // progenitor's `new(baseurl[, inner])`: keep the parameters, pass them through.
-            let inputs = f.sig.inputs.clone();
-            let extra: Vec<_> = inputs
-                .iter()
-                .skip(1)
-                .filter_map(|arg| match arg {
-                    syn::FnArg::Typed(t) => Some(t.pat.clone()),
-                    syn::FnArg::Receiver(_) => None,
-                })
-                .collect();
+            // progenitor's `new(baseurl[, inner])`: keep the parameters; the inner value is taken
+            // as `impl Into<Inner>`, so `Client::new(base, auth)` works as well as with `Options`.
+            let mut inputs = f.sig.inputs.clone();
+            let mut extra = Vec::new();
+            for arg in inputs.iter_mut().skip(1) {
+                let syn::FnArg::Typed(t) = arg else { continue };
+                let pat = t.pat.clone();
+                let ty = t.ty.clone();
+                *t.ty = syn::parse_quote!(impl ::std::convert::Into<#ty>);
+                extra.push(quote::quote!(#pat.into()));
+            }
             *f = syn::parse_quote! {
                 /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
-                /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts.
+                /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts,
+                /// redirects not followed.
                 ///
                 /// `baseurl` is the scheme, host and optional port and path stem, such as
                 /// `https://api.khipu.com`. Fails only if the HTTP client cannot be built.
@@ -63,10 +65,12 @@ mod tests {
         super::run(&mut file, &mut Log::new("client-new", &mut report));
         let out = quote!(#file).to_string();
         assert!(
-            out.contains("pub fn new (baseurl : & str , inner : Signer)"),
+            out.contains(
+                "pub fn new (baseurl : & str , inner : impl :: std :: convert :: Into < Signer >)"
+            ),
             "{out}"
         );
-        assert!(out.contains("client () ? , inner)"), "{out}");
+        assert!(out.contains("client () ? , inner . into ())"), "{out}");
     }
 
     #[test]

@@ -415,22 +415,23 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::khipu_types::auth::Auth,
+    pub(crate) inner: ::khipu_types::client::Options,
 }
 impl Client {
     /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
-    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts.
+    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts,
+    /// redirects not followed.
     ///
     /// `baseurl` is the scheme, host and optional port and path stem, such as
     /// `https://api.khipu.com`. Fails only if the HTTP client cannot be built.
     pub fn new(
         baseurl: &str,
-        inner: ::khipu_types::auth::Auth,
+        inner: impl ::std::convert::Into<::khipu_types::client::Options>,
     ) -> ::std::result::Result<Self, ::reqwest::Error> {
         ::std::result::Result::Ok(Self::new_with_client(
             baseurl,
             ::khipu_types::http::client()?,
-            inner,
+            inner.into(),
         ))
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -442,7 +443,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::khipu_types::auth::Auth,
+        inner: ::khipu_types::client::Options,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -451,7 +452,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::khipu_types::auth::Auth> for Client {
+impl ClientInfo<::khipu_types::client::Options> for Client {
     fn api_version() -> &'static str {
         "v1.0"
     }
@@ -461,11 +462,18 @@ impl ClientInfo<::khipu_types::auth::Auth> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::khipu_types::auth::Auth {
+    fn inner(&self) -> &::khipu_types::client::Options {
         &self.inner
     }
 }
-impl ClientHooks<::khipu_types::auth::Auth> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::khipu_types::client::Options>,
+    {
+    }
+};
 impl Client {
     ///Transactions
     ///
@@ -563,7 +571,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "fetch_transactions_1",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -582,4 +590,18 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+    async fn exec(
+        &self,
+        request: ::reqwest::Request,
+        _info: &::progenitor_client::OperationInfo,
+    ) -> ::reqwest::Result<::reqwest::Response> {
+        ::khipu_types::client::exec(
+            ::progenitor_client::ClientInfo::client(self),
+            ::progenitor_client::ClientInfo::inner(self),
+            request,
+        )
+        .await
+    }
 }

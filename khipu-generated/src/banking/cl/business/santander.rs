@@ -639,22 +639,23 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::khipu_types::auth::Auth,
+    pub(crate) inner: ::khipu_types::client::Options,
 }
 impl Client {
     /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
-    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts.
+    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts,
+    /// redirects not followed.
     ///
     /// `baseurl` is the scheme, host and optional port and path stem, such as
     /// `https://api.khipu.com`. Fails only if the HTTP client cannot be built.
     pub fn new(
         baseurl: &str,
-        inner: ::khipu_types::auth::Auth,
+        inner: impl ::std::convert::Into<::khipu_types::client::Options>,
     ) -> ::std::result::Result<Self, ::reqwest::Error> {
         ::std::result::Result::Ok(Self::new_with_client(
             baseurl,
             ::khipu_types::http::client()?,
-            inner,
+            inner.into(),
         ))
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -666,7 +667,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::khipu_types::auth::Auth,
+        inner: ::khipu_types::client::Options,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -675,7 +676,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::khipu_types::auth::Auth> for Client {
+impl ClientInfo<::khipu_types::client::Options> for Client {
     fn api_version() -> &'static str {
         "v1.0"
     }
@@ -685,11 +686,18 @@ impl ClientInfo<::khipu_types::auth::Auth> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::khipu_types::auth::Auth {
+    fn inner(&self) -> &::khipu_types::client::Options {
         &self.inner
     }
 }
-impl ClientHooks<::khipu_types::auth::Auth> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::khipu_types::client::Options>,
+    {
+    }
+};
 impl Client {
     ///Latest Transactions
     ///
@@ -787,7 +795,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "transactions",
             };
-            match (::khipu_types::auth::apply)(&client.inner, &mut request).await {
+            match (::khipu_types::client::prepare)(&client.inner, &mut request).await {
                 Ok(_) => {}
                 Err(e) => return Err(Error::Custom(e.to_string())),
             }
@@ -806,4 +814,18 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+    async fn exec(
+        &self,
+        request: ::reqwest::Request,
+        _info: &::progenitor_client::OperationInfo,
+    ) -> ::reqwest::Result<::reqwest::Response> {
+        ::khipu_types::client::exec(
+            ::progenitor_client::ClientInfo::client(self),
+            ::progenitor_client::ClientInfo::inner(self),
+            request,
+        )
+        .await
+    }
 }

@@ -1,0 +1,121 @@
+//! A server that redirects never gets a credential sent elsewhere: every client (the `Bank`
+//! trait, payments v3.0 and v2.0, the typed generated clients) stops at the 3xx and names its
+//! `Location`, and the host it points to (a second loopback address) receives nothing.
+
+use khipu::banking::cl::personal::demo_bank;
+use khipu::payments::{self, PaymentsError};
+use khipu::{Config, Credentials, DataRequest, Error};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A server on 127.0.0.2 that records everything (the attacker), and one on 127.0.0.1 that
+/// answers every request with `status` pointing there.
+async fn redirecting(status: u16) -> (MockServer, MockServer) {
+    let listener = std::net::TcpListener::bind("127.0.0.2:0").expect("bind 127.0.0.2");
+    let elsewhere = MockServer::builder().listener(listener).start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&elsewhere)
+        .await;
+    let origin = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(status)
+                .insert_header("location", format!("{}/steal", elsewhere.uri())),
+        )
+        .mount(&origin)
+        .await;
+    (origin, elsewhere)
+}
+
+async fn assert_nothing_reached(elsewhere: &MockServer) {
+    let got = elsewhere.received_requests().await.unwrap_or_default();
+    assert!(
+        got.is_empty(),
+        "the redirect target got {} request(s)",
+        got.len()
+    );
+}
+
+#[tokio::test]
+async fn the_bank_trait_stops_at_a_redirect_and_names_it() {
+    for status in [301, 302, 303, 307, 308] {
+        let (origin, elsewhere) = redirecting(status).await;
+        let config = Config::new(Credentials::api_key("sk-live-secret")).base_url(origin.uri());
+        let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config).unwrap();
+        let err = bank
+            .transactions(&DataRequest::account("000011887755"))
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Redirect {
+                status: got,
+                location,
+                ..
+            } => {
+                assert_eq!(*got, status);
+                assert!(location.contains("127.0.0.2"), "{location}");
+            }
+            other => panic!("expected a redirect error, got {other:?}"),
+        }
+        assert!(err.to_string().contains("not followed"), "{err}");
+        // Not retried: one request reached the origin.
+        assert_eq!(origin.received_requests().await.unwrap().len(), 1);
+        assert_nothing_reached(&elsewhere).await;
+    }
+}
+
+#[tokio::test]
+async fn payments_v3_stops_at_a_redirect_on_reads_and_writes() {
+    let (origin, elsewhere) = redirecting(307).await;
+    let client = payments::Client::builder()
+        .api_key("sk-live-secret")
+        .base_url(origin.uri())
+        .build()
+        .unwrap();
+    let read = client.banks().await.unwrap_err();
+    assert!(
+        matches!(&read, PaymentsError::Redirect { status: 307, location, .. } if location.contains("127.0.0.2")),
+        "{read:?}"
+    );
+    let write = client
+        .create_payment(
+            payments::types::PaymentPostPayment::builder()
+                .amount(1000)
+                .currency(payments::types::PaymentPostPaymentCurrency::Clp)
+                .subject("x"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(write, PaymentsError::Redirect { .. }), "{write:?}");
+    assert_eq!(read.http_status(), Some(307));
+    assert_nothing_reached(&elsewhere).await;
+}
+
+#[tokio::test]
+async fn payments_v2_stops_at_a_redirect() {
+    let (origin, elsewhere) = redirecting(302).await;
+    let client =
+        payments::v2::Client::with_base_url("985101", "merchant-secret", &origin.uri()).unwrap();
+    let err = client.banks().await.unwrap_err();
+    assert!(matches!(err, PaymentsError::Redirect { .. }), "{err:?}");
+    assert_nothing_reached(&elsewhere).await;
+}
+
+#[tokio::test]
+async fn the_typed_clients_do_not_follow_redirects() {
+    use khipu_types::auth::{Auth, Credential};
+    let (origin, elsewhere) = redirecting(308).await;
+    let auth = Auth::new(&demo_bank::AUTH, Credential::api_key("sk-live-secret")).unwrap();
+    let client = demo_bank::Client::new(&origin.uri(), auth).unwrap();
+    let err = client
+        .fetch_transactions_1()
+        .body(demo_bank::types::AccountRequest::builder().request_data(
+            demo_bank::types::AccountRequestRequestData::builder().account_number("000011887755"),
+        ))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(308), "{err:?}");
+    assert_nothing_reached(&elsewhere).await;
+}
