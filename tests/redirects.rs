@@ -119,3 +119,52 @@ async fn the_typed_clients_do_not_follow_redirects() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(308), "{err:?}");
     assert_nothing_reached(&elsewhere).await;
 }
+
+/// Waits until `server` has received `n` requests (at most 2 s).
+async fn wait_for(server: &MockServer, n: usize) {
+    for _ in 0..100 {
+        if server.received_requests().await.unwrap_or_default().len() >= n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{} never got {n} request(s)", server.uri());
+}
+
+#[tokio::test]
+async fn the_sandbox_does_not_follow_redirects_from_callbacks_or_notifications() {
+    use khipu_mock::{Sandbox, SandboxConfig};
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (origin, elsewhere) = redirecting(307).await;
+
+    // A banking callback.
+    let config = Config::new(Credentials::bearer("t")).base_url(sandbox.url());
+    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config).unwrap();
+    let request = DataRequest::account("000011887755").callback_url(format!("{}/cb", origin.uri()));
+    assert!(bank.transactions(&request).await.unwrap().is_accepted());
+    wait_for(&origin, 1).await;
+
+    // A 3.0 payment notification.
+    let client = payments::Client::builder()
+        .api_key(sandbox.api_key())
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    let created = client
+        .create_payment(
+            payments::types::PaymentPostPayment::builder()
+                .amount(1000)
+                .currency(payments::types::PaymentPostPaymentCurrency::Clp)
+                .subject("x")
+                .notify_url(Some(format!("{}/notify", origin.uri()).parse().unwrap()))
+                .notify_api_version(Some("3.0".parse().unwrap())),
+        )
+        .await
+        .unwrap();
+    let outcome = sandbox.pay(&created.payment_id).await.unwrap();
+    assert_eq!(outcome.notified, Some(307));
+    wait_for(&origin, 2).await;
+    // Give a followed redirect the time it would need, then check nothing arrived.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_nothing_reached(&elsewhere).await;
+}

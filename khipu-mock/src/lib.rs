@@ -135,6 +135,8 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
+        // khipu-rs' one HTTP policy: callbacks and notifications never follow a redirect, so they
+        // stay on the loopback URL they were given.
         let http = khipu_types::http::client().map_err(std::io::Error::other)?;
         // Ids differ between runs, as Khipu's do: the counter starts from the clock.
         let seed = std::time::SystemTime::now()
