@@ -13,8 +13,16 @@ pub use khipu_types::Secret;
 /// `base_url` parsed and checked: `https`, or `http` to a loopback address only. Shared by the
 /// banking and payments clients.
 pub(crate) fn check_base_url(base_url: &str) -> Result<url::Url, Error> {
+    // The URL may hold a password (`https://user:pass@host`): it is shown redacted, never as given.
+    let shown = khipu_types::display::redact_url(base_url);
     let url = url::Url::parse(base_url)
-        .map_err(|e| Error::Config(format!("base URL `{base_url}` is not a URL: {e}")))?;
+        .map_err(|e| Error::Config(format!("base URL `{shown}` is not a URL: {e}")))?;
+    let base_url = shown;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "base URL `{base_url}` contains a user name or password; credentials belong in `Credentials`, never in the URL"
+        )));
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" if khipu_types::http::is_loopback_url(&url) => Ok(url),
@@ -103,7 +111,7 @@ impl RetryPolicy {
 ///     .timeout(Duration::from_secs(30));
 /// assert!(!format!("{config:?}").contains("eyJ"));
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
     /// Replaces `https://api.khipu.com` (plain `http` only to loopback addresses).
@@ -120,6 +128,22 @@ pub struct Config {
     /// The largest answer read, in bytes; a larger one fails with [`Error::TooLarge`] while it
     /// streams, so a hostile or broken server cannot exhaust memory.
     pub max_response_bytes: usize,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "base_url",
+                &khipu_types::display::redact_url(&self.base_url),
+            )
+            .field("credentials", &self.credentials)
+            .field("account_credential", &self.account_credential)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
 }
 
 /// The deprecated `AccountCredential` object; its `Debug` hides the contents.
@@ -263,5 +287,21 @@ mod tests {
         assert!(!ok("http://10.0.0.1"));
         assert!(!ok("ftp://127.0.0.1"));
         assert!(!ok("not a url"));
+        assert!(!ok("https://user:pass@api.khipu.com"));
+    }
+
+    #[test]
+    fn a_password_in_the_base_url_is_never_shown() {
+        for base in [
+            "https://user:hunter2@api.khipu.com",
+            "http://user:hunter2@bad host/",
+            "http://hunter2@10.0.0.1",
+            "ftp://u:hunter2@127.0.0.1",
+        ] {
+            let config = Config::new(Credentials::bearer("t")).base_url(base);
+            let err = config.checked_base_url().unwrap_err().to_string();
+            assert!(!err.contains("hunter2") && err.contains("***@"), "{err}");
+            assert!(!format!("{config:?}").contains("hunter2"));
+        }
     }
 }

@@ -498,3 +498,32 @@ async fn verify_notification_checks_khipus_example_and_names_the_failure() {
         stderr(&out)
     );
 }
+
+#[tokio::test]
+async fn a_password_in_the_base_url_is_never_echoed() {
+    for base in [
+        "http://user:hunter2@bad host/",
+        "https://user:hunter2@api.khipu.com",
+    ] {
+        for args in [
+            &[
+                "transactions",
+                "--bank",
+                DEMO,
+                "--account",
+                "1",
+                "--base-url",
+                base,
+            ][..],
+            &["payments", "banks", "--base-url", base][..],
+        ] {
+            let out = khipu(args, &[("KHIPU_API_KEY", "k")]).await;
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                !err.contains("hunter2") && err.contains("***@"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}
