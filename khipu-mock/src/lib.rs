@@ -50,6 +50,11 @@ pub struct SandboxConfig {
     pub api_key: String,
     /// Failures to produce on every request (a request's own header adds to them).
     pub inject: Injection,
+    /// How long a client may take to send a request's headers, and then its body; a connection
+    /// that sends nothing for this long after an answer is closed too. Default 10 s.
+    pub read_timeout: std::time::Duration,
+    /// Connections served at once; more wait in the kernel's queue until one closes. Default 256.
+    pub max_connections: usize,
 }
 
 impl Default for SandboxConfig {
@@ -60,6 +65,8 @@ impl Default for SandboxConfig {
             secret: "sandbox-secret".into(),
             api_key: "sandbox-api-key".into(),
             inject: Injection::default(),
+            read_timeout: std::time::Duration::from_secs(10),
+            max_connections: 256,
         }
     }
 }
@@ -91,6 +98,18 @@ impl SandboxConfig {
     /// Sets failures to produce on every request.
     pub fn inject(mut self, inject: Injection) -> Self {
         self.inject = inject;
+        self
+    }
+
+    /// Sets how long a client may take to send headers, then the body (and may stay idle).
+    pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Sets how many connections are served at once (at least 1).
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
         self
     }
 }

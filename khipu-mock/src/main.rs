@@ -22,6 +22,12 @@ struct Args {
     /// Failures for every request: error=CODE:TYPE; status=NNN; delay=MS; malformed.
     #[arg(long, value_parser = Injection::parse)]
     inject: Option<Injection>,
+    /// Seconds a client may take to send headers, then the body, or stay idle.
+    #[arg(long, default_value_t = 10)]
+    read_timeout: u64,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, default_value_t = 256)]
+    max_connections: usize,
 }
 
 #[tokio::main]
@@ -30,7 +36,9 @@ async fn main() -> std::process::ExitCode {
     let config = SandboxConfig::default()
         .port(args.port)
         .credentials(args.receiver_id, args.secret)
-        .inject(args.inject.unwrap_or_default());
+        .inject(args.inject.unwrap_or_default())
+        .read_timeout(std::time::Duration::from_secs(args.read_timeout))
+        .max_connections(args.max_connections);
     let sandbox = match Sandbox::start(config).await {
         Ok(s) => s,
         Err(e) => {

@@ -1,14 +1,15 @@
 //! HTTP plumbing: accept connections, read a request, dispatch, write the answer.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 use crate::State;
 use crate::inject::{HEADER, Injection};
@@ -57,24 +58,60 @@ impl Reply {
     }
 }
 
+/// The first pause after `accept` fails; it doubles up to [`ACCEPT_BACKOFF_MAX`].
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(5);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+/// Serves until `shutdown`, with at most `max_connections` at once. A failed `accept` (out of
+/// file descriptors, EMFILE) is followed by a growing pause instead of an immediate retry, which
+/// would spin a core until a descriptor frees up.
 pub(crate) async fn serve(
     listener: TcpListener,
     state: Arc<State>,
     mut shutdown: oneshot::Receiver<()>,
 ) {
+    let slots = Arc::new(Semaphore::new(state.config.max_connections));
+    let mut backoff = ACCEPT_BACKOFF_MIN;
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            _ = &mut shutdown => return,
+        };
+        let Ok(slot) = slot else { return };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = &mut shutdown => return,
         };
-        let Ok((stream, _)) = accepted else { continue };
+        let stream = match accepted {
+            Ok((stream, _)) => {
+                backoff = ACCEPT_BACKOFF_MIN;
+                stream
+            }
+            Err(e) => {
+                if backoff == ACCEPT_BACKOFF_MIN {
+                    eprintln!("khipu-mock: accept failed ({e}); backing off");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = &mut shutdown => return,
+                }
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                continue;
+            }
+        };
         let state = state.clone();
         tokio::spawn(async move {
+            let _slot = slot;
+            let read_timeout = state.config.read_timeout;
             let service = hyper::service::service_fn(move |request| {
                 let state = state.clone();
                 async move { Ok::<_, std::convert::Infallible>(answer(&state, request).await) }
             });
+            // hyper starts the header timer whenever it waits for a request, so a connection
+            // idle after an answer is closed as well as one trickling headers.
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(read_timeout)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
@@ -83,8 +120,20 @@ pub(crate) async fn serve(
 
 async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
-    let reply = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => {
+    let body = tokio::time::timeout(
+        state.config.read_timeout,
+        Limited::new(body, MAX_BODY).collect(),
+    )
+    .await;
+    let reply = match body {
+        Err(_) => Reply::text(
+            408,
+            &format!(
+                "request body not received within {:?}",
+                state.config.read_timeout
+            ),
+        ),
+        Ok(Ok(collected)) => {
             let req = Req {
                 method: parts.method.as_str().to_owned(),
                 path: parts.uri.path().to_owned(),
@@ -98,7 +147,7 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
             };
             dispatch(state, req).await
         }
-        Err(_) => Reply::text(413, "request body larger than 1 MiB"),
+        Ok(Err(_)) => Reply::text(413, "request body larger than 1 MiB"),
     };
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() = hyper::StatusCode::from_u16(reply.status)
