@@ -53,7 +53,7 @@ impl From<&ErrorType> for RetryAdvice {
 #[non_exhaustive]
 pub enum Error {
     /// Khipu ran the operation and answered `Status: ERROR` (even with HTTP 200).
-    #[error("{context}: Khipu error {}{}: {} (operation {operation_id})", detail.code.as_deref().unwrap_or("(no code)"), detail.kind.as_ref().map(|k| format!(" ({k})")).unwrap_or_default(), detail.description.as_deref().unwrap_or("(no description)"))]
+    #[error("{context}: Khipu error {}{}: {} (operation {})", shown(detail.code.as_deref(), "(no code)"), detail.kind.as_ref().map(|k| format!(" ({})", sanitize(k.as_str()))).unwrap_or_default(), shown(detail.description.as_deref(), "(no description)"), sanitize(operation_id))]
     Khipu {
         /// Bank and operation.
         context: Context,
@@ -208,9 +208,9 @@ fn detail_text(detail: &Option<Box<ErrorDetail>>) -> String {
     match detail {
         Some(d) => format!(
             " [Code {}, Type {}, Description {}]",
-            d.code.as_deref().unwrap_or("-"),
-            d.kind.as_ref().map(|k| k.as_str()).unwrap_or("-"),
-            d.description.as_deref().unwrap_or("-")
+            shown(d.code.as_deref(), "-"),
+            shown(d.kind.as_ref().map(|k| k.as_str()), "-"),
+            shown(d.description.as_deref(), "-")
         ),
         None => String::new(),
     }
@@ -260,18 +260,13 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     }
 }
 
-/// Text from the network made safe for a terminal: control characters (ESC, BEL, CR...) are
-/// written as `\u{..}` escapes, so a hostile server cannot move the cursor or retitle the window.
-pub(crate) fn sanitize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// Text from the network made safe for a terminal (one implementation for the SDK, the CLI and
+/// the sandbox).
+pub(crate) use khipu_types::display::sanitize;
+
+/// An optional field of Khipu's error object, sanitized, or `default`.
+fn shown(field: Option<&str>, default: &str) -> String {
+    sanitize(field.unwrap_or(default))
 }
 
 /// At most this much of an error body is read: enough for an excerpt, bounded against a hostile

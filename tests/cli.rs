@@ -527,3 +527,57 @@ async fn a_password_in_the_base_url_is_never_echoed() {
         }
     }
 }
+
+#[tokio::test]
+async fn terminal_escapes_from_the_server_never_reach_the_terminal() {
+    const HOSTILE: &str = "PAGO\u{1b}]0;pwned\u{7}\u{1b}[2J\r\nX";
+    let server = MockServer::start().await;
+    let mut body = transactions();
+    body["Data"]["Transaction"][0]["TransactionInformation"] = json!(HOSTILE);
+    body["OperationId"] = json!("op\u{1b}[31m");
+    body["AdditionalInformation"] = json!("note\u{1b}[2J");
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .and(header("x-api-key", "k"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&body))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .and(header("x-api-key", "error"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "OperationId": "op-2", "Status": "ERROR", "Data": null, "AdditionalInformation": null,
+            "LifeSpan": null,
+            "Error": {"Code": "E\u{1b}[2J", "Type": "DO_NOT_RETRY", "Description": HOSTILE}
+        })))
+        .mount(&server)
+        .await;
+    let base = server.uri();
+    let args = ["transactions", "--bank", DEMO, "--account", "1"];
+    let table = khipu(&args, &[("KHIPU_API_KEY", "k"), ("KHIPU_BASE_URL", &base)]).await;
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = stdout(&table);
+    assert!(!text.contains(['\u{1b}', '\u{7}', '\r']), "{text:?}");
+    assert!(text.contains("PAGO\\u{1b}]0;pwned"), "{text}");
+
+    // JSON stays exact: the same string, escaped the JSON way.
+    let json_args = [&args[..], &["--json"]].concat();
+    let out = khipu(
+        &json_args,
+        &[("KHIPU_API_KEY", "k"), ("KHIPU_BASE_URL", &base)],
+    )
+    .await;
+    assert!(!out.stdout.contains(&0x1b));
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["data"][0]["TransactionInformation"], HOSTILE);
+
+    let failed = khipu(
+        &args,
+        &[("KHIPU_API_KEY", "error"), ("KHIPU_BASE_URL", &base)],
+    )
+    .await;
+    assert_eq!(failed.status.code(), Some(1));
+    let err = stderr(&failed);
+    assert!(!err.contains(['\u{1b}', '\u{7}', '\r']), "{err:?}");
+    assert!(err.contains("Description: PAGO\\u{1b}"), "{err}");
+}

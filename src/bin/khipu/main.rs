@@ -71,31 +71,37 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
-            eprintln!("khipu: {message}");
+            report(&message);
             ExitCode::from(2)
         }
         Err(Failure::Api(error)) => {
-            eprintln!("khipu: {error}");
+            report(&error.to_string());
             if let Some(detail) = error.detail() {
-                eprintln!("  Code: {}", detail.code.as_deref().unwrap_or("-"));
                 eprintln!(
-                    "  Type: {}",
-                    detail.kind.as_ref().map(|k| k.as_str()).unwrap_or("-")
-                );
-                eprintln!(
-                    "  Description: {}",
-                    detail.description.as_deref().unwrap_or("-")
+                    "{}",
+                    khipu_types::display::sanitize(&format!(
+                        "  Code: {}\n  Type: {}\n  Description: {}",
+                        detail.code.as_deref().unwrap_or("-"),
+                        detail.kind.as_ref().map(|k| k.as_str()).unwrap_or("-"),
+                        detail.description.as_deref().unwrap_or("-")
+                    ))
                 );
             }
             ExitCode::FAILURE
         }
         Err(Failure::Payments(error)) => {
-            eprintln!("khipu: {error}");
+            report(&error.to_string());
             ExitCode::FAILURE
         }
         Err(Failure::Rejected(message)) => {
-            eprintln!("khipu: {message}");
+            report(&message);
             ExitCode::FAILURE
         }
     }
+}
+
+/// Every error goes to stderr through here: whatever part of it came from a server, control
+/// characters are escaped before the terminal sees them.
+fn report(message: &str) {
+    eprintln!("khipu: {}", khipu_types::display::sanitize(message));
 }

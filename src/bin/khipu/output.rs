@@ -2,13 +2,24 @@
 
 use khipu::model::{Account, Balance, Statement, Transaction};
 use khipu::{BankInfo, Reply};
+use khipu_types::display::sanitize;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::Failure;
 
+/// A table cell from the network: control characters escaped (no terminal escapes), and line
+/// breaks and tabs shown as spaces so one cell cannot break the table.
+fn cell(text: &str) -> String {
+    sanitize(&text.replace(['\n', '\t', '\r'], " "))
+}
+
 /// Prints rows as columns padded to the widest cell.
 fn table(header: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| cell(c)).collect())
+        .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
@@ -27,7 +38,7 @@ fn table(header: &[&str], rows: &[Vec<String>]) {
         println!("{}", padded.join("  ").trim_end());
     };
     line(header.to_vec());
-    for r in rows {
+    for r in &rows {
         line(r.iter().map(String::as_str).collect());
     }
 }
@@ -126,7 +137,9 @@ pub fn reply<T: Serialize>(
                 .map(|l| format!(" by {l}"))
                 .unwrap_or_default();
             println!(
-                "accepted: operation {operation_id}; Khipu will POST the result to the callback URL{by}"
+                "accepted: operation {}; Khipu will POST the result to the callback URL{}",
+                sanitize(operation_id),
+                sanitize(&by)
             );
         }
         _ => {
@@ -138,11 +151,11 @@ pub fn reply<T: Serialize>(
                 ),
                 None => println!("(no items)"),
             }
-            println!("operation {}", reply.operation_id());
+            println!("operation {}", sanitize(reply.operation_id()));
         }
     }
     if let Some(info) = reply.additional_information() {
-        println!("note: {info}");
+        println!("note: {}", sanitize(info));
     }
     Ok(())
 }

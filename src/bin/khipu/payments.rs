@@ -1,5 +1,6 @@
 //! The `khipu payments ...` commands: v3.0 by default, v2.0 with `--api 2.0`.
 
+use khipu_types::display::sanitize;
 use std::time::{Duration, UNIX_EPOCH};
 
 use khipu::payments::notification::Verifier;
@@ -254,22 +255,6 @@ fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
     println!("{text}");
     Ok(())
-}
-
-/// Control characters from the server are escaped before they reach the terminal.
-fn sanitize(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escape = c.is_control();
-            let mut out: Vec<char> = Vec::new();
-            if escape {
-                out.extend(c.escape_unicode());
-            } else {
-                out.push(c);
-            }
-            out
-        })
-        .collect()
 }
 
 /// One object: JSON, or one `field  value` line per field.
