@@ -581,3 +581,69 @@ async fn terminal_escapes_from_the_server_never_reach_the_terminal() {
     assert!(!err.contains(['\u{1b}', '\u{7}', '\r']), "{err:?}");
     assert!(err.contains("Description: PAGO\\u{1b}"), "{err}");
 }
+
+/// A server that accepts connections and never answers; counts the connections.
+async fn silent_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = count.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    (url, count)
+}
+
+#[tokio::test]
+async fn timeout_and_retries_flags_bound_the_wait_and_say_it_timed_out() {
+    let (url, attempts) = silent_server().await;
+    let started = std::time::Instant::now();
+    let out = khipu(
+        &[
+            "transactions",
+            "--bank",
+            DEMO,
+            "--account",
+            "1",
+            "--base-url",
+            &url,
+            "--timeout",
+            "1",
+            "--retries",
+            "1",
+        ],
+        &[("KHIPU_API_KEY", "k")],
+    )
+    .await;
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+    assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
+
+    let (url, attempts) = silent_server().await;
+    let out = khipu(
+        &[
+            "payments",
+            "banks",
+            "--base-url",
+            &url,
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+        ],
+        &[("KHIPU_API_KEY", "k")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+    assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    let out = khipu(&["banks", "--timeout", "0"], &[]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -20,8 +20,46 @@ pub struct Cli {
     /// Run against a local sandbox started for this command (throwaway credentials, no network).
     #[arg(long, global = true)]
     pub mock: bool,
+    /// Seconds one attempt may take, connecting included (default 30 for banking, 15 for
+    /// payments). Example: --timeout 5
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Retries after a failed attempt, for what may be retried (default 2; payments writes are
+    /// never retried). Example: --retries 0
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=10))]
+    pub retries: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The network settings every client of this command uses.
+    pub fn network(&self) -> Network {
+        Network {
+            timeout: self.timeout.map(std::time::Duration::from_secs),
+            retries: self.retries.map(|n| n as usize),
+        }
+    }
+}
+
+/// `--timeout` and `--retries`, when given.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Network {
+    /// Timeout of one attempt.
+    pub timeout: Option<std::time::Duration>,
+    /// Retries after the first attempt.
+    pub retries: Option<usize>,
+}
+
+impl Network {
+    /// The retry policy, with `--retries` applied to the default.
+    pub fn retry(&self) -> khipu::RetryPolicy {
+        let policy = khipu::RetryPolicy::default();
+        match self.retries {
+            Some(n) => policy.max_retries(n),
+            None => policy,
+        }
+    }
 }
 
 #[derive(Subcommand)]

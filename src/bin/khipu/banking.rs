@@ -38,7 +38,7 @@ pub async fn run(cli: Cli, target: &Target) -> Result<(), Failure> {
             )
         }
         Command::Payments(command) => {
-            crate::payments::run(cli.base_url.clone(), command, json, target).await
+            crate::payments::run(cli.base_url.clone(), cli.network(), command, json, target).await
         }
     }
 }
@@ -69,10 +69,13 @@ fn prepare(
     target: &Target,
 ) -> Result<(Box<dyn khipu::Bank>, DataRequest), Failure> {
     if let Some(sandbox) = &target.sandbox {
-        let config = Config::new(Credentials::bearer("sandbox-token")).base_url(sandbox.url());
+        let config = network(
+            cli,
+            Config::new(Credentials::bearer("sandbox-token")).base_url(sandbox.url()),
+        );
         return Ok((khipu::connect(&args.bank, config)?, request(args)?));
     }
-    let mut config = Config::new(credentials()?);
+    let mut config = network(cli, Config::new(credentials()?));
     if let Some(base) = cli.base_url.clone().or_else(|| {
         std::env::var("KHIPU_BASE_URL")
             .ok()
@@ -81,6 +84,16 @@ fn prepare(
         config = config.base_url(base);
     }
     Ok((khipu::connect(&args.bank, config)?, request(args)?))
+}
+
+/// `config` with `--timeout` and `--retries` applied.
+fn network(cli: &Cli, config: Config) -> Config {
+    let net = cli.network();
+    let config = config.retry(net.retry());
+    match net.timeout {
+        Some(t) => config.timeout(t),
+        None => config,
+    }
 }
 
 fn request(args: &DataArgs) -> Result<DataRequest, Failure> {

@@ -8,7 +8,7 @@ use khipu::payments::{self, PaymentsError, PredictQuery, v2};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::args::{ApiVersion, CreateArgs, PaymentsArgs, PaymentsCommand};
+use crate::args::{ApiVersion, CreateArgs, Network, PaymentsArgs, PaymentsCommand};
 use crate::{Failure, Target};
 
 impl From<PaymentsError> for Failure {
@@ -33,8 +33,15 @@ fn base(base_url: Option<String>, default: &str) -> String {
         .unwrap_or_else(|| default.into())
 }
 
-fn v3_client(base_url: Option<String>, target: &Target) -> Result<payments::Client, Failure> {
-    let builder = payments::Client::builder();
+fn v3_client(
+    base_url: Option<String>,
+    net: Network,
+    target: &Target,
+) -> Result<payments::Client, Failure> {
+    let mut builder = payments::Client::builder().retry(net.retry());
+    if let Some(t) = net.timeout {
+        builder = builder.timeout(t);
+    }
     if let Some(sandbox) = &target.sandbox {
         return Ok(builder
             .api_key(sandbox.api_key())
@@ -53,7 +60,19 @@ fn v3_client(base_url: Option<String>, target: &Target) -> Result<payments::Clie
         .build()?)
 }
 
-fn v2_client(base_url: Option<String>, target: &Target) -> Result<v2::Client, Failure> {
+fn v2_client(
+    base_url: Option<String>,
+    net: Network,
+    target: &Target,
+) -> Result<v2::Client, Failure> {
+    let client = v2_unconfigured(base_url, target)?.retry(net.retry());
+    Ok(match net.timeout {
+        Some(t) => client.timeout(t)?,
+        None => client,
+    })
+}
+
+fn v2_unconfigured(base_url: Option<String>, target: &Target) -> Result<v2::Client, Failure> {
     if let Some(sandbox) = &target.sandbox {
         return Ok(v2::Client::with_base_url(
             sandbox.receiver_id(),
@@ -75,6 +94,7 @@ fn v2_client(base_url: Option<String>, target: &Target) -> Result<v2::Client, Fa
 
 pub async fn run(
     base_url: Option<String>,
+    net: Network,
     args: &PaymentsArgs,
     json: bool,
     target: &Target,
@@ -89,8 +109,8 @@ pub async fn run(
         return verify_notification(signature, body, *at, *tolerance, json);
     }
     match args.api {
-        ApiVersion::V3 => run_v3(v3_client(base_url, target)?, &args.command, json).await,
-        ApiVersion::V2 => run_v2(v2_client(base_url, target)?, &args.command, json).await,
+        ApiVersion::V3 => run_v3(v3_client(base_url, net, target)?, &args.command, json).await,
+        ApiVersion::V2 => run_v2(v2_client(base_url, net, target)?, &args.command, json).await,
     }
 }
 
