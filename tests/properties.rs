@@ -1,0 +1,102 @@
+//! Decoders that take bytes from the network, fed thousands of generated inputs: none panics, and
+//! the v3.0 notification verifier accepts nothing without a valid signature.
+//!
+//! Each property runs 2,000 cases (proptest's default is 256).
+
+use khipu::model::TransactionsData;
+use khipu::payments::notification::{NotificationError, Verifier};
+use proptest::prelude::*;
+use std::time::{Duration, UNIX_EPOCH};
+
+const SECRET: &str = "merchant-secret";
+const T: u64 = 1_711_965_600_393;
+
+fn verifier() -> Verifier {
+    Verifier::new(SECRET).now(UNIX_EPOCH + Duration::from_millis(T))
+}
+
+/// JSON-ish bytes: fragments of real payloads glued together, plus raw noise.
+fn jsonish() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(r#"{"OperationId":"x","Status":"OK","Data":{"Transaction":["#.to_owned()),
+        Just(r#"{"Status":"ERROR","Error":{"Code":"E1","Type":"RETRY_IMMEDIATELY"}}"#.to_owned()),
+        Just(
+            r#"{"payment_id":"p","amount":"1000.0000","currency":"CLP","receiver_id":1}"#
+                .to_owned()
+        ),
+        Just(
+            r#"{"BookingDateTime":"2017-07-22T00:00:00-0400","Amount":{"Amount":1e308}}"#
+                .to_owned()
+        ),
+        Just("null".to_owned()),
+        Just("]}".to_owned()),
+        "[ -~]{0,12}",
+        "\\PC{0,6}",
+    ];
+    prop_oneof![
+        prop::collection::vec(piece, 0..8).prop_map(|p| p.concat().into_bytes()),
+        prop::collection::vec(any::<u8>(), 0..200),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn the_verifier_never_panics_and_accepts_only_signed_bodies(
+        body in jsonish(),
+        header in "[ -~]{0,80}",
+    ) {
+        // A random header is never a valid HMAC-SHA256 of the body (2^-256), so nothing passes.
+        let verdict = verifier().verify(&body, &header);
+        prop_assert!(verdict.is_err(), "accepted {header:?} for {body:?}");
+    }
+
+    #[test]
+    fn a_signature_for_other_bytes_or_another_secret_is_refused(
+        body in jsonish(),
+        other in jsonish(),
+        millis in (T - 60_000)..(T + 60_000),
+    ) {
+        let header = verifier().sign(&body, millis);
+        // The genuine pair passes every check but decoding (the bytes may not be a notification).
+        match verifier().verify(&body, &header) {
+            Ok(_) | Err(NotificationError::Undecodable(_)) => {}
+            Err(e) => prop_assert!(false, "refused its own signature: {e}"),
+        }
+        if other != body {
+            prop_assert_eq!(verifier().verify(&other, &header).err(), Some(NotificationError::BadSignature));
+        }
+        let forged = Verifier::new("not-the-secret").sign(&body, millis);
+        prop_assert_eq!(verifier().verify(&body, &forged).err(), Some(NotificationError::BadSignature));
+    }
+
+    #[test]
+    fn callbacks_envelopes_and_v2_notifications_never_panic(body in jsonish()) {
+        let _ = khipu::callback::parse::<TransactionsData>(&body);
+        let _ = khipu::payments::v2::notification::parse(&body);
+        let _ = serde_json::from_slice::<khipu::model::TransactionsEnvelope>(&body);
+    }
+
+    #[test]
+    fn date_times_never_panic_and_round_trip(text in "[0-9T:+\\-Z. ]{0,32}") {
+        if let Ok(t) = text.parse::<khipu::DateTime>() {
+            prop_assert_eq!(t.to_string().parse::<khipu::DateTime>().ok(), Some(t));
+        }
+    }
+
+    #[test]
+    fn the_v2_form_encoding_is_reversible(text in "\\PC{0,40}") {
+        let encoded = khipu_types::payments::rawurlencode(&text);
+        prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b)));
+        let decoded = percent_decode(&encoded);
+        prop_assert_eq!(decoded, text);
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
