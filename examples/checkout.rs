@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -44,6 +44,13 @@ struct Shop {
     orders: Arc<Mutex<Orders>>,
 }
 
+impl Shop {
+    fn orders(&self) -> MutexGuard<'_, Orders> {
+        // Poisoning only means another handler panicked; the maps themselves are still consistent.
+        self.orders.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Khipu's notification endpoint: 400 unless the signature is good; 200 only once the order is
 /// handled (Khipu retries anything else for two days); repeats answer 200 and do nothing.
 async fn notify(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -58,8 +65,7 @@ async fn notify(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) -> St
             return StatusCode::BAD_REQUEST;
         }
     };
-    // Poisoning only means another handler panicked; the map itself is still consistent.
-    let mut orders = shop.orders.lock().unwrap_or_else(|p| p.into_inner());
+    let mut orders = shop.orders();
     orders.deliveries.push((body.clone(), signature.to_owned()));
     let Some((amount, currency)) = orders.expected.get(&notification.payment_id).cloned() else {
         eprintln!("shop: notification for an unknown payment");
@@ -109,6 +115,7 @@ async fn main() -> Result<(), Error> {
         orders: Arc::default(),
     };
     let addr = serve_shop(shop.clone()).await?;
+    let notify_url = format!("http://{addr}/khipu/notify");
 
     let client = Client::builder()
         .api_key(sandbox.api_key())
@@ -122,15 +129,13 @@ async fn main() -> Result<(), Error> {
                 .currency(types::PaymentPostPaymentCurrency::Clp)
                 .subject("Order 1042: one pair of shoes")
                 .transaction_id(Some("order-1042".parse()?))
-                .notify_url(Some(format!("http://{addr}/khipu/notify").parse()?))
+                .notify_url(Some(notify_url.parse()?))
                 .notify_api_version(Some("3.0".parse()?)),
         )
         .await?;
     let id = created.payment_id.clone();
     println!("checkout: send the payer to {}", created.payment_url);
-    shop.orders
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
+    shop.orders()
         .expected
         .insert(id.clone(), (amount, "CLP".to_owned()));
 
@@ -148,17 +153,14 @@ async fn main() -> Result<(), Error> {
 
     // Khipu may deliver the same notification twice, at once; replay it concurrently, plus a forgery.
     let (body, signature) = shop
-        .orders
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
+        .orders()
         .deliveries
         .first()
         .cloned()
         .ok_or("the shop recorded no delivery")?;
     let http = reqwest::Client::new();
-    let url = format!("http://{addr}/khipu/notify");
     let send = |body: Bytes, signature: String| {
-        http.post(&url)
+        http.post(&notify_url)
             .header(SIGNATURE_HEADER, signature)
             .body(body)
             .send()
@@ -176,7 +178,7 @@ async fn main() -> Result<(), Error> {
         forgery.status()
     );
 
-    let orders = shop.orders.lock().unwrap_or_else(|p| p.into_inner());
+    let orders = shop.orders();
     let handled = orders.handled.get(&id).copied();
     match (handled, orders.shipped.len(), forgery.status().as_u16()) {
         (Some(3), 1, 400) => {

@@ -10,29 +10,37 @@ pub const DEFAULT_BASE_URL: &str = "https://api.khipu.com";
 
 pub use khipu_types::Secret;
 
-/// `base_url` parsed and checked: `https`, or `http` to a loopback address only. Shared by the
-/// banking and payments clients.
-pub(crate) fn check_base_url(base_url: &str) -> Result<url::Url, Error> {
+/// `base_url` parsed and checked: `https`, or `http` to a loopback address only; the error is the
+/// message, which each client wraps in its own configuration error. Shared by the banking and
+/// payments clients.
+pub(crate) fn check_base_url(base_url: &str) -> Result<url::Url, String> {
     // The URL may hold a password (`https://user:pass@host`): it is shown redacted, never as given.
     let shown = khipu_types::display::redact_url(base_url);
-    let url = url::Url::parse(base_url)
-        .map_err(|e| Error::Config(format!("base URL `{shown}` is not a URL: {e}")))?;
-    let base_url = shown;
+    let url =
+        url::Url::parse(base_url).map_err(|e| format!("base URL `{shown}` is not a URL: {e}"))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(format!(
-            "base URL `{base_url}` contains a user name or password; credentials belong in `Credentials`, never in the URL"
-        )));
+        return Err(format!(
+            "base URL `{shown}` contains a user name or password; credentials go in the client's settings, never in the URL"
+        ));
     }
     match url.scheme() {
         "https" => Ok(url),
         "http" if khipu_types::http::is_loopback_url(&url) => Ok(url),
-        "http" => Err(Error::Config(format!(
-            "base URL `{base_url}`: plain http is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); use https"
-        ))),
-        other => Err(Error::Config(format!(
-            "base URL `{base_url}`: unsupported scheme `{other}`"
-        ))),
+        "http" => Err(format!(
+            "base URL `{shown}`: plain http is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); use https"
+        )),
+        other => Err(format!("base URL `{shown}`: unsupported scheme `{other}`")),
     }
+}
+
+/// khipu-rs' HTTP policy (see [`khipu_types::http`]) for a checked base URL: https-only when the
+/// base is https, and `timeout` for connecting and for each attempt. Shared by the banking and
+/// payments clients.
+pub(crate) fn http_builder(base: &str, timeout: Duration) -> reqwest::ClientBuilder {
+    khipu_types::http::client_builder()
+        .https_only(base.starts_with("https://"))
+        .connect_timeout(timeout)
+        .timeout(timeout)
 }
 
 /// How requests authenticate: one scheme, never both (Khipu refuses requests that carry both).
@@ -223,7 +231,7 @@ impl Config {
 
     /// The base URL, checked: `https`, or `http` to a loopback address only.
     pub fn checked_base_url(&self) -> Result<url::Url, Error> {
-        check_base_url(&self.base_url)
+        check_base_url(&self.base_url).map_err(Error::Config)
     }
 
     /// An HTTP client that authenticates every request, with khipu-rs' policy (redirects never
@@ -246,11 +254,8 @@ impl Config {
         value.set_sensitive(true);
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(name, value);
-        khipu_types::http::client_builder()
+        http_builder(url.as_str(), self.timeout)
             .default_headers(headers)
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout)
-            .https_only(url.scheme() == "https")
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
     }

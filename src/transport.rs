@@ -70,7 +70,7 @@ impl Transport {
                 .await
                 .map_err(|e| transport(e, context))?;
             let status = response.status();
-            if khipu_types::http::is_redirect(status) {
+            if status.is_redirection() {
                 return Err(Error::Redirect {
                     context: context.clone(),
                     status: status.as_u16(),
@@ -81,12 +81,15 @@ impl Transport {
             let bytes = khipu_types::http::limit_body(response, limit)
                 .bytes()
                 .await
-                .map_err(|e| match khipu_types::http::is_too_large(&e) {
-                    true => Error::TooLarge {
-                        context: context.clone(),
-                        limit,
-                    },
-                    false => transport(e, context),
+                .map_err(|e| {
+                    if khipu_types::http::is_too_large(&e) {
+                        Error::TooLarge {
+                            context: context.clone(),
+                            limit,
+                        }
+                    } else {
+                        transport(e, context)
+                    }
                 })?;
             let status = status.as_u16();
             match status {

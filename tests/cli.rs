@@ -524,6 +524,7 @@ async fn a_password_in_the_base_url_is_never_echoed() {
                 !err.contains("hunter2") && err.contains("***@"),
                 "{args:?}: {err}"
             );
+            assert!(!err.contains("configuration: configuration"), "{err}");
         }
     }
 }

@@ -31,12 +31,6 @@ pub fn client_builder() -> reqwest::ClientBuilder {
         .redirect(reqwest::redirect::Policy::none())
 }
 
-/// `true` for the statuses a client must not take as an answer: 301, 302, 303, 307, 308 and
-/// the other 3xx.
-pub fn is_redirect(status: reqwest::StatusCode) -> bool {
-    status.is_redirection()
-}
-
 /// The `Location` a redirect points to, safe to print (sanitized, userinfo redacted), or
 /// `(none)`.
 pub fn redirect_location(headers: &reqwest::header::HeaderMap) -> String {

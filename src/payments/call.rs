@@ -18,6 +18,16 @@ pub(crate) struct Op {
     pub(crate) limit: usize,
 }
 
+impl Op {
+    /// Operation `name` of a generated client whose inner value is `options`.
+    pub(crate) fn new(name: &'static str, options: &khipu_types::client::Options) -> Self {
+        Self {
+            name,
+            limit: options.response_limit(),
+        }
+    }
+}
+
 /// One attempt.
 pub(crate) async fn once<T, E: ErrorBody>(
     op: Op,
@@ -60,14 +70,9 @@ where
         .await
 }
 
-/// The HTTP client for `base` (already checked): khipu-rs' policy (redirects never followed; see
-/// [`khipu_types::http`]), https-only when the base is https, and `timeout` for connecting and
-/// for each attempt.
+/// The HTTP client for `base` (already checked), as [`crate::config::http_builder`] sets it up.
 pub(crate) fn http_client(base: &str, timeout: Duration) -> Result<reqwest::Client, PaymentsError> {
-    khipu_types::http::client_builder()
-        .https_only(base.starts_with("https://"))
-        .connect_timeout(timeout)
-        .timeout(timeout)
+    crate::config::http_builder(base, timeout)
         .build()
         .map_err(|e| PaymentsError::Config(format!("cannot build the HTTP client: {e}")))
 }

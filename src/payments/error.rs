@@ -263,9 +263,7 @@ impl PaymentsError {
         error: ApiError<E>,
     ) -> Self {
         match error {
-            ApiError::UnexpectedResponse(response)
-                if khipu_types::http::is_redirect(response.status()) =>
-            {
+            ApiError::UnexpectedResponse(response) if response.status().is_redirection() => {
                 PaymentsError::Redirect {
                     operation,
                     status: response.status().as_u16(),

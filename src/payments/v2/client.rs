@@ -51,8 +51,7 @@ impl Client {
         base_url: &str,
     ) -> Result<Self, PaymentsError> {
         let receiver_id = receiver_id.into();
-        let url = crate::config::check_base_url(base_url)
-            .map_err(|e| PaymentsError::Config(e.to_string()))?;
+        let url = crate::config::check_base_url(base_url).map_err(PaymentsError::Config)?;
         let base = url.as_str().trim_end_matches('/');
         let http = http_client(base, khipu_types::http::DEFAULT_TIMEOUT)?;
         let auth = Auth::new(&v2_0::AUTH, Credential::signed(receiver_id.clone(), secret))
@@ -97,10 +96,7 @@ impl Client {
     }
 
     fn op(&self, name: &'static str) -> Op {
-        Op {
-            name,
-            limit: self.api.inner().response_limit(),
-        }
+        Op::new(name, self.api.inner())
     }
 
     /// The collection account this client signs for.

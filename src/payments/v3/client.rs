@@ -119,8 +119,7 @@ impl ClientBuilder {
             .filter(|k| !k.expose().is_empty())
             .ok_or_else(|| PaymentsError::Config("an API key is required (api_key)".into()))?;
         let base = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        let url = crate::config::check_base_url(base)
-            .map_err(|e| PaymentsError::Config(e.to_string()))?;
+        let url = crate::config::check_base_url(base).map_err(PaymentsError::Config)?;
         let base = url.as_str().trim_end_matches('/');
         let http = http_client(
             base,
@@ -175,10 +174,7 @@ impl PredictQuery {
 
 impl Client {
     fn op(&self, name: &'static str) -> Op {
-        Op {
-            name,
-            limit: self.api.inner().response_limit(),
-        }
+        Op::new(name, self.api.inner())
     }
 
     /// A builder; [`ClientBuilder::api_key`] is required.
