@@ -3,11 +3,11 @@
 use std::fmt;
 
 use backon::{ExponentialBuilder, Retryable};
-use khipu_types::banking::{Envelope, ErrorType};
+use khipu_types::banking::Envelope;
 use serde_json::Value;
 
 use crate::config::{Config, RetryPolicy};
-use crate::error::{Context, Error, excerpt};
+use crate::error::{Context, Error, RetryAdvice, excerpt};
 
 pub(crate) struct Transport {
     base: String,
@@ -43,9 +43,7 @@ impl Transport {
     }
 
     /// POSTs `body` to `path` and decodes a 200 or 202 answer with `decode`; any other status is
-    /// the error it stands for. Retries transport failures and `RETRY_IMMEDIATELY` answers as the
-    /// policy allows; a request with a callback URL is retried on a transport failure only if it
-    /// never reached Khipu (connect errors), so Khipu is not asked twice to call back. The body is
+    /// the error it stands for. Retries what [`retryable`] says as the policy allows. The body is
     /// decoded once, by `decode`, so the retry decision costs no second parse.
     pub(crate) async fn post<T>(
         &self,
@@ -113,12 +111,18 @@ fn transport(e: reqwest::Error, context: &Context) -> Error {
     }
 }
 
+/// Retries exactly what [`Error::retry_advice`] calls `Now` (`RETRY_IMMEDIATELY`, transport
+/// failures, 5xx), so the advice a caller reads and what the SDK did agree. A request with a
+/// callback URL is retried on Khipu's own `RETRY_IMMEDIATELY`, and otherwise only when it never
+/// reached Khipu (a connection error), so Khipu is not asked twice to call back.
 fn retryable(error: &Error, has_callback: bool) -> bool {
     match error {
-        Error::Transport { source, .. } => source.is_connect() || !has_callback,
-        Error::Khipu { detail, .. } => detail.kind == Some(ErrorType::RetryImmediately),
-        _ => false,
+        Error::Khipu { .. } => {}
+        Error::Transport { source, .. } if has_callback => return source.is_connect(),
+        _ if has_callback => return false,
+        _ => {}
     }
+    error.retry_advice() == RetryAdvice::Now
 }
 
 /// The error a non-2xx answer stands for, with Khipu's error object when the body has one.

@@ -497,6 +497,59 @@ async fn auth_is_one_scheme_and_secrets_stay_hidden() {
     );
 }
 
+/// What the SDK retries is what `retry_advice()` calls `Now`: a 503 is retried like
+/// `RETRY_IMMEDIATELY`; with a callback URL the 503 is not (Khipu may have registered the callback)
+/// while Khipu's own `RETRY_IMMEDIATELY` still is.
+#[tokio::test]
+async fn server_errors_are_retried_as_their_advice_says() {
+    let server = MockServer::start().await;
+    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config(&server)).unwrap();
+    let (tag, item) = item(DataKind::Balances);
+    for callback in [false, true] {
+        server.reset().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(envelope(tag, json!([item]))))
+            .mount(&server)
+            .await;
+        let mut request = DataRequest::account("000011887755");
+        if callback {
+            request = request.callback_url("https://my-api.my-business.com/cb");
+        }
+        let result = bank.balances(&request).await;
+        let requests = server.received_requests().await.unwrap().len();
+        if callback {
+            let err = result.unwrap_err();
+            assert!(matches!(err, Error::Server { status: 503, .. }), "{err:?}");
+            assert_eq!(err.retry_advice(), RetryAdvice::Now);
+            assert_eq!(requests, 1);
+        } else {
+            assert_eq!(result.unwrap().items().len(), 1);
+            assert_eq!(requests, 2);
+        }
+    }
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"OperationId": "x", "Status": "ERROR", "Data": null, "Error": {"Code": "E201", "Type": "RETRY_IMMEDIATELY", "Description": "try again"}})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(tag, json!([item]))))
+        .mount(&server)
+        .await;
+    let request =
+        DataRequest::account("000011887755").callback_url("https://my-api.my-business.com/cb");
+    let reply = bank.balances(&request).await.unwrap();
+    assert_eq!(reply.items().len(), 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
 #[tokio::test]
 async fn transport_failures_are_retried_then_reported() {
     // A port nothing listens on: bind, learn the port, close.

@@ -7,7 +7,12 @@
 //! - `status=NNN`: that HTTP status, with a Khipu-shaped body where Khipu documents one;
 //! - `delay=MS`: wait that long before answering (up to 60000);
 //! - `malformed`: HTTP 200 with a body that is not JSON.
+//!
+//! A program embedding the sandbox can also decide per request with a [`FaultPlan`], for clients
+//! (such as the `Bank` trait) that cannot set a header per call.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The header that carries per-request directives.
@@ -73,6 +78,40 @@ impl Injection {
             delay: over.delay.or(self.delay),
             malformed: over.malformed || self.malformed,
         }
+    }
+}
+
+/// What a [`FaultPlan`] sees of a request.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct PlannedRequest<'a> {
+    /// `GET`, `POST`...
+    pub method: &'a str,
+    /// The path, without the query.
+    pub path: &'a str,
+    /// The body, as received.
+    pub body: &'a [u8],
+}
+
+/// Decides per request which failures to produce, on top of the run's and the header's; called
+/// once per request the specs route (so a retried call is asked again).
+#[derive(Clone)]
+pub struct FaultPlan(Arc<dyn Fn(&PlannedRequest<'_>) -> Injection + Send + Sync>);
+
+impl FaultPlan {
+    /// A plan from a function.
+    pub fn new(plan: impl Fn(&PlannedRequest<'_>) -> Injection + Send + Sync + 'static) -> Self {
+        Self(Arc::new(plan))
+    }
+
+    pub(crate) fn decide(&self, request: &PlannedRequest<'_>) -> Injection {
+        (self.0)(request)
+    }
+}
+
+impl fmt::Debug for FaultPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FaultPlan(..)")
     }
 }
 

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::Value;
 use tokio::sync::{Mutex, oneshot};
 
-pub use inject::Injection;
+pub use inject::{FaultPlan, Injection, PlannedRequest};
 pub use payments::PayOutcome;
 pub use spec::Specs;
 
@@ -55,6 +55,8 @@ pub struct SandboxConfig {
     pub read_timeout: std::time::Duration,
     /// Connections served at once; more wait in the kernel's queue until one closes. Default 256.
     pub max_connections: usize,
+    /// Failures decided per request by the embedding program (none by default).
+    pub plan: Option<FaultPlan>,
 }
 
 impl Default for SandboxConfig {
@@ -67,6 +69,7 @@ impl Default for SandboxConfig {
             inject: Injection::default(),
             read_timeout: std::time::Duration::from_secs(10),
             max_connections: 256,
+            plan: None,
         }
     }
 }
@@ -104,6 +107,13 @@ impl SandboxConfig {
     /// Sets how long a client may take to send headers, then the body (and may stay idle).
     pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.read_timeout = timeout;
+        self
+    }
+
+    /// Sets a per-request fault plan; its directives override the run's, and a request's
+    /// `x-khipu-sandbox` header overrides both.
+    pub fn plan(mut self, plan: FaultPlan) -> Self {
+        self.plan = Some(plan);
         self
     }
 

@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot};
 
 use crate::State;
-use crate::inject::{HEADER, Injection};
+use crate::inject::{HEADER, Injection, PlannedRequest};
 use crate::spec::Api;
 
 /// Largest request body accepted.
@@ -172,8 +172,16 @@ async fn dispatch(state: &State, req: Req) -> Reply {
             ),
         );
     };
+    let planned = match &state.config.plan {
+        Some(plan) => state.config.inject.merge(&plan.decide(&PlannedRequest {
+            method: &req.method,
+            path: &req.path,
+            body: &req.body,
+        })),
+        None => state.config.inject.clone(),
+    };
     let injection = match req.header(HEADER).map(Injection::parse).transpose() {
-        Ok(own) => state.config.inject.merge(&own.unwrap_or_default()),
+        Ok(own) => planned.merge(&own.unwrap_or_default()),
         Err(e) => return Reply::text(400, &format!("khipu-mock: {HEADER}: {e}")),
     };
     if let Some(delay) = injection.delay {

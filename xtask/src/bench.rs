@@ -8,12 +8,14 @@ use std::time::{Duration, Instant};
 
 use khipu_codegen_engine::workspace;
 
-/// The criterion benches: (package, bench target).
-const BENCHES: [(&str, &str); 4] = [
+/// The benches: (package, bench target). All but `reliability` are criterion benches; it writes
+/// `target/reliability.json` itself.
+const BENCHES: [(&str, &str); 5] = [
     ("khipu-codegen-engine", "codegen"),
     ("khipu", "decode"),
     ("khipu", "call"),
     ("khipu-types", "signing"),
+    ("khipu", "reliability"),
 ];
 
 pub fn run(repo: &Path, skip_criterion: bool, skip_build: bool) -> ExitCode {
@@ -41,6 +43,7 @@ pub fn run(repo: &Path, skip_criterion: bool, skip_build: bool) -> ExitCode {
     decode_section(&criterion, &mut out);
     call_section(&criterion, &mut out);
     signing_section(&criterion, &mut out);
+    reliability_section(&repo.join("target/reliability.json"), &mut out);
     if !skip_build {
         match build_section(repo) {
             Ok(text) => out.push_str(&text),
@@ -236,6 +239,115 @@ fn signing_section(criterion: &Path, out: &mut String) {
     );
 }
 
+/// The reliability bench's report, medians over its repetitions.
+fn reliability_section(report: &Path, out: &mut String) {
+    let heading = "## 5. Reliability under load";
+    let Some(report) = std::fs::read_to_string(report)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    else {
+        let _ = writeln!(out, "{heading}\n\n(not run)\n");
+        return;
+    };
+    let runs = report["runs"].as_array().cloned().unwrap_or_default();
+    let mut sizes: Vec<u64> = runs.iter().filter_map(|r| r["calls"].as_u64()).collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let group = |calls: u64, client: &str, faults: bool| -> Vec<&serde_json::Value> {
+        runs.iter()
+            .filter(|r| {
+                r["calls"].as_u64() == Some(calls)
+                    && r["client"] == client
+                    && r["faults"].as_bool() == Some(faults)
+            })
+            .collect()
+    };
+    let median = |runs: &[&serde_json::Value], key: &str| -> f64 {
+        let mut v: Vec<f64> = runs.iter().filter_map(|r| r[key].as_f64()).collect();
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let reps = group(sizes.first().copied().unwrap_or(0), "dyn Bank", false).len();
+    let _ = writeln!(
+        out,
+        "{heading}\n\n`cargo bench --bench reliability`: bursts of concurrent transactions calls (every call started at once) against the sandbox on 127.0.0.1, which runs in a child process; client runtime with 2 worker threads, the sandbox with 2, on the same 2 cores. Each burst uses a new client, so it opens its connections. Median of {reps} alternating repetitions; heap peak is the client's live heap above its level before the burst.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| calls at once | client | calls/s | p50 | p99 | client heap peak |\n|---|---|---|---|---|---|"
+    );
+    let mut ratios = Vec::new();
+    for &n in &sizes {
+        for client in ["dyn Bank", "plain reqwest"] {
+            let g = group(n, client, false);
+            let _ = writeln!(
+                out,
+                "| {n} | {client} | {:.0} | {:.1} ms | {:.1} ms | {:.1} MB |",
+                median(&g, "throughput"),
+                median(&g, "p50_ms"),
+                median(&g, "p99_ms"),
+                median(&g, "heap_peak_bytes") / 1e6
+            );
+        }
+        ratios.push(format!(
+            "{n} calls {:.2}",
+            median(&group(n, "dyn Bank", false), "throughput")
+                / median(&group(n, "plain reqwest", false), "throughput")
+        ));
+    }
+    let _ = writeln!(
+        out,
+        "\nThroughput of `dyn Bank` over plain reqwest: {}.\n",
+        ratios.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "With faults on the first attempt of 10% of the calls (1 in 40 each: a 200 ms delay, HTTP 503, `Status: ERROR` with `RETRY_IMMEDIATELY`, a malformed 200 body). Expected: the first three succeed (503 and `RETRY_IMMEDIATELY` after one retry), the malformed body fails with a decoding error without a retry. Plain reqwest has no retry logic, as a hand-written client would start.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| calls at once | client | not as expected | requests per call | per 503 call | per `RETRY_IMMEDIATELY` call | per malformed call | p50 | p99 |\n|---|---|---|---|---|---|---|---|---|"
+    );
+    let per = |r: &serde_json::Value, fault: Option<&str>| -> f64 {
+        let rows = r["by_fault"].as_array().cloned().unwrap_or_default();
+        let (calls, requests) = rows
+            .iter()
+            .filter(|f| fault.is_none_or(|name| f["fault"] == name))
+            .fold((0u64, 0u64), |(c, q), f| {
+                (
+                    c + f["calls"].as_u64().unwrap_or(0),
+                    q + f["requests"].as_u64().unwrap_or(0),
+                )
+            });
+        requests as f64 / calls.max(1) as f64
+    };
+    for &n in &sizes {
+        for client in ["dyn Bank", "plain reqwest"] {
+            let g = group(n, client, true);
+            let Some(r) = g.first() else { continue };
+            let _ = writeln!(
+                out,
+                "| {n} | {client} | {} of {n} | {:.3} | {:.2} | {:.2} | {:.2} | {:.1} ms | {:.1} ms |",
+                r["not_as_expected"].as_u64().unwrap_or(0),
+                per(r, None),
+                per(r, Some("503")),
+                per(r, Some("RETRY_IMMEDIATELY")),
+                per(r, Some("malformed body")),
+                median(&g, "p50_ms"),
+                median(&g, "p99_ms"),
+            );
+        }
+    }
+    let mb = |key: &str| report[key].as_f64().unwrap_or(0.0) / 1e6;
+    let _ = writeln!(
+        out,
+        "\nPeak resident memory (VmHWM) over the whole run: client process {:.0} MB, sandbox process {:.0} MB. Open-files limit {}.\n",
+        mb("client_vmhwm_bytes"),
+        mb("sandbox_vmhwm_bytes"),
+        report["open_files_limit"]
+    );
+}
+
 /// Time of one command, or why it failed.
 fn timed(mut cmd: Command) -> Result<Duration, String> {
     let start = Instant::now();
@@ -262,7 +374,7 @@ fn build(dir: &Path, target: &Path, features: &[&str]) -> Command {
 
 fn build_section(repo: &Path) -> Result<String, String> {
     let mut out = String::from(
-        "## 5. Build cost\n\nDev profile, `cargo build -p khipu-generated`. Clean: a fresh target directory, every dependency included. Incremental: `src/lib.rs` touched, dependencies built.\n\n| features | clean | incremental |\n|---|---|---|\n",
+        "## 6. Build cost\n\nDev profile, `cargo build -p khipu-generated`. Clean: a fresh target directory, every dependency included. Incremental: `src/lib.rs` touched, dependencies built.\n\n| features | clean | incremental |\n|---|---|---|\n",
     );
     let root = repo.join("target/bench-build");
     let configs: [(&str, &[&str]); 3] = [

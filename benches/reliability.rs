@@ -1,0 +1,518 @@
+//! Reliability under load: bursts of 1,000 and 10,000 concurrent transactions calls against the
+//! sandbox on 127.0.0.1, through one `dyn Bank` and through plain reqwest, clean and with faults
+//! injected into 10% of the calls. Writes `target/reliability.json` for `cargo xtask bench`.
+//!
+//! The sandbox runs in a child process (this binary with `--serve`), so the two sides do not
+//! share a file-descriptor limit and this process's memory is the client's alone. Each call asks
+//! for its own account number; the sandbox's fault plan derives the fault from it and applies it
+//! to the call's first attempt only, so the outcome tells whether the client retried:
+//! - a 200ms delay, `503` and `RETRY_IMMEDIATELY` must end in success (the last two after a retry);
+//! - a malformed body must end in `Error::Decode` after one attempt (Khipu gives no advice for it
+//!   and the answer came from the server: retrying would hide a broken response).
+//!
+//! `cargo bench --bench reliability -- --calls 1000,10000 --reps 3`
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use khipu::model::{Status, TransactionsEnvelope};
+use khipu::{Bank, Config, Credentials, DataRequest, Error};
+use serde_json::{Value, json};
+
+const BANK: &str = "cl/personal/demo-bank.khipu.com";
+const PATH: &str = "/v1/cl/banking/personal/demo-bank.khipu.com/transactions";
+
+/// Counts live heap bytes, so each burst's peak can be read apart from the others'.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        p
+    }
+}
+
+fn grew(size: usize) {
+    let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The faults, by the share of calls that get each: 1 in 40 for each of the four, 10% in all.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Fault {
+    None,
+    Delay,
+    Unavailable,
+    RetryNow,
+    Malformed,
+}
+
+const FAULTS: [Fault; 5] = [
+    Fault::None,
+    Fault::Delay,
+    Fault::Unavailable,
+    Fault::RetryNow,
+    Fault::Malformed,
+];
+
+impl Fault {
+    fn of(call: u64, faults: bool) -> Fault {
+        if !faults {
+            return Fault::None;
+        }
+        match call % 40 {
+            0 => Fault::Delay,
+            1 => Fault::Unavailable,
+            2 => Fault::RetryNow,
+            3 => Fault::Malformed,
+            _ => Fault::None,
+        }
+    }
+
+    fn directives(self) -> &'static str {
+        match self {
+            Fault::None => "",
+            Fault::Delay => "delay=200",
+            Fault::Unavailable => "status=503",
+            Fault::RetryNow => "error=E201:RETRY_IMMEDIATELY",
+            Fault::Malformed => "malformed",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Fault::None => "none",
+            Fault::Delay => "delay 200ms",
+            Fault::Unavailable => "503",
+            Fault::RetryNow => "RETRY_IMMEDIATELY",
+            Fault::Malformed => "malformed body",
+        }
+    }
+
+    fn index(self) -> usize {
+        FAULTS.iter().position(|f| *f == self).unwrap_or(0)
+    }
+}
+
+/// An account number carries the call's number and whether faults are on: `1` then 11 digits
+/// for a faulty run, `0` then 11 digits for a clean one (12 characters, as the spec allows).
+fn account(call: u64, faults: bool) -> String {
+    format!("{}{call:011}", u8::from(faults))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--serve") {
+        serve();
+        return;
+    }
+    let calls = value(&args, "--calls")
+        .map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000]);
+    let reps: usize = value(&args, "--reps")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let mut sandbox = SandboxProcess::start();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let mut next_call = 0u64;
+    let mut runs = Vec::new();
+    // Warm both paths (code, allocator) before measuring.
+    for client in [Client::Bank, Client::Reqwest] {
+        runtime.block_on(burst(client, &sandbox.url, 200, &mut next_call, false));
+    }
+    for &n in &calls {
+        for faults in [false, true] {
+            let reps = if faults { 1 } else { reps };
+            for rep in 0..reps {
+                for client in [Client::Bank, Client::Reqwest] {
+                    // Let the previous burst's connections close, so its memory is not counted
+                    // against this one.
+                    runtime
+                        .block_on(async { tokio::time::sleep(Duration::from_millis(500)).await });
+                    let before = sandbox.attempts();
+                    PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
+                    let base = LIVE.load(Ordering::Relaxed);
+                    let mut run =
+                        runtime.block_on(burst(client, &sandbox.url, n, &mut next_call, faults));
+                    run.heap_peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+                    let after = sandbox.attempts();
+                    for (i, slot) in run.attempts.iter_mut().enumerate() {
+                        *slot = after[i].saturating_sub(before[i]);
+                    }
+                    run.rep = rep;
+                    eprintln!("{}", run.line());
+                    runs.push(run);
+                }
+            }
+        }
+    }
+    let report = json!({
+        "open_files_limit": open_files_limit(),
+        "client_vmhwm_bytes": vm_hwm(),
+        "sandbox_vmhwm_bytes": sandbox.vm_hwm(),
+        "runs": runs.iter().map(Run::json).collect::<Vec<_>>(),
+    });
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target").to_owned());
+    let path = std::path::Path::new(&target).join("reliability.json");
+    match serde_json::to_vec_pretty(&report).map(|bytes| std::fs::write(&path, bytes)) {
+        Ok(Ok(())) => eprintln!("wrote {}", path.display()),
+        _ => {
+            eprintln!("error: cannot write {}", path.display());
+            std::process::exit(1);
+        }
+    }
+}
+
+fn value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    let at = args.iter().position(|a| a == flag)?;
+    args.get(at + 1).map(String::as_str)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Client {
+    Bank,
+    Reqwest,
+}
+
+/// What one call ended in.
+enum Outcome {
+    Ok,
+    Decode,
+    Failed(String),
+}
+
+/// One burst's numbers.
+struct Run {
+    client: Client,
+    calls: usize,
+    faults: bool,
+    rep: usize,
+    wall: Duration,
+    latencies: Vec<Duration>,
+    /// Calls by fault, and how many of those ended as expected.
+    by_fault: [(u64, u64); 5],
+    /// Requests the sandbox received, by the fault of their call.
+    attempts: [u64; 5],
+    heap_peak: usize,
+    first_wrong: Option<String>,
+}
+
+impl Run {
+    fn throughput(&self) -> f64 {
+        self.calls as f64 / self.wall.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.latencies.clone();
+        sorted.sort_unstable();
+        let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+        sorted.get(at).copied().unwrap_or_default()
+    }
+
+    fn wrong(&self) -> u64 {
+        self.by_fault.iter().map(|(n, right)| n - right).sum()
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "{:>6} calls {:<8} faults={:<5} {:>8.0} calls/s p50 {:>7.1} ms p99 {:>7.1} ms, {} not as expected, {} requests, heap peak {:.1} MB",
+            self.calls,
+            match self.client {
+                Client::Bank => "dyn Bank",
+                Client::Reqwest => "reqwest",
+            },
+            self.faults,
+            self.throughput(),
+            self.percentile(0.5).as_secs_f64() * 1e3,
+            self.percentile(0.99).as_secs_f64() * 1e3,
+            self.wrong(),
+            self.attempts.iter().sum::<u64>(),
+            self.heap_peak as f64 / 1e6,
+        )
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "client": match self.client { Client::Bank => "dyn Bank", Client::Reqwest => "plain reqwest" },
+            "calls": self.calls,
+            "faults": self.faults,
+            "rep": self.rep,
+            "wall_s": self.wall.as_secs_f64(),
+            "throughput": self.throughput(),
+            "p50_ms": self.percentile(0.5).as_secs_f64() * 1e3,
+            "p99_ms": self.percentile(0.99).as_secs_f64() * 1e3,
+            "not_as_expected": self.wrong(),
+            "first_not_as_expected": self.first_wrong,
+            "heap_peak_bytes": self.heap_peak,
+            "by_fault": FAULTS.iter().map(|f| json!({
+                "fault": f.name(),
+                "calls": self.by_fault[f.index()].0,
+                "as_expected": self.by_fault[f.index()].1,
+                "requests": self.attempts[f.index()],
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// `n` calls started at once, each with its own account number; waits for all of them.
+async fn burst(client: Client, url: &str, n: usize, next: &mut u64, faults: bool) -> Run {
+    let first = *next;
+    *next += n as u64;
+    let bank: Arc<dyn Bank> = Arc::from(
+        khipu::connect(
+            BANK,
+            Config::new(Credentials::bearer("bench")).base_url(url),
+        )
+        .expect("connects"),
+    );
+    let plain = khipu_types::http::client().expect("a client");
+    let endpoint = format!("{url}{PATH}");
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for call in first..first + n as u64 {
+        let (bank, plain, endpoint) = (bank.clone(), plain.clone(), endpoint.clone());
+        tasks.spawn(async move {
+            let account = account(call, faults);
+            let t = Instant::now();
+            let outcome = match client {
+                Client::Bank => bank_call(&*bank, &account).await,
+                Client::Reqwest => reqwest_call(&plain, &endpoint, &account).await,
+            };
+            (call, outcome, t.elapsed())
+        });
+    }
+    let mut run = Run {
+        client,
+        calls: n,
+        faults,
+        rep: 0,
+        wall: Duration::ZERO,
+        latencies: Vec::with_capacity(n),
+        by_fault: [(0, 0); 5],
+        attempts: [0; 5],
+        heap_peak: 0,
+        first_wrong: None,
+    };
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((call, outcome, latency)) = joined else {
+            continue;
+        };
+        let fault = Fault::of(call, faults);
+        let expected = match (&outcome, fault) {
+            (Outcome::Decode, Fault::Malformed) => true,
+            (Outcome::Ok, Fault::Malformed) => false,
+            (Outcome::Ok, _) => true,
+            _ => false,
+        };
+        let slot = &mut run.by_fault[fault.index()];
+        slot.0 += 1;
+        if expected {
+            slot.1 += 1;
+        } else if run.first_wrong.is_none() {
+            run.first_wrong = Some(format!(
+                "call {call} ({}): {}",
+                fault.name(),
+                match &outcome {
+                    Outcome::Ok => "succeeded".to_owned(),
+                    Outcome::Decode => "undecodable body".to_owned(),
+                    Outcome::Failed(e) => e.clone(),
+                }
+            ));
+        }
+        run.latencies.push(latency);
+    }
+    run.wall = started.elapsed();
+    run
+}
+
+async fn bank_call(bank: &dyn Bank, account: &str) -> Outcome {
+    match bank.transactions(&DataRequest::account(account)).await {
+        Ok(_) => Outcome::Ok,
+        Err(Error::Decode { .. }) => Outcome::Decode,
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+/// The same call as a service would write it without the SDK: no retries.
+async fn reqwest_call(http: &reqwest::Client, endpoint: &str, account: &str) -> Outcome {
+    let sent = http
+        .post(endpoint)
+        .bearer_auth("bench")
+        .json(&json!({"RequestData": {"AccountNumber": account}}))
+        .send()
+        .await;
+    let response = match sent {
+        Ok(r) if r.status() == 200 => r,
+        Ok(r) => return Outcome::Failed(format!("HTTP {}", r.status())),
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    let Ok(bytes) = response.bytes().await else {
+        return Outcome::Failed("body not read".into());
+    };
+    match serde_json::from_slice::<TransactionsEnvelope>(&bytes) {
+        Ok(envelope) if envelope.status == Status::Ok => Outcome::Ok,
+        Ok(_) => Outcome::Failed("Status ERROR".into()),
+        Err(_) => Outcome::Decode,
+    }
+}
+
+/// The sandbox in a child process, answering `stats` on its stdin with a line of JSON.
+struct SandboxProcess {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    url: String,
+}
+
+impl SandboxProcess {
+    fn start() -> Self {
+        let exe = std::env::current_exe().expect("knows its own path");
+        let mut child = Command::new(exe)
+            .arg("--serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("starts the sandbox process");
+        let stdin = child.stdin.take().expect("piped");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+        let mut url = String::new();
+        stdout
+            .read_line(&mut url)
+            .expect("the sandbox prints its URL");
+        Self {
+            child,
+            stdin,
+            stdout,
+            url: url.trim().to_owned(),
+        }
+    }
+
+    fn stats(&mut self) -> Value {
+        writeln!(self.stdin, "stats").expect("the sandbox is running");
+        let mut line = String::new();
+        self.stdout
+            .read_line(&mut line)
+            .expect("the sandbox answers");
+        serde_json::from_str(&line).expect("stats are JSON")
+    }
+
+    fn attempts(&mut self) -> [u64; 5] {
+        let stats = self.stats();
+        std::array::from_fn(|i| stats["attempts"][i].as_u64().unwrap_or(0))
+    }
+
+    fn vm_hwm(&mut self) -> u64 {
+        self.stats()["vmhwm_bytes"].as_u64().unwrap_or(0)
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The child: the sandbox with a fault plan keyed by account number; the first request of a
+/// call gets its fault, later ones (retries) do not.
+fn serve() {
+    let attempts: Arc<[AtomicU64; 5]> = Arc::new(std::array::from_fn(|_| AtomicU64::new(0)));
+    let seen = Arc::new(Mutex::new(HashSet::new()));
+    let counted = attempts.clone();
+    let plan = khipu_mock::FaultPlan::new(move |request| {
+        let body: Value = serde_json::from_slice(request.body).unwrap_or_default();
+        let Some(account) = body["RequestData"]["AccountNumber"].as_str() else {
+            return khipu_mock::Injection::default();
+        };
+        let faults = account.starts_with('1');
+        let call: u64 = account.get(1..).and_then(|d| d.parse().ok()).unwrap_or(0);
+        let fault = Fault::of(call, faults);
+        counted[fault.index()].fetch_add(1, Ordering::Relaxed);
+        let first = seen
+            .lock()
+            .map(|mut seen| seen.insert((faults, call)))
+            .unwrap_or(false);
+        if first {
+            khipu_mock::Injection::parse(fault.directives()).unwrap_or_default()
+        } else {
+            khipu_mock::Injection::default()
+        }
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let config = khipu_mock::SandboxConfig::default()
+        .max_connections(15_000)
+        .read_timeout(Duration::from_secs(60))
+        .plan(plan);
+    let sandbox = runtime
+        .block_on(khipu_mock::Sandbox::start(config))
+        .expect("the sandbox starts");
+    println!("{}", sandbox.url());
+    let _ = std::io::stdout().flush();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        if line.trim() == "stats" {
+            let counts: Vec<u64> = attempts.iter().map(|a| a.load(Ordering::Relaxed)).collect();
+            println!("{}", json!({"attempts": counts, "vmhwm_bytes": vm_hwm()}));
+            let _ = std::io::stdout().flush();
+        }
+    }
+    drop(sandbox);
+}
+
+/// This process's peak resident memory (`VmHWM`).
+fn vm_hwm() -> u64 {
+    proc_status("VmHWM:").map(|kb| kb * 1024).unwrap_or(0)
+}
+
+fn proc_status(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
