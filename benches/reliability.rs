@@ -10,7 +10,7 @@
 //! - a malformed body must end in `Error::Decode` after one attempt (Khipu gives no advice for it
 //!   and the answer came from the server: retrying would hide a broken response).
 //!
-//! `cargo bench --bench reliability -- --calls 1000,10000 --reps 3`
+//! `cargo bench --bench reliability -- --calls 1000,10000 --reps 20`
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashSet;
@@ -138,12 +138,13 @@ fn main() {
         serve();
         return;
     }
-    let calls = value(&args, "--calls")
+    let calls: Vec<usize> = value(&args, "--calls")
         .map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000]);
+    // Repetitions of a 1,000-call burst; larger bursts get proportionally fewer, at least 9.
     let reps: usize = value(&args, "--reps")
         .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+        .unwrap_or(20);
     let mut sandbox = SandboxProcess::start();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -158,13 +159,17 @@ fn main() {
     }
     for &n in &calls {
         for faults in [false, true] {
-            let reps = if faults { 1 } else { reps };
+            // Small bursts are over in about 0.1 s and vary more: they get more repetitions.
+            let reps = if faults {
+                1
+            } else {
+                (reps * 1_000 / n.max(1)).max(9)
+            };
             for rep in 0..reps {
                 for client in [Client::Bank, Client::Reqwest] {
-                    // Let the previous burst's connections close, so its memory is not counted
-                    // against this one.
-                    runtime
-                        .block_on(async { tokio::time::sleep(Duration::from_millis(500)).await });
+                    // Let the previous burst's connections close and its memory go, so it is
+                    // not counted against this one.
+                    runtime.block_on(settle());
                     let before = sandbox.attempts();
                     PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
                     let base = LIVE.load(Ordering::Relaxed);
@@ -197,6 +202,20 @@ fn main() {
             eprintln!("error: cannot write {}", path.display());
             std::process::exit(1);
         }
+    }
+}
+
+/// Waits until the live heap stops shrinking (the last burst's connections are closed): polls
+/// every 100 ms, for at most 5 s.
+async fn settle() {
+    let mut last = LIVE.load(Ordering::Relaxed);
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = LIVE.load(Ordering::Relaxed);
+        if now + now / 100 >= last {
+            return;
+        }
+        last = now;
     }
 }
 

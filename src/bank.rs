@@ -20,7 +20,7 @@ use crate::config::{AccountCredential, Config};
 use crate::error::{Context, Error};
 use crate::reply::Reply;
 use crate::request::{DataRequest, Period, Subject};
-use crate::transport::Transport;
+use crate::transport::{Call, Transport};
 
 /// A boxed future, so that [`Bank`] can be used as `dyn Bank`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -183,15 +183,19 @@ impl CatalogBank {
                 })?;
             crate::reply::from_envelope(envelope, status == 202, &context)
         };
-        self.transport
-            .post(
-                op.path,
-                &body,
-                request.callback_url.is_some(),
-                &context,
-                decode,
-            )
-            .await
+        let subject = match &request.subject {
+            Subject::Account(number) => Some(number.as_str()),
+            Subject::Card(digits) => Some(digits.as_str()),
+            _ => None,
+        };
+        let call = Call {
+            path: op.path,
+            body: &body,
+            has_callback: request.callback_url.is_some(),
+            subject,
+            context: &context,
+        };
+        self.transport.post(call, decode).await
     }
 
     /// The operation of `kind` that fits the request, or why none does.

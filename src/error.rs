@@ -217,6 +217,28 @@ fn detail_text(detail: &Option<Box<ErrorDetail>>) -> String {
 }
 
 impl Error {
+    /// A fixed name for the kind of failure, for traces (never text from the network).
+    pub(crate) fn label(&self) -> &'static str {
+        match self {
+            Error::Khipu { .. } => "khipu error",
+            Error::BadRequest { .. } => "bad request",
+            Error::Unauthorized { .. } => "unauthorized",
+            Error::NotFound { .. } => "not found",
+            Error::Server { .. } => "server error",
+            Error::UnexpectedStatus { .. } => "unexpected status",
+            Error::Redirect { .. } => "redirect",
+            Error::TooLarge { .. } => "too large",
+            Error::Decode { .. } => "undecodable answer",
+            Error::Transport { timeout: true, .. } => "timed out",
+            Error::Transport { .. } => "transport failure",
+            Error::Unsupported { .. }
+            | Error::MissingParameter { .. }
+            | Error::InvalidParameter { .. }
+            | Error::UnknownBank { .. }
+            | Error::Config(_) => "not sent",
+        }
+    }
+
     /// What Khipu advises: for `Status: ERROR` answers its `Error.Type`; `Now` for transport
     /// failures and server errors; `Never` for errors in the request or configuration.
     pub fn retry_advice(&self) -> RetryAdvice {

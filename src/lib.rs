@@ -21,6 +21,8 @@
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`) marks each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bank;
 pub mod callback;
@@ -30,6 +32,7 @@ mod error;
 pub mod payments;
 mod reply;
 mod request;
+mod trace;
 mod transport;
 
 pub use bank::{Bank, BoxFuture, banks, connect, offers};
@@ -41,6 +44,11 @@ pub use khipu_types::catalog::{BankInfo, Capability, DataKind, OperationInfo, Pa
 pub use khipu_types::{DateTime, DateTimeError};
 pub use reply::Reply;
 pub use request::{DataRequest, Period, Subject, YearMonth, YearMonthError};
+
+/// README.md's Rust blocks, compiled as doctests so they cannot drift from the API.
+#[cfg(all(doctest, feature = "payments", feature = "all-banks"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// The canonical Open Data model every bank client returns.
 pub mod model {

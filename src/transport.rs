@@ -2,12 +2,18 @@
 
 use std::fmt;
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use backon::{ExponentialBuilder, Retryable};
 use khipu_types::banking::Envelope;
 use serde_json::Value;
 
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Context, Error, RetryAdvice, excerpt};
+use crate::trace::Attempt;
+
+/// The `api` field of this transport's spans.
+const API: &str = "banking";
 
 pub(crate) struct Transport {
     base: String,
@@ -42,65 +48,96 @@ impl Transport {
         })
     }
 
-    /// POSTs `body` to `path` and decodes a 200 or 202 answer with `decode`; any other status is
-    /// the error it stands for. Retries what [`retryable`] says as the policy allows. The body is
-    /// decoded once, by `decode`, so the retry decision costs no second parse.
+    /// POSTs the call's body to its path and decodes a 200 or 202 answer with `decode`; any other
+    /// status is the error it stands for. Retries what [`retryable`] says as the policy allows,
+    /// each attempt in its own `khipu.http` span. The body is decoded once, by `decode`, so the
+    /// retry decision costs no second parse.
     pub(crate) async fn post<T>(
         &self,
-        path: &str,
-        body: &Value,
-        has_callback: bool,
-        context: &Context,
+        call: Call<'_>,
         decode: impl Fn(u16, &[u8]) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let url = format!("{}{}", self.base, path);
+        let url = format!("{}{}", self.base, call.path);
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.retry.initial_backoff)
             .with_max_delay(self.retry.max_backoff)
             .with_max_times(self.retry.max_retries)
             .with_jitter();
+        let context = call.context;
+        let attempts = AtomicU32::new(0);
         let attempt = || async {
-            let response = self
-                .http
-                .post(&url)
-                .json(body)
-                .send()
-                .await
-                .map_err(|e| transport(e, context))?;
-            let status = response.status();
-            if status.is_redirection() {
-                return Err(Error::Redirect {
-                    context: context.clone(),
-                    status: status.as_u16(),
-                    location: khipu_types::http::redirect_location(response.headers()),
-                });
-            }
-            let limit = self.max_response_bytes;
-            let bytes = khipu_types::http::limit_body(response, limit)
-                .bytes()
-                .await
-                .map_err(|e| {
-                    if khipu_types::http::is_too_large(&e) {
-                        Error::TooLarge {
-                            context: context.clone(),
-                            limit,
-                        }
-                    } else {
-                        transport(e, context)
-                    }
-                })?;
-            let status = status.as_u16();
-            match status {
-                200 | 202 => decode(status, &bytes),
-                _ => Err(http_error(status, &bytes, context)),
-            }
+            let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            let trace = Attempt::start(API, Some(context.bank), context.operation, n, call.subject);
+            let (status, result) = trace.run(self.once(&url, &call, &decode)).await;
+            trace.finish(status, result.as_ref().map_or_else(Error::label, |_| "ok"));
+            result
         };
         attempt
             .retry(backoff)
             .sleep(tokio::time::sleep)
-            .when(|e: &Error| retryable(e, has_callback))
+            .when(|e: &Error| retryable(e, call.has_callback))
+            .notify(|e: &Error, delay| {
+                let advice = format!("{:?}", e.retry_advice());
+                let n = attempts.load(Ordering::Relaxed);
+                crate::trace::retrying(API, context.operation, n, e.label(), &advice, delay);
+            })
             .await
     }
+
+    /// One attempt: the HTTP status if an answer came, and what it decodes to.
+    async fn once<T>(
+        &self,
+        url: &str,
+        call: &Call<'_>,
+        decode: &impl Fn(u16, &[u8]) -> Result<T, Error>,
+    ) -> (Option<u16>, Result<T, Error>) {
+        let context = call.context;
+        let response = match self.http.post(url).json(call.body).send().await {
+            Ok(r) => r,
+            Err(e) => return (None, Err(transport(e, context))),
+        };
+        let status = response.status();
+        let code = Some(status.as_u16());
+        if status.is_redirection() {
+            let location = khipu_types::http::redirect_location(response.headers());
+            return (
+                code,
+                Err(Error::Redirect {
+                    context: context.clone(),
+                    status: status.as_u16(),
+                    location,
+                }),
+            );
+        }
+        let limit = self.max_response_bytes;
+        let bytes = match khipu_types::http::limit_body(response, limit).bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if khipu_types::http::is_too_large(&e) => {
+                let context = context.clone();
+                return (code, Err(Error::TooLarge { context, limit }));
+            }
+            Err(e) => return (code, Err(transport(e, context))),
+        };
+        let result = match status.as_u16() {
+            status @ (200 | 202) => decode(status, &bytes),
+            status => Err(http_error(status, &bytes, context)),
+        };
+        (code, result)
+    }
+}
+
+/// What `post` sends: where, what, and what the trace and the retry rule need to know.
+pub(crate) struct Call<'a> {
+    /// The operation's path, appended to the base URL.
+    pub(crate) path: &'a str,
+    /// The JSON body.
+    pub(crate) body: &'a Value,
+    /// The body carries a CallbackUrl (changes what may be retried).
+    pub(crate) has_callback: bool,
+    /// The account number or card digits, for the trace (masked there).
+    pub(crate) subject: Option<&'a str>,
+    /// Bank and operation.
+    pub(crate) context: &'a Context,
 }
 
 fn transport(e: reqwest::Error, context: &Context) -> Error {

@@ -648,3 +648,133 @@ async fn timeout_and_retries_flags_bound_the_wait_and_say_it_timed_out() {
     let out = khipu(&["banks", "--timeout", "0"], &[]).await;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn csv_output_is_rfc_4180_and_safe_for_terminals_and_spreadsheets() {
+    let server = MockServer::start().await;
+    let mut body = transactions();
+    body["Data"]["Transaction"][0]["TransactionInformation"] =
+        json!("=HYPERLINK(\"http://x\"), \"quoted\"\nsecond line \u{1b}[2J");
+    body["Data"]["Transaction"][0]["Amount"]["Amount"] = json!(-1500.5);
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let args = [
+        "transactions",
+        "--bank",
+        DEMO,
+        "--account",
+        "000011887755",
+        "--base-url",
+        uri.as_str(),
+        "--output",
+        "csv",
+    ];
+    let out = khipu(&args, &[("KHIPU_TOKEN", "t")]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "booking_date",
+            "value_date",
+            "account_id",
+            "status",
+            "credit_debit",
+            "amount",
+            "currency",
+            "description",
+            "reference",
+            "transaction_id"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(&row[0], "2017-07-22T00:00:00-0400");
+    // A negative amount stays a number; a text cell that starts a formula does not.
+    assert_eq!(&row[5], "-1500.5");
+    assert!(
+        row[7].starts_with("'=HYPERLINK(\"http://x\"), \"quoted\"\nsecond line"),
+        "{:?}",
+        &row[7]
+    );
+
+    // Not for commands without items to tabulate.
+    let out = khipu(&["banks", "--output", "csv"], &[]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--output csv is for"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn verbose_traces_each_attempt_on_stderr_without_secrets() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(transactions()))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let args = [
+        "-v",
+        "transactions",
+        "--bank",
+        DEMO,
+        "--account",
+        "000011887755",
+        "--base-url",
+        uri.as_str(),
+        "--json",
+    ];
+    let out = khipu(&args, &[("KHIPU_TOKEN", "tok-SECRET-42")]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = stderr(&out);
+    assert!(
+        log.contains("khipu.http{")
+            && log.contains("fetchTransactions_1")
+            && log.contains("status=200"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("tok-SECRET-42") && !log.contains("000011887755"),
+        "{log}"
+    );
+    // stdout is still only the data.
+    serde_json::from_slice::<Value>(&out.stdout).unwrap();
+    // Without -v, nothing is traced.
+    let quiet = khipu(&args[1..], &[("KHIPU_TOKEN", "t")]).await;
+    assert!(!stderr(&quiet).contains("khipu.http"), "{}", stderr(&quiet));
+}
+
+#[tokio::test]
+async fn version_lists_the_specs_and_completions_are_generated() {
+    let out = khipu(&["--version"], &[]).await;
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
+    for bank in khipu::banks() {
+        assert!(
+            text.contains(&format!("{}  {}", bank.spec_sha256, bank.id)),
+            "{text}"
+        );
+    }
+    assert!(
+        text.contains("payments v3.0") && text.contains("payments v2.0"),
+        "{text}"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let out = khipu(&["completions", shell], &[]).await;
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        assert!(stdout(&out).contains("transactions"), "{shell}");
+    }
+}

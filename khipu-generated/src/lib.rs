@@ -17,6 +17,8 @@
 //! | `cl-personal-btgpactual` | Banco BTG Pactual (`cl/personal/btgpactual.cl`) | `banking::cl::personal::btgpactual` |
 //! | `cl-personal-demo-bank` | DemoBank (`cl/personal/demo-bank.khipu.com`) | `banking::cl::personal::demo_bank` |
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod banking;
 pub mod catalog;
 #[cfg(any(feature = "payments-v2-0", feature = "payments-v3-0"))]

@@ -143,6 +143,18 @@ impl State {
     }
 }
 
+/// Connections the kernel may queue before `accept` (it caps this at `net.core.somaxconn`).
+/// Larger than tokio's default of 1,024, so a burst of new connections waits instead of having
+/// its SYNs dropped and retried a second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
+fn listen(port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    socket.bind(SocketAddr::from(([127, 0, 0, 1], port)))?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
     addr: SocketAddr,
@@ -162,7 +174,7 @@ impl std::fmt::Debug for Sandbox {
 impl Sandbox {
     /// Starts the sandbox on 127.0.0.1 in the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let listener = listen(config.port)?;
         let addr = listener.local_addr()?;
         // khipu-rs' one HTTP policy: callbacks and notifications never follow a redirect, so they
         // stay on the loopback URL they were given.

@@ -182,6 +182,25 @@ error_body!(
 );
 
 impl PaymentsError {
+    /// A fixed name for the kind of failure, for traces (never text from the network).
+    pub(crate) fn label(&self) -> &'static str {
+        match self {
+            PaymentsError::Validation { .. } => "validation error",
+            PaymentsError::Unauthorized { .. } => "unauthorized",
+            PaymentsError::Forbidden { .. } => "forbidden",
+            PaymentsError::NotFound { .. } => "not found",
+            PaymentsError::Server { .. } => "server error",
+            PaymentsError::OutcomeUnknown { .. } => "outcome unknown",
+            PaymentsError::UnexpectedStatus { .. } => "unexpected status",
+            PaymentsError::Redirect { .. } => "redirect",
+            PaymentsError::TooLarge { .. } => "too large",
+            PaymentsError::Decode { .. } => "undecodable answer",
+            PaymentsError::Transport { timeout: true, .. } => "timed out",
+            PaymentsError::Transport { .. } => "transport failure",
+            PaymentsError::InvalidRequest { .. } | PaymentsError::Config(_) => "not sent",
+        }
+    }
+
     /// `true` for failures a safe read may retry: 5xx and transport failures.
     pub fn is_transient(&self) -> bool {
         matches!(

@@ -44,7 +44,10 @@ pub fn run(repo: &Path, skip_criterion: bool, skip_build: bool) -> ExitCode {
     call_section(&criterion, &mut out);
     signing_section(&criterion, &mut out);
     reliability_section(&repo.join("target/reliability.json"), &mut out);
-    if !skip_build {
+    if skip_build {
+        // Keep the build numbers of the last full run rather than dropping them.
+        out.push_str(&previous_build_section(repo));
+    } else {
         match build_section(repo) {
             Ok(text) => out.push_str(&text),
             Err(e) => {
@@ -346,6 +349,14 @@ fn reliability_section(report: &Path, out: &mut String) {
         mb("sandbox_vmhwm_bytes"),
         report["open_files_limit"]
     );
+}
+
+/// The build-cost section of the BENCHMARKS.md on disk, renumbered, or an empty string.
+fn previous_build_section(repo: &Path) -> String {
+    let text = std::fs::read_to_string(repo.join("BENCHMARKS.md")).unwrap_or_default();
+    text.find(". Build cost\n")
+        .map(|at| format!("## 6{}", &text[at..]))
+        .unwrap_or_default()
 }
 
 /// Time of one command, or why it failed.

@@ -28,7 +28,7 @@ enum Command {
         /// Reuse the criterion results already in target/criterion.
         #[arg(long)]
         skip_criterion: bool,
-        /// Do not time builds (they take a few minutes).
+        /// Do not time builds (they take a few minutes); keep the build section already written.
         #[arg(long)]
         skip_build: bool,
     },

@@ -320,6 +320,10 @@ fn cargo_toml(clients: &[PlannedClient]) -> String {
          rust-version.workspace = true\n\
          license.workspace = true\n\
          repository.workspace = true\n\n\
+         [package.metadata.docs.rs]\n\
+         # Every bank, each item marked with the feature it needs.\n\
+         all-features = true\n\
+         rustdoc-args = [\"--cfg\", \"docsrs\"]\n\n\
          [features]\n\
          default = [\"all-banks\", \"payments\"]\n",
     );
@@ -390,7 +394,8 @@ fn lib_rs(clients: &[PlannedClient]) -> String {
             c.module_path
         );
     }
-    out.push_str("\npub mod banking;\npub mod catalog;\n");
+    // docs.rs (nightly, `--cfg docsrs`) marks each feature-gated item with its feature.
+    out.push_str("\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\npub mod banking;\npub mod catalog;\n");
     let features: Vec<String> = payments(clients)
         .map(|c| format!("feature = \"{}\"", c.feature))
         .collect();

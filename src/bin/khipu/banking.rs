@@ -2,45 +2,51 @@
 
 use khipu::{Config, Credentials, DataRequest, YearMonth};
 
-use crate::args::{Cli, Command, DataArgs};
+use crate::args::{Cli, Command, DataArgs, Output};
 use crate::output;
 use crate::{Failure, Target};
 
 pub async fn run(cli: Cli, target: &Target) -> Result<(), Failure> {
-    let json = cli.json;
+    let format = cli.format();
     match &cli.command {
         Command::Banks => {
-            output::banks(&khipu::banks(), json);
+            refuse_csv(format, "banks")?;
+            output::banks(&khipu::banks(), format == Output::Json);
             Ok(())
         }
         Command::Accounts(args) => {
             let (bank, request) = prepare(&cli, args, target)?;
-            output::reply(&bank.accounts(&request).await?, json, output::account_row)
+            output::reply(&bank.accounts(&request).await?, format)
         }
         Command::Balances(args) => {
             let (bank, request) = prepare(&cli, args, target)?;
-            output::reply(&bank.balances(&request).await?, json, output::balance_row)
+            output::reply(&bank.balances(&request).await?, format)
         }
         Command::Transactions(args) => {
             let (bank, request) = prepare(&cli, args, target)?;
-            output::reply(
-                &bank.transactions(&request).await?,
-                json,
-                output::transaction_row,
-            )
+            output::reply(&bank.transactions(&request).await?, format)
         }
         Command::Statements(args) => {
             let (bank, request) = prepare(&cli, args, target)?;
-            output::reply(
-                &bank.statements(&request).await?,
-                json,
-                output::statement_row,
-            )
+            output::reply(&bank.statements(&request).await?, format)
         }
         Command::Payments(command) => {
+            refuse_csv(format, "payments commands")?;
+            let json = format == Output::Json;
             crate::payments::run(cli.base_url.clone(), cli.network(), command, json, target).await
         }
+        // Handled in main before anything starts.
+        Command::Completions { .. } => Ok(()),
     }
+}
+
+fn refuse_csv(format: Output, what: &str) -> Result<(), Failure> {
+    if format == Output::Csv {
+        return Err(Failure::Usage(format!(
+            "--output csv is for accounts, balances, transactions and statements; use table or json for {what}"
+        )));
+    }
+    Ok(())
 }
 
 /// Credentials from KHIPU_TOKEN or KHIPU_API_KEY (exactly one).

@@ -7,9 +7,10 @@ mod banking;
 mod output;
 mod payments;
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// A failure, with the exit status it maps to.
 pub enum Failure {
@@ -56,8 +57,67 @@ async fn run(cli: args::Cli) -> Result<(), Failure> {
     banking::run(cli, &Target { sandbox }).await
 }
 
+/// `--version`: the crate version and the SHA-256 of every spec compiled in, so a report can say
+/// exactly which documents a binary speaks.
+fn long_version() -> String {
+    let mut text = format!(
+        "{}\nspecs compiled in (SHA-256):",
+        env!("CARGO_PKG_VERSION")
+    );
+    for bank in khipu::banks() {
+        text.push_str(&format!("\n  {}  {}", bank.spec_sha256, bank.id));
+    }
+    for (name, sha) in [
+        (
+            "payments v3.0",
+            khipu_generated::payments::v3_0::SPEC_SHA256,
+        ),
+        (
+            "payments v2.0",
+            khipu_generated::payments::v2_0::SPEC_SHA256,
+        ),
+    ] {
+        text.push_str(&format!("\n  {sha}  {name}"));
+    }
+    text
+}
+
+/// `-v`: each HTTP attempt and retry (INFO); `-vv`: connection details too (DEBUG). On stderr,
+/// so stdout stays the data.
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => tracing_subscriber::filter::LevelFilter::INFO,
+        _ => tracing_subscriber::filter::LevelFilter::DEBUG,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let matches = args::Cli::command()
+        .long_version(long_version())
+        .get_matches();
+    let cli = match args::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if let args::Command::Completions { shell } = cli.command {
+        // Into a buffer first: clap_complete panics when its writer fails (a closed pipe).
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut args::Cli::command(), "khipu", &mut script);
+        return match std::io::stdout().lock().write_all(&script) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                report(&format!("cannot write the completion script: {e}"));
+                ExitCode::FAILURE
+            }
+        };
+    }
+    init_tracing(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,4 +1,4 @@
-//! Tables for people, JSON for scripts.
+//! Tables for people, JSON and CSV for scripts.
 
 use khipu::model::{Account, Balance, Statement, Transaction};
 use khipu::{BankInfo, Reply};
@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::Failure;
+use crate::args::Output;
 
 /// A table cell from the network: control characters escaped (no terminal escapes), and line
 /// breaks and tabs shown as spaces so one cell cannot break the table.
@@ -102,30 +103,86 @@ fn bank_json(b: &BankInfo) -> Value {
            "api_version": b.api_version, "operations": ops})
 }
 
-pub fn reply<T: Serialize>(
-    reply: &Reply<T>,
-    json: bool,
-    row: fn(&T) -> (Vec<&'static str>, Vec<String>),
-) -> Result<(), Failure> {
-    if json {
-        let (status, life_span) = match reply {
-            Reply::Accepted { life_span, .. } => {
-                ("accepted", life_span.as_ref().map(|l| l.to_string()))
-            }
-            _ => ("ok", None),
-        };
-        let data = serde_json::to_value(reply.items())
-            .map_err(|e| Failure::Usage(format!("cannot print the reply as JSON: {e}")))?;
-        let out = json!({
-            "operation_id": reply.operation_id(),
-            "status": status,
-            "data": data,
-            "additional_information": reply.additional_information(),
-            "life_span": life_span,
-        });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        return Ok(());
+/// An item a data command prints: its table row, and its CSV rows (the columns an accountant
+/// expects; a balance with amounts in two currencies is two rows).
+pub trait Item: Serialize {
+    /// Table header and row.
+    fn table(&self) -> (&'static [&'static str], Vec<String>);
+    /// CSV header and rows.
+    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>);
+}
+
+pub fn reply<T: Item>(reply: &Reply<T>, format: Output) -> Result<(), Failure> {
+    match format {
+        Output::Json => reply_json(reply),
+        Output::Csv => reply_csv(reply),
+        Output::Table => {
+            reply_table(reply);
+            Ok(())
+        }
     }
+}
+
+fn reply_json<T: Item>(reply: &Reply<T>) -> Result<(), Failure> {
+    let (status, life_span) = match reply {
+        Reply::Accepted { life_span, .. } => {
+            ("accepted", life_span.as_ref().map(|l| l.to_string()))
+        }
+        _ => ("ok", None),
+    };
+    let data = serde_json::to_value(reply.items())
+        .map_err(|e| Failure::Usage(format!("cannot print the reply as JSON: {e}")))?;
+    let out = json!({
+        "operation_id": reply.operation_id(),
+        "status": status,
+        "data": data,
+        "additional_information": reply.additional_information(),
+        "life_span": life_span,
+    });
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    Ok(())
+}
+
+/// RFC 4180 CSV on stdout, header first. Text cells are made safe for the two places CSV ends
+/// up: control characters are escaped (a terminal), and a cell starting with `=`, `+`, `-` or
+/// `@` gets a leading `'` (a spreadsheet would run it as a formula). Amounts are left as numbers.
+fn reply_csv<T: Item>(reply: &Reply<T>) -> Result<(), Failure> {
+    if reply.is_accepted() {
+        return Err(Failure::Usage(
+            "--output csv: the request was accepted for a callback and has no items yet; use --output json to see the operation".into(),
+        ));
+    }
+    let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
+    let failed = |e: csv::Error| Failure::Usage(format!("cannot write CSV: {e}"));
+    let mut header_written = false;
+    for item in reply.items() {
+        let (header, rows) = item.csv();
+        if !header_written {
+            writer.write_record(header).map_err(failed)?;
+            header_written = true;
+        }
+        for row in rows {
+            writer
+                .write_record(row.iter().map(|c| csv_cell(c)))
+                .map_err(failed)?;
+        }
+    }
+    writer
+        .flush()
+        .map_err(|e| Failure::Usage(format!("cannot write CSV: {e}")))
+}
+
+fn csv_cell(text: &str) -> String {
+    let safe = sanitize(text);
+    let numeric = safe.parse::<f64>().is_ok();
+    if !numeric && safe.starts_with(['=', '+', '-', '@']) {
+        format!("'{safe}")
+    } else {
+        safe
+    }
+}
+
+fn reply_table<T: Item>(reply: &Reply<T>) {
     match reply {
         Reply::Accepted {
             operation_id,
@@ -143,7 +200,7 @@ pub fn reply<T: Serialize>(
             );
         }
         _ => {
-            let rows: Vec<(Vec<&str>, Vec<String>)> = reply.items().iter().map(row).collect();
+            let rows: Vec<(&[&str], Vec<String>)> = reply.items().iter().map(Item::table).collect();
             match rows.first() {
                 Some((header, _)) => table(
                     header,
@@ -157,87 +214,192 @@ pub fn reply<T: Serialize>(
     if let Some(info) = reply.additional_information() {
         println!("note: {}", sanitize(info));
     }
-    Ok(())
 }
 
 fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-pub fn transaction_row(t: &Transaction) -> (Vec<&'static str>, Vec<String>) {
-    (
-        vec![
-            "BOOKED",
-            "STATUS",
-            "C/D",
-            "AMOUNT",
-            "CURRENCY",
-            "DESCRIPTION",
-        ],
-        vec![
-            t.booking_date_time.to_string(),
-            t.status.to_string(),
-            t.credit_debit_indicator.to_string(),
-            t.amount.amount.to_string(),
-            t.amount.currency.clone(),
-            t.transaction_information
-                .clone()
-                .or_else(|| t.transaction_id.clone())
-                .unwrap_or_default(),
-        ],
-    )
+fn date(d: &Option<khipu::DateTime>) -> String {
+    d.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-pub fn balance_row(b: &Balance) -> (Vec<&'static str>, Vec<String>) {
-    let amounts: Vec<String> = b
-        .amount
-        .iter()
-        .map(|a| format!("{} {}", a.amount, a.currency))
-        .collect();
-    (
-        vec!["ACCOUNT", "DATE", "TYPE", "C/D", "AMOUNT"],
-        vec![
-            b.account_id.clone(),
-            b.date_time.to_string(),
-            b.kind.to_string(),
-            b.credit_debit_indicator.to_string(),
-            amounts.join(", "),
-        ],
-    )
+impl Item for Transaction {
+    fn table(&self) -> (&'static [&'static str], Vec<String>) {
+        (
+            &[
+                "BOOKED",
+                "STATUS",
+                "C/D",
+                "AMOUNT",
+                "CURRENCY",
+                "DESCRIPTION",
+            ],
+            vec![
+                self.booking_date_time.to_string(),
+                self.status.to_string(),
+                self.credit_debit_indicator.to_string(),
+                self.amount.amount.to_string(),
+                self.amount.currency.clone(),
+                self.transaction_information
+                    .clone()
+                    .or_else(|| self.transaction_id.clone())
+                    .unwrap_or_default(),
+            ],
+        )
+    }
+
+    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>) {
+        (
+            &[
+                "booking_date",
+                "value_date",
+                "account_id",
+                "status",
+                "credit_debit",
+                "amount",
+                "currency",
+                "description",
+                "reference",
+                "transaction_id",
+            ],
+            vec![vec![
+                self.booking_date_time.to_string(),
+                date(&self.value_date_time),
+                self.account_id.clone(),
+                self.status.to_string(),
+                self.credit_debit_indicator.to_string(),
+                self.amount.amount.to_string(),
+                self.amount.currency.clone(),
+                opt(&self.transaction_information),
+                opt(&self.transaction_reference),
+                opt(&self.transaction_id),
+            ]],
+        )
+    }
 }
 
-pub fn account_row(a: &Account) -> (Vec<&'static str>, Vec<String>) {
-    (
-        vec![
-            "ACCOUNT",
-            "CURRENCY",
-            "TYPE",
-            "SUBTYPE",
-            "DESCRIPTION",
-            "NICKNAME",
-        ],
-        vec![
-            a.account_id.clone(),
-            opt(&a.currency),
-            opt(&a.account_type),
-            opt(&a.account_sub_type),
-            opt(&a.description),
-            opt(&a.nickname),
-        ],
-    )
+impl Item for Balance {
+    fn table(&self) -> (&'static [&'static str], Vec<String>) {
+        let amounts: Vec<String> = self
+            .amount
+            .iter()
+            .map(|a| format!("{} {}", a.amount, a.currency))
+            .collect();
+        (
+            &["ACCOUNT", "DATE", "TYPE", "C/D", "AMOUNT"],
+            vec![
+                self.account_id.clone(),
+                self.date_time.to_string(),
+                self.kind.to_string(),
+                self.credit_debit_indicator.to_string(),
+                amounts.join(", "),
+            ],
+        )
+    }
+
+    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>) {
+        let rows = self
+            .amount
+            .iter()
+            .map(|a| {
+                vec![
+                    self.account_id.clone(),
+                    self.date_time.to_string(),
+                    self.kind.to_string(),
+                    self.credit_debit_indicator.to_string(),
+                    a.amount.to_string(),
+                    a.currency.clone(),
+                ]
+            })
+            .collect();
+        (
+            &[
+                "account_id",
+                "date",
+                "type",
+                "credit_debit",
+                "amount",
+                "currency",
+            ],
+            rows,
+        )
+    }
 }
 
-pub fn statement_row(s: &Statement) -> (Vec<&'static str>, Vec<String>) {
-    let date =
-        |d: &Option<khipu::DateTime>| d.as_ref().map(ToString::to_string).unwrap_or_default();
-    (
-        vec!["STATEMENT", "ACCOUNT", "FROM", "TO", "TYPE"],
-        vec![
-            opt(&s.statement_id),
-            s.account_id.clone(),
-            date(&s.start_date_time),
-            date(&s.end_date_time),
-            opt(&s.kind),
-        ],
-    )
+impl Item for Account {
+    fn table(&self) -> (&'static [&'static str], Vec<String>) {
+        (
+            &[
+                "ACCOUNT",
+                "CURRENCY",
+                "TYPE",
+                "SUBTYPE",
+                "DESCRIPTION",
+                "NICKNAME",
+            ],
+            vec![
+                self.account_id.clone(),
+                opt(&self.currency),
+                opt(&self.account_type),
+                opt(&self.account_sub_type),
+                opt(&self.description),
+                opt(&self.nickname),
+            ],
+        )
+    }
+
+    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>) {
+        let (_, row) = self.table();
+        (
+            &[
+                "account_id",
+                "currency",
+                "type",
+                "subtype",
+                "description",
+                "nickname",
+                "opening_date",
+            ],
+            vec![[row, vec![opt(&self.opening_date)]].concat()],
+        )
+    }
+}
+
+impl Item for Statement {
+    fn table(&self) -> (&'static [&'static str], Vec<String>) {
+        (
+            &["STATEMENT", "ACCOUNT", "FROM", "TO", "TYPE"],
+            vec![
+                opt(&self.statement_id),
+                self.account_id.clone(),
+                date(&self.start_date_time),
+                date(&self.end_date_time),
+                opt(&self.kind),
+            ],
+        )
+    }
+
+    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>) {
+        (
+            &[
+                "statement_id",
+                "account_id",
+                "start_date",
+                "end_date",
+                "created",
+                "type",
+                "reference",
+            ],
+            vec![vec![
+                opt(&self.statement_id),
+                self.account_id.clone(),
+                date(&self.start_date_time),
+                date(&self.end_date_time),
+                date(&self.creation_date_time),
+                opt(&self.kind),
+                opt(&self.statement_reference),
+            ]],
+        )
+    }
 }

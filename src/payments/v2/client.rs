@@ -96,7 +96,7 @@ impl Client {
     }
 
     fn op(&self, name: &'static str) -> Op {
-        Op::new(name, self.api.inner())
+        Op::new("payments v2.0", name, self.api.inner())
     }
 
     /// The collection account this client signs for.

@@ -174,7 +174,7 @@ impl PredictQuery {
 
 impl Client {
     fn op(&self, name: &'static str) -> Op {
-        Op::new(name, self.api.inner())
+        Op::new("payments v3.0", name, self.api.inner())
     }
 
     /// A builder; [`ClientBuilder::api_key`] is required.
