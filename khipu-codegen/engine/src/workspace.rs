@@ -395,7 +395,9 @@ fn lib_rs(clients: &[PlannedClient]) -> String {
         );
     }
     // docs.rs (nightly, `--cfg docsrs`) marks each feature-gated item with its feature.
-    out.push_str("\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\npub mod banking;\npub mod catalog;\n");
+    out.push_str(
+        "\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\npub mod banking;\npub mod catalog;\n",
+    );
     let features: Vec<String> = payments(clients)
         .map(|c| format!("feature = \"{}\"", c.feature))
         .collect();
