@@ -1,5 +1,7 @@
 //! `khipu-mock`: run the sandbox for other programs.
 
+use std::io::Write;
+
 use clap::Parser;
 use khipu_mock::{Injection, Sandbox, SandboxConfig};
 
@@ -47,7 +49,9 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let specs = sandbox.specs();
-    println!(
+    // Whoever started the sandbox may stop reading its output; that must not stop the sandbox.
+    let _ = writeln!(
+        std::io::stdout(),
         "khipu-mock listening on {} ({} specs, {} operations)\n  banking: base URL {0}, any bearer token or x-api-key\n  payments: base URL {0}, receiver id {}, secret {}\n  routes: GET {0}/_sandbox/routes; pay a payment: POST {0}/_sandbox/payments/<id>/pay",
         sandbox.url(),
         specs.specs.len(),

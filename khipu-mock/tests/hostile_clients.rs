@@ -163,9 +163,9 @@ fn out_of_file_descriptors_the_sandbox_backs_off_instead_of_spinning() {
         .unwrap();
     let pid = child.id();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    // Kept open to the end: closing it would make the sandbox's own output fail.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
     let url = first
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
