@@ -153,13 +153,10 @@ fn transport(e: reqwest::Error, context: &Context) -> Error {
 /// callback URL is retried on Khipu's own `RETRY_IMMEDIATELY`, and otherwise only when it never
 /// reached Khipu (a connection error), so Khipu is not asked twice to call back.
 fn retryable(error: &Error, has_callback: bool) -> bool {
-    match error {
-        Error::Khipu { .. } => {}
-        Error::Transport { source, .. } if has_callback => return source.is_connect(),
-        _ if has_callback => return false,
-        _ => {}
-    }
-    error.retry_advice() == RetryAdvice::Now
+    let safe_to_repeat = !has_callback
+        || matches!(error, Error::Khipu { .. })
+        || matches!(error, Error::Transport { source, .. } if source.is_connect());
+    safe_to_repeat && error.retry_advice() == RetryAdvice::Now
 }
 
 /// The error a non-2xx answer stands for, with Khipu's error object when the body has one.

@@ -106,10 +106,14 @@ fn bank_json(b: &BankInfo) -> Value {
 /// An item a data command prints: its table row, and its CSV rows (the columns an accountant
 /// expects; a balance with amounts in two currencies is two rows).
 pub trait Item: Serialize {
-    /// Table header and row.
-    fn table(&self) -> (&'static [&'static str], Vec<String>);
-    /// CSV header and rows.
-    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>);
+    /// The table's column names.
+    const TABLE_HEADER: &'static [&'static str];
+    /// The CSV header row.
+    const CSV_HEADER: &'static [&'static str];
+    /// The item's table row.
+    fn table_row(&self) -> Vec<String>;
+    /// The item's CSV rows.
+    fn csv_rows(&self) -> Vec<Vec<String>>;
 }
 
 pub fn reply<T: Item>(reply: &Reply<T>, format: Output) -> Result<(), Failure> {
@@ -154,22 +158,15 @@ fn reply_csv<T: Item>(reply: &Reply<T>) -> Result<(), Failure> {
     }
     let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
     let failed = |e: csv::Error| Failure::Usage(format!("cannot write CSV: {e}"));
-    let mut header_written = false;
-    for item in reply.items() {
-        let (header, rows) = item.csv();
-        if !header_written {
-            writer.write_record(header).map_err(failed)?;
-            header_written = true;
-        }
-        for row in rows {
-            writer
-                .write_record(row.iter().map(|c| csv_cell(c)))
-                .map_err(failed)?;
-        }
+    if !reply.items().is_empty() {
+        writer.write_record(T::CSV_HEADER).map_err(failed)?;
     }
-    writer
-        .flush()
-        .map_err(|e| Failure::Usage(format!("cannot write CSV: {e}")))
+    for row in reply.items().iter().flat_map(Item::csv_rows) {
+        writer
+            .write_record(row.iter().map(|c| csv_cell(c)))
+            .map_err(failed)?;
+    }
+    writer.flush().map_err(|e| failed(e.into()))
 }
 
 fn csv_cell(text: &str) -> String {
@@ -200,13 +197,11 @@ fn reply_table<T: Item>(reply: &Reply<T>) {
             );
         }
         _ => {
-            let rows: Vec<(&[&str], Vec<String>)> = reply.items().iter().map(Item::table).collect();
-            match rows.first() {
-                Some((header, _)) => table(
-                    header,
-                    &rows.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>(),
-                ),
-                None => println!("(no items)"),
+            let rows: Vec<Vec<String>> = reply.items().iter().map(Item::table_row).collect();
+            if rows.is_empty() {
+                println!("(no items)");
+            } else {
+                table(T::TABLE_HEADER, &rows);
             }
             println!("operation {}", sanitize(reply.operation_id()));
         }
@@ -225,82 +220,86 @@ fn date(d: &Option<khipu::DateTime>) -> String {
 }
 
 impl Item for Transaction {
-    fn table(&self) -> (&'static [&'static str], Vec<String>) {
-        (
-            &[
-                "BOOKED",
-                "STATUS",
-                "C/D",
-                "AMOUNT",
-                "CURRENCY",
-                "DESCRIPTION",
-            ],
-            vec![
-                self.booking_date_time.to_string(),
-                self.status.to_string(),
-                self.credit_debit_indicator.to_string(),
-                self.amount.amount.to_string(),
-                self.amount.currency.clone(),
-                self.transaction_information
-                    .clone()
-                    .or_else(|| self.transaction_id.clone())
-                    .unwrap_or_default(),
-            ],
-        )
+    const TABLE_HEADER: &'static [&'static str] = &[
+        "BOOKED",
+        "STATUS",
+        "C/D",
+        "AMOUNT",
+        "CURRENCY",
+        "DESCRIPTION",
+    ];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "booking_date",
+        "value_date",
+        "account_id",
+        "status",
+        "credit_debit",
+        "amount",
+        "currency",
+        "description",
+        "reference",
+        "transaction_id",
+    ];
+
+    fn table_row(&self) -> Vec<String> {
+        vec![
+            self.booking_date_time.to_string(),
+            self.status.to_string(),
+            self.credit_debit_indicator.to_string(),
+            self.amount.amount.to_string(),
+            self.amount.currency.clone(),
+            self.transaction_information
+                .clone()
+                .or_else(|| self.transaction_id.clone())
+                .unwrap_or_default(),
+        ]
     }
 
-    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>) {
-        (
-            &[
-                "booking_date",
-                "value_date",
-                "account_id",
-                "status",
-                "credit_debit",
-                "amount",
-                "currency",
-                "description",
-                "reference",
-                "transaction_id",
-            ],
-            vec![vec![
-                self.booking_date_time.to_string(),
-                date(&self.value_date_time),
-                self.account_id.clone(),
-                self.status.to_string(),
-                self.credit_debit_indicator.to_string(),
-                self.amount.amount.to_string(),
-                self.amount.currency.clone(),
-                opt(&self.transaction_information),
-                opt(&self.transaction_reference),
-                opt(&self.transaction_id),
-            ]],
-        )
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            self.booking_date_time.to_string(),
+            date(&self.value_date_time),
+            self.account_id.clone(),
+            self.status.to_string(),
+            self.credit_debit_indicator.to_string(),
+            self.amount.amount.to_string(),
+            self.amount.currency.clone(),
+            opt(&self.transaction_information),
+            opt(&self.transaction_reference),
+            opt(&self.transaction_id),
+        ]]
     }
 }
 
 impl Item for Balance {
-    fn table(&self) -> (&'static [&'static str], Vec<String>) {
+    const TABLE_HEADER: &'static [&'static str] = &["ACCOUNT", "DATE", "TYPE", "C/D", "AMOUNT"];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "account_id",
+        "date",
+        "type",
+        "credit_debit",
+        "amount",
+        "currency",
+    ];
+
+    fn table_row(&self) -> Vec<String> {
         let amounts: Vec<String> = self
             .amount
             .iter()
             .map(|a| format!("{} {}", a.amount, a.currency))
             .collect();
-        (
-            &["ACCOUNT", "DATE", "TYPE", "C/D", "AMOUNT"],
-            vec![
-                self.account_id.clone(),
-                self.date_time.to_string(),
-                self.kind.to_string(),
-                self.credit_debit_indicator.to_string(),
-                amounts.join(", "),
-            ],
-        )
+        vec![
+            self.account_id.clone(),
+            self.date_time.to_string(),
+            self.kind.to_string(),
+            self.credit_debit_indicator.to_string(),
+            amounts.join(", "),
+        ]
     }
 
-    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>) {
-        let rows = self
-            .amount
+    /// One row per amount (a balance may be given in several currencies).
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        self.amount
             .iter()
             .map(|a| {
                 vec![
@@ -312,94 +311,79 @@ impl Item for Balance {
                     a.currency.clone(),
                 ]
             })
-            .collect();
-        (
-            &[
-                "account_id",
-                "date",
-                "type",
-                "credit_debit",
-                "amount",
-                "currency",
-            ],
-            rows,
-        )
+            .collect()
     }
 }
 
 impl Item for Account {
-    fn table(&self) -> (&'static [&'static str], Vec<String>) {
-        (
-            &[
-                "ACCOUNT",
-                "CURRENCY",
-                "TYPE",
-                "SUBTYPE",
-                "DESCRIPTION",
-                "NICKNAME",
-            ],
-            vec![
-                self.account_id.clone(),
-                opt(&self.currency),
-                opt(&self.account_type),
-                opt(&self.account_sub_type),
-                opt(&self.description),
-                opt(&self.nickname),
-            ],
-        )
+    const TABLE_HEADER: &'static [&'static str] = &[
+        "ACCOUNT",
+        "CURRENCY",
+        "TYPE",
+        "SUBTYPE",
+        "DESCRIPTION",
+        "NICKNAME",
+    ];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "account_id",
+        "currency",
+        "type",
+        "subtype",
+        "description",
+        "nickname",
+        "opening_date",
+    ];
+
+    fn table_row(&self) -> Vec<String> {
+        vec![
+            self.account_id.clone(),
+            opt(&self.currency),
+            opt(&self.account_type),
+            opt(&self.account_sub_type),
+            opt(&self.description),
+            opt(&self.nickname),
+        ]
     }
 
-    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>) {
-        let (_, row) = self.table();
-        (
-            &[
-                "account_id",
-                "currency",
-                "type",
-                "subtype",
-                "description",
-                "nickname",
-                "opening_date",
-            ],
-            vec![[row, vec![opt(&self.opening_date)]].concat()],
-        )
+    /// The table's columns, then the opening date.
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        let mut row = self.table_row();
+        row.push(opt(&self.opening_date));
+        vec![row]
     }
 }
 
 impl Item for Statement {
-    fn table(&self) -> (&'static [&'static str], Vec<String>) {
-        (
-            &["STATEMENT", "ACCOUNT", "FROM", "TO", "TYPE"],
-            vec![
-                opt(&self.statement_id),
-                self.account_id.clone(),
-                date(&self.start_date_time),
-                date(&self.end_date_time),
-                opt(&self.kind),
-            ],
-        )
+    const TABLE_HEADER: &'static [&'static str] = &["STATEMENT", "ACCOUNT", "FROM", "TO", "TYPE"];
+    const CSV_HEADER: &'static [&'static str] = &[
+        "statement_id",
+        "account_id",
+        "start_date",
+        "end_date",
+        "created",
+        "type",
+        "reference",
+    ];
+
+    fn table_row(&self) -> Vec<String> {
+        vec![
+            opt(&self.statement_id),
+            self.account_id.clone(),
+            date(&self.start_date_time),
+            date(&self.end_date_time),
+            opt(&self.kind),
+        ]
     }
 
-    fn csv(&self) -> (&'static [&'static str], Vec<Vec<String>>) {
-        (
-            &[
-                "statement_id",
-                "account_id",
-                "start_date",
-                "end_date",
-                "created",
-                "type",
-                "reference",
-            ],
-            vec![vec![
-                opt(&self.statement_id),
-                self.account_id.clone(),
-                date(&self.start_date_time),
-                date(&self.end_date_time),
-                date(&self.creation_date_time),
-                opt(&self.kind),
-                opt(&self.statement_reference),
-            ]],
-        )
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            opt(&self.statement_id),
+            self.account_id.clone(),
+            date(&self.start_date_time),
+            date(&self.end_date_time),
+            date(&self.creation_date_time),
+            opt(&self.kind),
+            opt(&self.statement_reference),
+        ]]
     }
 }
