@@ -39,6 +39,8 @@ pub fn run(repo: &Path, check: bool) -> ExitCode {
         }
     };
     summary(&plan);
+    // Compared before anything is written: the summaries on disk are the "before".
+    let (report, compared) = crate::changes::against_disk(repo, &plan);
     let outcome = if check {
         match check_files(repo, &plan, &stale) {
             0 => ExitCode::SUCCESS,
@@ -47,7 +49,16 @@ pub fn run(repo: &Path, check: bool) -> ExitCode {
     } else {
         write_files(repo, &plan, &stale)
     };
-    println!("codegen: {:.2} s in all", start.elapsed().as_secs_f64());
+    let written = !check && outcome == ExitCode::SUCCESS;
+    if let Err(e) = crate::changes::publish(repo, &report, written) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "codegen: {:.2} s in all ({:.1} ms comparing API summaries)",
+        start.elapsed().as_secs_f64(),
+        compared.as_secs_f64() * 1000.0
+    );
     outcome
 }
 

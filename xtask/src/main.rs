@@ -1,7 +1,9 @@
 //! Maintainer commands. `cargo xtask codegen` regenerates `khipu-generated` from `specs/`;
-//! `cargo xtask codegen --check` verifies it is up to date without writing anything.
+//! `cargo xtask codegen --check` verifies it is up to date without writing anything;
+//! `cargo xtask diff <git-ref>` reports the API changes since a commit.
 
 mod bench;
+mod changes;
 mod codegen;
 
 use std::process::ExitCode;
@@ -22,6 +24,12 @@ enum Command {
         /// Write nothing; exit non-zero with a diff when a generated file is stale.
         #[arg(long)]
         check: bool,
+    },
+    /// Print what changed in the generated API between a git ref and the working tree
+    /// (from the API summaries; nothing is regenerated).
+    Diff {
+        /// A commit, tag or branch (`main`, `HEAD~3`, `v0.1.0`).
+        git_ref: String,
     },
     /// Run the criterion benches and time builds; write BENCHMARKS.md.
     Bench {
@@ -46,6 +54,7 @@ fn main() -> ExitCode {
         .to_path_buf();
     match cli.command {
         Command::Codegen { check } => codegen::run(&repo, check),
+        Command::Diff { git_ref } => changes::diff(&repo, &git_ref),
         Command::Bench {
             skip_criterion,
             skip_build,

@@ -12,6 +12,7 @@
 //! spec. [`workspace`] lays the clients out as the `khipu-generated` crate.
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod auth;
 pub mod error;
 pub mod generate;
@@ -117,6 +118,8 @@ pub struct Client {
     pub tokens: TokenStream,
     /// What normalization and the code passes did.
     pub report: Report,
+    /// Its public API, for the change report (module and feature are set by [`workspace`]).
+    pub summary: api::ApiSummary,
 }
 
 impl Client {
@@ -151,7 +154,14 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
     let at = |(pointer, message): (pointer::Pointer, String)| {
         SpecError::new(&name, pointer.to_string(), message)
     };
-    let mut report = normalize::normalize(&mut doc).map_err(at)?;
+    // The API summary lists the bank's own fields, which the canonical pass replaces.
+    let mut declared = None;
+    let mut report = normalize::normalize_observed(&mut doc, &mut |pass, doc| {
+        if pass == normalize::CANONICAL_PASS {
+            declared = Some(doc.clone());
+        }
+    })
+    .map_err(at)?;
     let identity = identity::identify(&doc, path).map_err(at)?;
     let auth = auth::read(&doc).map_err(at)?;
     let spec = generate::parse(&doc).map_err(at)?;
@@ -174,7 +184,7 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
     let operations = operations(&doc);
     let preamble = preamble(&identity, &title, &version, &sha256, &operations, &auth);
     let tokens = quote! { #preamble #file };
-    Ok(Client {
+    let mut client = Client {
         spec: name,
         sha256,
         identity,
@@ -185,7 +195,10 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
         overlay,
         tokens,
         report,
-    })
+        summary: api::ApiSummary::default(),
+    };
+    client.summary = api::ApiSummary::read(declared.as_ref().unwrap_or(&doc), &client);
+    Ok(client)
 }
 
 fn operations(doc: &Value) -> Vec<Operation> {

@@ -250,7 +250,7 @@ fn layout(generated: Vec<(Client, String, Duration)>) -> Result<Plan, SpecError>
             ),
         );
     }
-    for (i, (client, body, elapsed)) in generated.into_iter().enumerate() {
+    for (i, (mut client, body, elapsed)) in generated.into_iter().enumerate() {
         let (module_path, file, feature) =
             modules.remove(&i).expect("every client was placed above");
         let contents = format!("{}{}", module_header(&client), body);
@@ -258,6 +258,12 @@ fn layout(generated: Vec<(Client, String, Duration)>) -> Result<Plan, SpecError>
         files.push(PlannedFile {
             path: file.clone(),
             contents,
+        });
+        client.summary.module.clone_from(&module_path);
+        client.summary.feature.clone_from(&feature);
+        files.push(PlannedFile {
+            path: summary_path(&file),
+            contents: client.summary.render(),
         });
         clients.push(PlannedClient {
             client,
@@ -284,6 +290,14 @@ fn layout(generated: Vec<(Client, String, Duration)>) -> Result<Plan, SpecError>
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan { clients, files })
 }
+
+/// Where the API summary of the module at `module` goes: beside it, as `<module>.api.json`.
+pub fn summary_path(module: &Path) -> PathBuf {
+    module.with_extension(SUMMARY_EXTENSION)
+}
+
+/// The extension of API summary files.
+pub const SUMMARY_EXTENSION: &str = "api.json";
 
 fn banks(clients: &[PlannedClient]) -> impl Iterator<Item = (&PlannedClient, &crate::BankId)> {
     clients.iter().filter_map(|c| match &c.client.identity {

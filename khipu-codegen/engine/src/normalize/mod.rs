@@ -27,6 +27,10 @@ use crate::pointer::Pointer;
 /// A pass: rewrites the document, or fails with the place at fault and what is wrong there.
 pub(crate) type PassFn = fn(&mut Value, &mut Log) -> Result<(), (Pointer, String)>;
 
+/// The pass that replaces bank envelopes with `khipu_types` (the API summary reads the document
+/// just before it).
+pub const CANONICAL_PASS: &str = "canonical-types";
+
 /// One normalization pass.
 pub struct Pass {
     /// Short name, shown in the codegen summary.
@@ -80,7 +84,7 @@ pub const PASSES: &[Pass] = &[
         run: responses::errors,
     },
     Pass {
-        name: "canonical-types",
+        name: CANONICAL_PASS,
         fixes: "bank envelopes whose Data items fit Khipu's model become khipu_types::banking types; replaced models are pruned",
         run: canonical::run,
     },
@@ -164,8 +168,17 @@ impl<'a> Log<'a> {
 
 /// Runs every pass over `doc`.
 pub fn normalize(doc: &mut Value) -> Result<Report, (Pointer, String)> {
+    normalize_observed(doc, &mut |_, _| {})
+}
+
+/// Runs every pass over `doc`, showing `before` the document as each pass is about to see it.
+pub fn normalize_observed(
+    doc: &mut Value,
+    before: &mut dyn FnMut(&'static str, &Value),
+) -> Result<Report, (Pointer, String)> {
     let mut report = Report::default();
     for pass in PASSES {
+        before(pass.name, doc);
         (pass.run)(
             doc,
             &mut Log {

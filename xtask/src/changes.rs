@@ -1,0 +1,194 @@
+//! What a regeneration changes: the API summaries planned now against those on disk (or at a git
+//! ref), classified by `khipu_codegen_engine::api`, printed, and written to `CHANGELOG.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use khipu_codegen_engine::api::{self, ApiSummary, Report};
+use khipu_codegen_engine::workspace::{GENERATED_CRATE, Plan, SUMMARY_EXTENSION};
+
+/// The changelog, relative to the repository root.
+pub const CHANGELOG: &str = "CHANGELOG.md";
+
+/// The report between the summaries on disk and the ones `plan` would write, and how long the
+/// comparison took. An API whose module is on disk but has no summary yet (the first run with
+/// summaries) is a baseline, not an addition.
+pub fn against_disk(repo: &Path, plan: &Plan) -> (Report, Duration) {
+    let start = Instant::now();
+    let old = on_disk(repo);
+    let new: Vec<ApiSummary> = plan
+        .clients
+        .iter()
+        .filter(|c| {
+            let has_summary = old.iter().any(|s| s.api == c.client.summary.api);
+            has_summary || !repo.join(&c.file).exists()
+        })
+        .map(|c| c.client.summary.clone())
+        .collect();
+    let baseline: Vec<&str> = plan
+        .clients
+        .iter()
+        .map(|c| c.client.summary.api.as_str())
+        .filter(|api| !new.iter().any(|s| s.api == *api))
+        .collect();
+    if !baseline.is_empty() {
+        println!(
+            "api: no summary on disk yet for {}: writing one, nothing to compare",
+            baseline.join(", ")
+        );
+    }
+    let report = api::compare(&old, &new);
+    (report, start.elapsed())
+}
+
+/// Prints the report and, unless it is empty or `write` is false, merges it into CHANGELOG.md.
+pub fn publish(repo: &Path, report: &Report, write: bool) -> Result<(), String> {
+    let version = crate_version(repo);
+    if report.changes.is_empty() {
+        println!("api: no API changes");
+        return Ok(());
+    }
+    print!("{}", report.render(&version));
+    if !write {
+        return Ok(());
+    }
+    let path = repo.join(CHANGELOG);
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {CHANGELOG}: {e}")),
+    };
+    let merged = api::changelog::merge(&existing, report, &version);
+    std::fs::write(&path, merged).map_err(|e| format!("cannot write {CHANGELOG}: {e}"))?;
+    println!("api: {CHANGELOG} updated (Unreleased)");
+    Ok(())
+}
+
+/// `cargo xtask diff <git-ref>`: the report between the summaries committed at `git_ref` and
+/// those in the working tree, without regenerating.
+pub fn diff(repo: &Path, git_ref: &str) -> ExitCode {
+    match old_at(repo, git_ref) {
+        Ok(old) if old.is_empty() => {
+            eprintln!(
+                "error: {git_ref} has no API summaries (*.{SUMMARY_EXTENSION} under {GENERATED_CRATE}/src); \
+                 they exist from the commit that introduced `cargo xtask diff` on"
+            );
+            ExitCode::FAILURE
+        }
+        Ok(old) => {
+            let report = api::compare(&old, &on_disk(repo));
+            if report.changes.is_empty() {
+                println!("api: no API changes since {git_ref}");
+            } else {
+                print!("{}", report.render(&crate_version(repo)));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The summaries under the generated crate in the working tree; unreadable ones are named and
+/// skipped (the next codegen rewrites them).
+fn on_disk(repo: &Path) -> Vec<ApiSummary> {
+    let mut out = Vec::new();
+    for path in summary_files(&repo.join(GENERATED_CRATE).join("src")) {
+        let name = path
+            .strip_prefix(repo)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        match std::fs::read_to_string(&path)
+            .map_err(|e| format!("{name}: {e}"))
+            .and_then(|t| ApiSummary::parse(&t, &name))
+        {
+            Ok(s) => out.push(s),
+            Err(e) => eprintln!("warning: {e}; it is left out of the comparison"),
+        }
+    }
+    out
+}
+
+fn summary_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if is_summary(&path.to_string_lossy()) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn is_summary(path: &str) -> bool {
+    path.ends_with(&format!(".{SUMMARY_EXTENSION}"))
+}
+
+/// The summaries committed at `git_ref`.
+fn old_at(repo: &Path, git_ref: &str) -> Result<Vec<ApiSummary>, String> {
+    if git_ref.starts_with('-') {
+        return Err(format!("`{git_ref}` is not a git ref"));
+    }
+    let listing = git(
+        repo,
+        &[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            git_ref,
+            "--",
+            &format!("{GENERATED_CRATE}/src"),
+        ],
+    )?;
+    let mut out = Vec::new();
+    for path in listing.lines().filter(|p| is_summary(p)) {
+        let text = git(repo, &["show", &format!("{git_ref}:{path}")])?;
+        out.push(ApiSummary::parse(&text, &format!("{git_ref}:{path}"))?);
+    }
+    Ok(out)
+}
+
+fn git(repo: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("git output is not UTF-8: {e}"))
+}
+
+/// `[workspace.package] version` of the repository's Cargo.toml (the version every crate shares).
+fn crate_version(repo: &Path) -> String {
+    let text = std::fs::read_to_string(repo.join("Cargo.toml")).unwrap_or_default();
+    let mut in_package = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[workspace.package]";
+        } else if in_package
+            && let Some(v) = line.strip_prefix("version")
+            && let Some(v) = v.trim_start().strip_prefix('=')
+        {
+            return v.trim().trim_matches('"').to_owned();
+        }
+    }
+    "0.0.0".into()
+}
