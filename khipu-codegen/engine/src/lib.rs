@@ -3,13 +3,16 @@
 //!
 //! A spec goes through four steps:
 //! 1. [`load`]: YAML or JSON to a JSON document, with its SHA-256;
-//! 2. [`normalize`]: small named passes that make Khipu's documents acceptable to progenitor;
+//! 2. [`normalize`]: small named passes that make Khipu's documents acceptable to progenitor,
+//!    OpenAPI 3.1 / JSON Schema 2020-12 included (every construct and what becomes of it is in the
+//!    table of the `normalize::openapi31` module);
 //! 3. [`generate`]: progenitor-impl in builder style;
 //! 4. [`postprocess`]: passes over the generated syntax tree (open enums, offset-keeping
 //!    timestamps, a non-panicking constructor).
 //!
 //! Every failure is a [`SpecError`] naming the file and the place in it; nothing panics on a bad
-//! spec. [`workspace`] lays the clients out as the `khipu-generated` crate.
+//! spec. [`workspace`] lays the clients out as the `khipu-generated` crate, and [`api`] says what a
+//! regeneration changed for users (API summaries, semver classes, the changelog).
 #![warn(missing_docs)]
 
 pub mod api;

@@ -186,6 +186,24 @@ pub fn schema_tree(
     Ok(())
 }
 
+/// Every `$ref` string in `value`, to read or rewrite; examples are data, not schema, so a `$ref`
+/// key inside one is left alone.
+pub fn refs_mut(value: &mut Value, visit: &mut dyn FnMut(&mut String)) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => visit(r),
+                    ("example" | "examples", _) => {}
+                    (_, v) => refs_mut(v, visit),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| refs_mut(v, visit)),
+        _ => {}
+    }
+}
+
 /// Every operation: (path, method, operation object, pointer).
 pub fn operations_mut(
     doc: &mut Value,

@@ -6,6 +6,7 @@
 
 mod canonical;
 mod deprecated;
+mod openapi31;
 mod operation_ids;
 mod response_constraints;
 mod responses;
@@ -44,6 +45,11 @@ pub struct Pass {
 /// on it, operation ids exist before responses are hoisted under names made from them.
 pub const PASSES: &[Pass] = &[
     Pass {
+        name: "openapi-3.1-document",
+        fixes: "inlines components/pathItems, keeps webhooks as documentation (their inline payloads become types), checks jsonSchemaDialect",
+        run: openapi31::document,
+    },
+    Pass {
         name: "structure",
         fixes: "rejects what no pass can repair (missing info/paths/responses, path-item $ref, dangling or remote $ref)",
         run: structure::run,
@@ -52,6 +58,11 @@ pub const PASSES: &[Pass] = &[
         name: "openapi-version",
         fixes: "rewrites `openapi: 3.1.x` to 3.0.3",
         run: version::run,
+    },
+    Pass {
+        name: "json-schema-2020",
+        fixes: "lowers JSON Schema 2020-12 keywords to OpenAPI 3.0 (const, examples, numeric exclusive bounds, null branches, $defs, prefixItems...; see the table in normalize/openapi31.rs)",
+        run: openapi31::schemas,
     },
     Pass {
         name: "type-arrays",

@@ -28,7 +28,14 @@ pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String
                     _ => Ok(()),
                 };
             }
-            Some(Value::String(name)) if TYPES.contains(&name.as_str()) && name != "null" => return Ok(()),
+            Some(Value::String(name)) if name == "null" => {
+                // 3.1: only null is allowed; 3.0 says that as an untyped nullable schema.
+                schema.remove("type");
+                schema.insert("nullable".into(), Value::Bool(true));
+                log.fix(at, "type \"null\" -> any + nullable (only null is sent)");
+                return Ok(());
+            }
+            Some(Value::String(name)) if TYPES.contains(&name.as_str()) => return Ok(()),
             Some(Value::String(name)) => return Err(format!("`type: {name}` is not an OpenAPI type (one of {})", TYPES.join(", "))),
             Some(Value::Array(_)) => {}
             Some(other) => return Err(format!("`type` must be a type name or a list of them, not {other}")),
@@ -47,7 +54,6 @@ pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String
         match names.as_slice() {
             [] => {
                 schema.remove("type");
-                log.warn(at, "`type: [\"null\"]` allows only null; the field is left untyped");
             }
             [one] => {
                 schema.insert("type".into(), Value::String(one.clone()));
