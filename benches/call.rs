@@ -1,5 +1,10 @@
 //! A transactions call through `dyn Bank` against a local server, beside the same call made with a
 //! plain reqwest request and serde_json decoding into the same types.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::convert::Infallible;
 use std::sync::Arc;

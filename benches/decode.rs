@@ -1,5 +1,10 @@
 //! Decoding a 10,000-transaction response into the canonical types, beside `serde_json::Value` on
 //! the same bytes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use khipu::model::TransactionsEnvelope;

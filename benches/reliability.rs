@@ -11,6 +11,11 @@
 //!   and the answer came from the server: retrying would hide a broken response).
 //!
 //! `cargo bench --bench reliability -- --calls 1000,10000 --reps 20`
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashSet;

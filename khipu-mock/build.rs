@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a build step or bench that cannot set up stops with the message"
+)]
 //! Embeds every spec under ../specs, converted to JSON, so the sandbox binary works anywhere and a
 //! spec added to specs/ is served after the next build with no edit here.
 

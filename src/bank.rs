@@ -257,14 +257,17 @@ impl CatalogBank {
         request: &DataRequest,
         context: &Context,
     ) -> Result<Value, Error> {
-        let capability = op
-            .capability
-            .expect("selected operations have a capability");
+        // `select` chose `op` because it has a capability taking every provided parameter; were
+        // that ever not so, the request is refused rather than sent half-built.
+        let unsupported = || Error::Unsupported {
+            bank: self.info.id,
+            asked: request.describe(op.operation_id),
+            offers: offers(self.info),
+        };
+        let capability = op.capability.ok_or_else(unsupported)?;
         let mut data = Map::new();
         for (name, value) in provided(request) {
-            let param = capability
-                .param(name)
-                .expect("fit() accepted only parameters the operation takes");
+            let param = capability.param(name).ok_or_else(unsupported)?;
             check(param, &value, context)?;
             data.insert(name.to_owned(), Value::String(value));
         }

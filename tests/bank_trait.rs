@@ -1,6 +1,11 @@
 //! Every bank in specs/, through `dyn Bank`, against a local server: ready and accepted replies,
 //! each Khipu error type with its retry advice, unsupported capabilities, missing and invalid
 //! parameters (nothing sent), HTTP errors, unknown enum values and kept timestamp offsets.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::time::Duration;
 

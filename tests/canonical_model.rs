@@ -1,6 +1,11 @@
 //! The canonical model the generator checks banks against (khipu-codegen/engine/src/canonical/
 //! banking.yaml) and the Rust types in khipu-types describe the same JSON: an item with every
 //! field decodes and re-encodes unchanged, and an item with only the required fields decodes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -1,5 +1,10 @@
 //! The `khipu` command, as people and scripts use it: output, exit status, credentials from the
 //! environment.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::process::{Command, Output};
 

@@ -1,6 +1,11 @@
 //! The generated clients, used as a service would use them, against a local server: they send what
 //! the spec says and decode what Khipu sends, quirks included (202 with null Data, `-0400`
 //! offsets, enum values added after the spec was written).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use khipu::banking::cl::personal::demo_bank;
 use khipu::model;

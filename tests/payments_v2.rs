@@ -1,5 +1,10 @@
 //! The payments client against a local server that checks every request's signature itself,
 //! with an implementation of Khipu's rule written independently of the SDK's.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::time::Duration;
 

@@ -1,6 +1,11 @@
 //! The Payments API v3.0 client against a wiremock server that checks what is sent (the
 //! `x-api-key`, no `Authorization`, the exact JSON), and the 3.0 notification verifier with
 //! Khipu's documented example.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::time::{Duration, UNIX_EPOCH};
 

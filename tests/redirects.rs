@@ -1,6 +1,11 @@
 //! A server that redirects never gets a credential sent elsewhere: every client (the `Bank`
 //! trait, payments v3.0 and v2.0, the typed generated clients) stops at the 3xx and names its
 //! `Location`, and the host it points to (a second loopback address) receives nothing.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use khipu::banking::cl::personal::demo_bank;
 use khipu::payments::{self, PaymentsError};

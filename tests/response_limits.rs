@@ -1,6 +1,11 @@
 //! Answers larger than the limit stop being read while they stream: the clients fail with a typed
 //! error and the `khipu` command's memory stays bounded, even against a server that never ends
 //! its body and sends no length.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;

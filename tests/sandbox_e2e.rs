@@ -1,6 +1,11 @@
 //! End to end against the sandbox (khipu-mock), through the public API and the `khipu` command:
 //! every bank times every capability, the payment flow, the callback round trip, and each injected
 //! failure reaching the caller as the right typed error.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::time::Duration;
 

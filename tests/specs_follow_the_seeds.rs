@@ -1,6 +1,11 @@
 //! The specs hold what Khipu's reference pages (shared/seeds) show: operations, fields, required
 //! flags, enums, limits. The facts are copied here from the seeds so a spec edit that loses one
 //! fails this test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use std::path::Path;
 

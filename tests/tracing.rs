@@ -2,6 +2,11 @@
 //! payments API, operationId, attempt number, status and elapsed time, a `WARN` event per retry,
 //! and nothing secret: no credentials, no bodies, no Khipu error descriptions, no full account
 //! numbers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 #![cfg(all(feature = "tracing", feature = "payments"))]
 
 use std::io::Write;

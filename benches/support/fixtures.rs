@@ -1,4 +1,9 @@
 //! Realistic bank responses for the benches.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use serde_json::{Value, json};
 

@@ -1,5 +1,10 @@
 //! Clients that misbehave on purpose cannot hold the sandbox: slow or idle connections are closed,
 //! connections beyond the limit wait, and running out of file descriptors does not spin a core.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap fails the test"
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a build step or bench that cannot set up stops with the message"
+)]
 //! Payments request signatures per second: the string to sign from a built create-payment request,
 //! and its HMAC-SHA256.
 

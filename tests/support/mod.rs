@@ -1,4 +1,9 @@
 //! Helpers shared by the tests that walk every bank's capabilities.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test and bench code: a failed unwrap fails the run"
+)]
 
 use khipu::{BankInfo, DataKind, DataRequest, OperationInfo};
 use serde_json::{Map, Value, json};

@@ -48,10 +48,13 @@ fn main() -> ExitCode {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
-    let repo = manifest
-        .parent()
-        .expect("xtask lives in the repository")
-        .to_path_buf();
+    let Some(repo) = manifest.parent().map(std::path::Path::to_path_buf) else {
+        eprintln!(
+            "error: {} has no parent: run `cargo xtask` inside the repository",
+            manifest.display()
+        );
+        return ExitCode::FAILURE;
+    };
     match cli.command {
         Command::Codegen { check } => codegen::run(&repo, check),
         Command::Diff { git_ref } => changes::diff(&repo, &git_ref),

@@ -1,5 +1,10 @@
 //! End to end, in a scratch copy of the repository: change a bank spec the ways Khipu does,
 //! run `cargo xtask codegen`, and check the report, the changelog and `cargo xtask diff`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap fails the test"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

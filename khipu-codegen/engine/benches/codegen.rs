@@ -1,5 +1,10 @@
 //! Codegen cost per spec: normalize, generate (progenitor plus the code passes) and format, beside
 //! progenitor alone on the same already-normalized spec.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap fails the test"
+)]
 
 use std::path::Path;
 

@@ -110,7 +110,12 @@ pub fn identify(doc: &Value, file: &Path) -> Result<Identity, (Pointer, String)>
             _ => found = Some(id),
         }
     }
-    let id = found.expect("bank_paths is true so some path was seen");
+    let Some(id) = found else {
+        return Err((
+            Pointer::root().push("paths"),
+            "no path names a bank (`/v1/<country>/banking/<segment>/<domain>/...`)".into(),
+        ));
+    };
     check_layout(&id, file)?;
     Ok(Identity::Bank(id))
 }

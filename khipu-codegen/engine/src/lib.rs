@@ -17,6 +17,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod doc;
 pub mod error;
 pub mod generate;
 pub mod identity;
@@ -241,17 +242,8 @@ fn operations(doc: &Value) -> Vec<Operation> {
 
 /// What the operation returns (only if its envelope is canonical) and what it needs.
 fn capability(doc: &Value, op: &serde_json::Map<String, Value>) -> Result<Capability, String> {
-    let schema = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .and_then(|r| r.iter().find(|(c, _)| c.starts_with('2')))
-        .and_then(|(_, r)| {
-            r.get("content")?
-                .as_object()?
-                .values()
-                .find_map(|m| m.get("schema"))
-        })
-        .ok_or("no success body")?;
+    let (_, response) = doc::success(doc, op).ok_or("no success body")?;
+    let schema = doc::body_schema(response).ok_or("no success body")?;
     let canonical = schema
         .get("$ref")
         .and_then(Value::as_str)

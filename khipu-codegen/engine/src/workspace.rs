@@ -251,8 +251,13 @@ fn layout(generated: Vec<(Client, String, Duration)>) -> Result<Plan, SpecError>
         );
     }
     for (i, (mut client, body, elapsed)) in generated.into_iter().enumerate() {
-        let (module_path, file, feature) =
-            modules.remove(&i).expect("every client was placed above");
+        let Some((module_path, file, feature)) = modules.remove(&i) else {
+            return Err(SpecError::new(
+                &client.spec,
+                "",
+                "the generator found no place for this module; please report it",
+            ));
+        };
         let contents = format!("{}{}", module_header(&client), body);
         let lines = contents.lines().count();
         files.push(PlannedFile {

@@ -1,5 +1,10 @@
 //! A broken spec never panics the generator: every mutation of a real spec either generates or
 //! fails with an error that names the file.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap fails the test"
+)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;

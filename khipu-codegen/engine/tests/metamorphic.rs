@@ -3,6 +3,11 @@
 //! `example` <-> `examples`, boolean <-> numeric exclusive bounds, YAML <-> JSON, keyword order
 //! reversed, bank response schemas inlined) and must generate the same module apart from its header and
 //! spec hash, the same operations with the same `Bank` trait capabilities, and the same API summary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap fails the test"
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,10 @@
 //! Dropping a bank spec into specs/ is all it takes: module, feature, catalog entry and module tree
 //! follow from the file, with no other edit.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap fails the test"
+)]
 
 use std::path::{Path, PathBuf};
 

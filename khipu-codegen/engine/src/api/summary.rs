@@ -17,7 +17,6 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{Requirement, Scheme};
 use crate::normalize::resolve;
-use crate::pointer::Pointer;
 use crate::{Client, walk};
 
 /// How deep a schema is followed; deeper parts show as one field of type `object`.
@@ -139,16 +138,16 @@ impl ApiSummary {
             parameters(doc, op, &mut request, &mut texts);
             if let Some(body) = op.get("requestBody").map(|b| resolve(doc, b)) {
                 texts.add(body.get("description").unwrap_or(&Value::Null));
-                if let Some(schema) = first_schema(body) {
+                if let Some(schema) = crate::doc::body_schema(body) {
                     let required = body.get("required") == Some(&Value::Bool(true));
                     let mut walk = Flatten::new(doc, &mut request, &mut texts);
                     walk.field("body", schema, required, 0);
                 }
             }
             let mut response = BTreeMap::new();
-            if let Some(body) = success(doc, op) {
+            if let Some((_, body)) = crate::doc::success(doc, op) {
                 texts.add(body.get("description").unwrap_or(&Value::Null));
-                if let Some(schema) = first_schema(body) {
+                if let Some(schema) = crate::doc::body_schema(body) {
                     let mut walk = Flatten::new(doc, &mut response, &mut texts);
                     walk.field("body", schema, true, 0);
                 }
@@ -268,24 +267,6 @@ fn parameters(
     }
 }
 
-/// The first 2xx response, resolved.
-fn success<'a>(doc: &'a Value, op: &'a Map<String, Value>) -> Option<&'a Value> {
-    op.get("responses")?
-        .as_object()?
-        .iter()
-        .filter(|(code, _)| code.starts_with('2'))
-        .map(|(_, r)| resolve(doc, r))
-        .find(|r| first_schema(r).is_some())
-}
-
-/// The schema of the first media type of a body.
-fn first_schema(body: &Value) -> Option<&Value> {
-    body.get("content")?
-        .as_object()?
-        .values()
-        .find_map(|m| m.get("schema"))
-}
-
 /// Walks a schema into flat fields.
 struct Flatten<'a> {
     doc: &'a Value,
@@ -376,7 +357,8 @@ impl<'a> Flatten<'a> {
                 {
                     let label = schema_refs(branch)
                         .next()
-                        .map_or_else(|| i.to_string(), component_name);
+                        .and_then(crate::doc::schema_name)
+                        .unwrap_or_else(|| i.to_string());
                     self.field(&format!("{name}|{label}"), branch, false, depth + 1);
                 }
             }
@@ -442,13 +424,6 @@ impl<'a> Flatten<'a> {
 /// The `$ref` of a schema, if it is one.
 fn schema_refs(schema: &Value) -> impl Iterator<Item = &str> {
     schema.get("$ref").and_then(Value::as_str).into_iter()
-}
-
-/// The last token of a `$ref` (`#/components/schemas/Amount` -> `Amount`), unescaped.
-fn component_name(reference: &str) -> String {
-    Pointer::parse_ref(reference)
-        .and_then(|p| p.tokens().last().cloned())
-        .unwrap_or_else(|| reference.to_owned())
 }
 
 fn type_name(schema: &Map<String, Value>) -> String {

@@ -39,6 +39,10 @@ const ENVELOPE_FIELDS: [&str; 6] = [
     "LifeSpan",
 ];
 
+#[allow(
+    clippy::expect_used,
+    reason = "the embedded model is a constant; the unit tests parse it"
+)]
 fn model() -> &'static Value {
     static MODEL: OnceLock<Value> = OnceLock::new();
     MODEL.get_or_init(|| {
@@ -77,16 +81,20 @@ pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
             continue;
         };
-        let Some(envelope) = success_schema(responses) else {
+        let envelope = responses
+            .iter()
+            .filter(|(code, _)| code.starts_with('2'))
+            .find_map(|(_, r)| crate::doc::body_schema(r))
+            .cloned();
+        let Some(envelope) = envelope else {
             continue;
         };
         let Some(container) = container_of(&snapshot, &envelope) else {
             continue;
         };
-        let (_, rust) = CONTAINERS
-            .iter()
-            .find(|(c, _)| *c == container)
-            .expect("container_of returns a known name");
+        let Some((_, rust)) = CONTAINERS.iter().find(|(c, _)| *c == container) else {
+            continue;
+        };
         if let Err((field, why)) = fits(&snapshot, &envelope, &container) {
             log.warn(&at.push("responses"), format!("`{field}` {why}; this operation keeps its own types and is not on the Bank trait"));
             continue;
@@ -125,20 +133,6 @@ pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String
     doc[REPLACEMENTS] = Value::Object(replacements);
     prune_unreachable(doc, log);
     Ok(())
-}
-
-/// The schema of the first 2xx JSON body.
-fn success_schema(responses: &Map<String, Value>) -> Option<Value> {
-    responses
-        .iter()
-        .filter(|(code, _)| code.starts_with('2'))
-        .find_map(|(_, r)| {
-            r.get("content")?
-                .as_object()?
-                .values()
-                .find_map(|m| m.get("schema"))
-                .cloned()
-        })
 }
 
 /// Why the envelope does not fit the canonical one: (field, reason).
@@ -301,20 +295,11 @@ fn names(list: Option<&Value>) -> BTreeSet<&str> {
 /// Removes the component schemas nothing reaches from the operations any more (the models the
 /// canonical types replaced), so no code is generated for them.
 fn prune_unreachable(doc: &mut Value, log: &mut Log) {
-    let mut seen = BTreeSet::new();
-    let mut queue = Vec::new();
-    collect_refs(&doc["paths"], &mut queue);
-    while let Some(name) = queue.pop() {
-        if seen.insert(name.clone())
-            && let Some(schema) = doc["components"]["schemas"].get(&name)
-        {
-            collect_refs(schema, &mut queue);
-        }
-    }
+    let reachable = crate::doc::RefGraph::of(doc).reachable();
     let schemas = component_schemas(doc);
     let unreachable: Vec<String> = schemas
         .keys()
-        .filter(|k| !seen.contains(*k))
+        .filter(|k| !reachable.contains(*k))
         .cloned()
         .collect();
     for name in unreachable {
@@ -326,25 +311,6 @@ fn prune_unreachable(doc: &mut Value, log: &mut Log) {
                 .push(name.as_str()),
             "removed: replaced by the canonical model",
         );
-    }
-}
-
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                out.push(name.to_owned());
-            }
-            map.iter()
-                .filter(|(k, _)| *k != "example" && *k != "examples")
-                .for_each(|(_, v)| collect_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
     }
 }
 

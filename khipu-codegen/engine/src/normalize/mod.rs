@@ -22,6 +22,7 @@ pub use canonical::{CONTAINERS, REPLACEMENTS};
 
 use serde_json::{Map, Value};
 
+pub(crate) use crate::doc::{lookup, resolve};
 use crate::error::Warning;
 use crate::pointer::Pointer;
 
@@ -201,53 +202,37 @@ pub fn normalize_observed(
     Ok(report)
 }
 
-/// Follows local `$ref`s from `value` to the schema they name (at most 32 hops, so a cycle ends).
-pub(crate) fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(Pointer::parse_ref)
-        else {
-            return value;
-        };
-        match lookup(doc, &target) {
-            Some(next) => value = next,
-            None => return value,
-        }
-    }
-    value
-}
-
-/// The value at `pointer`, if any.
-pub(crate) fn lookup<'a>(doc: &'a Value, pointer: &Pointer) -> Option<&'a Value> {
-    pointer.tokens().iter().try_fold(doc, |v, t| match v {
-        Value::Object(m) => m.get(t),
-        Value::Array(a) => t.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
-    })
-}
-
-/// `components/schemas`, created if missing.
+/// `components/schemas`, created if missing (and replacing anything that is not a mapping there;
+/// the structure pass has checked the root is one).
 pub(crate) fn component_schemas(doc: &mut Value) -> &mut Map<String, Value> {
-    let root = doc
-        .as_object_mut()
-        .expect("structure pass checked the root is a mapping");
-    let components = root
-        .entry("components")
-        .or_insert_with(|| Value::Object(Map::new()));
+    if !doc.is_object() {
+        *doc = Value::Object(Map::new());
+    }
+    let components = &mut doc["components"];
     if !components.is_object() {
         *components = Value::Object(Map::new());
     }
-    let schemas = components
-        .as_object_mut()
-        .expect("made an object above")
-        .entry("schemas")
-        .or_insert_with(|| Value::Object(Map::new()));
+    let schemas = &mut components["schemas"];
     if !schemas.is_object() {
         *schemas = Value::Object(Map::new());
     }
-    schemas.as_object_mut().expect("made an object above")
+    match schemas {
+        Value::Object(map) => map,
+        // Made a mapping just above.
+        _ => unreachable!(),
+    }
+}
+
+/// `base`, or `base2`, `base3`... whichever is not a component schema yet.
+pub(crate) fn unique_name(schemas: &Map<String, Value>, base: &str) -> String {
+    if !schemas.contains_key(base) {
+        return base.to_owned();
+    }
+    let mut n = 2;
+    while schemas.contains_key(&format!("{base}{n}")) {
+        n += 1;
+    }
+    format!("{base}{n}")
 }
 
 /// Marks a schema as accepting null, keeping a `$ref` meaningful (3.0 ignores siblings of `$ref`).

@@ -31,7 +31,7 @@
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
-use super::{Log, component_schemas, lookup};
+use super::{Log, component_schemas, lookup, unique_name};
 use crate::pointer::Pointer;
 use crate::walk;
 
@@ -156,16 +156,6 @@ pub(super) fn document(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, S
         ),
     );
     Ok(())
-}
-
-fn unique_name(schemas: &Map<String, Value>, base: &str) -> String {
-    let mut name = base.to_owned();
-    let mut n = 2;
-    while schemas.contains_key(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    name
 }
 
 /// `paths/X: {$ref: '#/components/pathItems/Y'}` -> the path item itself; `components/pathItems`

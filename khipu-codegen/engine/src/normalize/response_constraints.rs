@@ -55,7 +55,7 @@ fn reachable(doc: &mut Value, site: Site) -> BTreeSet<String> {
             && let Some(name) = schema
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(component_name)
+                .and_then(crate::doc::schema_name)
         {
             direct.push(name);
         }
@@ -76,7 +76,7 @@ fn reachable(doc: &mut Value, site: Site) -> BTreeSet<String> {
             if let Some(n) = s
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(component_name)
+                .and_then(crate::doc::schema_name)
             {
                 direct.push(n);
             }
@@ -84,14 +84,6 @@ fn reachable(doc: &mut Value, site: Site) -> BTreeSet<String> {
         });
     }
     seen
-}
-
-fn component_name(reference: &str) -> Option<String> {
-    let p = Pointer::parse_ref(reference)?;
-    match p.tokens() {
-        [c, s, name] if c == "components" && s == "schemas" => Some(name.clone()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

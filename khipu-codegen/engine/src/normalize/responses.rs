@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
-use super::{Log, component_schemas, make_nullable, resolve};
+use super::{Log, component_schemas, make_nullable, resolve, unique_name};
 use crate::pointer::Pointer;
 use crate::walk;
 
@@ -97,21 +97,29 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), (Pointer,
             }
         };
         let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
-        let responses = pointer_mut(doc, &at.push("responses"))
-            .and_then(Value::as_object_mut)
-            .expect("planned from this operation");
+        let internal = |what: &str| {
+            (
+                at.push("responses"),
+                format!("{what} changed while merging; please report it"),
+            )
+        };
+        let Some(responses) =
+            pointer_mut(doc, &at.push("responses")).and_then(Value::as_object_mut)
+        else {
+            return Err(internal("the responses"));
+        };
         for body in &bodies {
             if let Some(name) = body
                 .schema
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .and_then(crate::doc::schema_name)
             {
-                replaced.push(name.to_owned());
+                replaced.push(name);
             }
-            let response = responses
-                .get_mut(&body.code)
-                .expect("planned from this response");
+            let Some(response) = responses.get_mut(&body.code) else {
+                return Err(internal("a response"));
+            };
             // A shared `components/responses` entry is inlined first so that pointing this
             // operation's copy at the merged type leaves other operations alone.
             let inlined = resolve(&snapshot, response).clone();
@@ -135,14 +143,10 @@ fn prune_orphans(doc: &mut Value, mut candidates: Vec<String>, log: &mut Log) {
     candidates.sort();
     candidates.dedup();
     for name in candidates {
-        let needle = serde_json::to_string(&format!("#/components/schemas/{name}"))
-            .expect("a string serializes");
-        let mut without = doc.clone();
-        component_schemas(&mut without).remove(&name);
-        if without.to_string().contains(&needle) {
+        if crate::doc::RefGraph::of(doc).is_referenced(&name) {
             continue;
         }
-        *doc = without;
+        component_schemas(doc).remove(&name);
         log.fix(
             &Pointer::root()
                 .push("components")
@@ -330,16 +334,6 @@ fn shape(doc: &Value, schema: &Value) -> String {
         ),
         other => other.to_owned(),
     }
-}
-
-fn unique_name(schemas: &Map<String, Value>, base: &str) -> String {
-    if !schemas.contains_key(base) {
-        return base.to_owned();
-    }
-    (2..)
-        .map(|n| format!("{base}{n}"))
-        .find(|n| !schemas.contains_key(n))
-        .expect("unbounded range")
 }
 
 fn pointer_mut<'a>(doc: &'a mut Value, at: &Pointer) -> Option<&'a mut Value> {
