@@ -279,29 +279,27 @@ fn spec(out: &mut Out, a: &ApiSummary, b: &ApiSummary) {
             ),
         );
     }
-    if a.auth != b.auth {
-        out.add(
-            None,
+    let checks = [
+        (
+            a.auth != b.auth,
             Class::Breaking,
-            Section::Changed,
             format!("authentication changed from `{}` to `{}`", a.auth, b.auth),
-        );
-    }
-    if a.version != b.version {
-        out.add(
-            None,
+        ),
+        (
+            a.version != b.version,
             Class::Documentation,
-            Section::Changed,
             format!("info.version {} -> {}", a.version, b.version),
-        );
-    }
-    if a.docs != b.docs {
-        out.add(
-            None,
+        ),
+        (
+            a.docs != b.docs,
             Class::Documentation,
-            Section::Changed,
-            "title or description reworded".into(),
-        );
+            "title or description reworded".to_owned(),
+        ),
+    ];
+    for (changed, class, text) in checks {
+        if changed {
+            out.add(None, class, Section::Changed, text);
+        }
     }
     let ids: BTreeSet<&String> = a.operations.keys().chain(b.operations.keys()).collect();
     for id in ids {
