@@ -162,6 +162,15 @@ enum Fit {
 }
 
 impl CatalogBank {
+    /// This bank cannot serve what was `asked`; the error lists what it offers.
+    fn unsupported(&self, asked: String) -> Error {
+        Error::Unsupported {
+            bank: self.info.id,
+            asked,
+            offers: offers(self.info),
+        }
+    }
+
     async fn fetch<C: Container>(
         &self,
         kind: DataKind,
@@ -210,11 +219,6 @@ impl CatalogBank {
             .iter()
             .filter_map(|op| op.capability.filter(|c| c.kind == kind).map(|c| (op, c)))
             .collect();
-        let unsupported = |asked: String| Error::Unsupported {
-            bank: self.info.id,
-            asked,
-            offers: offers(self.info),
-        };
         let candidates: Vec<_> = match &request.operation {
             Some(wanted) => {
                 let chosen: Vec<_> = candidates
@@ -222,7 +226,7 @@ impl CatalogBank {
                     .filter(|(op, _)| op.operation_id == wanted)
                     .collect();
                 if chosen.is_empty() {
-                    return Err(unsupported(format!("{kind} through operation `{wanted}`")));
+                    return Err(self.unsupported(format!("{kind} through operation `{wanted}`")));
                 }
                 chosen
             }
@@ -246,7 +250,7 @@ impl CatalogBank {
                 },
                 parameter,
             }),
-            None => Err(unsupported(request.describe(kind.name()))),
+            None => Err(self.unsupported(request.describe(kind.name()))),
         }
     }
 
@@ -259,11 +263,7 @@ impl CatalogBank {
     ) -> Result<Value, Error> {
         // `select` chose `op` because it has a capability taking every provided parameter; were
         // that ever not so, the request is refused rather than sent half-built.
-        let unsupported = || Error::Unsupported {
-            bank: self.info.id,
-            asked: request.describe(op.operation_id),
-            offers: offers(self.info),
-        };
+        let unsupported = || self.unsupported(request.describe(op.operation_id));
         let capability = op.capability.ok_or_else(unsupported)?;
         let mut data = Map::new();
         for (name, value) in provided(request) {

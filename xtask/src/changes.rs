@@ -11,33 +11,26 @@ use khipu_codegen_engine::workspace::{GENERATED_CRATE, Plan, SUMMARY_EXTENSION};
 /// The changelog, relative to the repository root.
 pub const CHANGELOG: &str = "CHANGELOG.md";
 
-/// The report between the summaries on disk and the ones `plan` would write, and how long the
-/// comparison took. An API whose module is on disk but has no summary yet (the first run with
-/// summaries) is a baseline, not an addition.
-pub fn against_disk(repo: &Path, plan: &Plan) -> (Report, Duration) {
+/// The report between the summaries among `existing` (the generated crate's files, relative to
+/// `repo`) and the ones `plan` would write, and how long the comparison took. An API whose module
+/// is on disk but has no summary yet (the first run with summaries) is a baseline, not an addition.
+pub fn against_disk(repo: &Path, plan: &Plan, existing: &[PathBuf]) -> (Report, Duration) {
     let start = Instant::now();
-    let old = on_disk(repo);
-    let new: Vec<ApiSummary> = plan
-        .clients
-        .iter()
-        .filter(|c| {
-            let has_summary = old.iter().any(|s| s.api == c.client.summary.api);
-            has_summary || !repo.join(&c.file).exists()
-        })
-        .map(|c| c.client.summary.clone())
-        .collect();
-    let baseline: Vec<&str> = plan
-        .clients
-        .iter()
-        .map(|c| c.client.summary.api.as_str())
-        .filter(|api| !new.iter().any(|s| s.api == *api))
-        .collect();
+    let old = read_summaries(repo, existing);
+    let (new, baseline): (Vec<_>, Vec<_>) = plan.clients.iter().partition(|c| {
+        old.iter().any(|s| s.api == c.client.summary.api) || !existing.contains(&c.file)
+    });
     if !baseline.is_empty() {
+        let apis: Vec<&str> = baseline
+            .iter()
+            .map(|c| c.client.summary.api.as_str())
+            .collect();
         println!(
             "api: no summary on disk yet for {}: writing one, nothing to compare",
-            baseline.join(", ")
+            apis.join(", ")
         );
     }
+    let new: Vec<ApiSummary> = new.into_iter().map(|c| c.client.summary.clone()).collect();
     let report = api::compare(&old, &new);
     (report, start.elapsed())
 }
@@ -77,7 +70,14 @@ pub fn diff(repo: &Path, git_ref: &str) -> ExitCode {
             ExitCode::FAILURE
         }
         Ok(old) => {
-            let report = api::compare(&old, &on_disk(repo));
+            let now = match crate::codegen::existing_files(repo) {
+                Ok(files) => read_summaries(repo, &files),
+                Err(e) => {
+                    eprintln!("error: cannot list {GENERATED_CRATE}: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let report = api::compare(&old, &now);
             if report.changes.is_empty() {
                 println!("api: no API changes since {git_ref}");
             } else {
@@ -92,17 +92,13 @@ pub fn diff(repo: &Path, git_ref: &str) -> ExitCode {
     }
 }
 
-/// The summaries under the generated crate in the working tree; unreadable ones are named and
-/// skipped (the next codegen rewrites them).
-fn on_disk(repo: &Path) -> Vec<ApiSummary> {
+/// The summaries among `files` (relative to `repo`); unreadable ones are named and skipped (the
+/// next codegen rewrites them).
+fn read_summaries(repo: &Path, files: &[PathBuf]) -> Vec<ApiSummary> {
     let mut out = Vec::new();
-    for path in summary_files(&repo.join(GENERATED_CRATE).join("src")) {
-        let name = path
-            .strip_prefix(repo)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        match std::fs::read_to_string(&path)
+    for path in files.iter().filter(|p| is_summary(&p.to_string_lossy())) {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(repo.join(path))
             .map_err(|e| format!("{name}: {e}"))
             .and_then(|t| ApiSummary::parse(&t, &name))
         {
@@ -110,23 +106,6 @@ fn on_disk(repo: &Path) -> Vec<ApiSummary> {
             Err(e) => eprintln!("warning: {e}; it is left out of the comparison"),
         }
     }
-    out
-}
-
-fn summary_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if is_summary(&path.to_string_lossy()) {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
     out
 }
 

@@ -25,22 +25,22 @@ pub fn run(repo: &Path, check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stale = match existing_files(repo) {
-        Ok(existing) => {
-            let planned: BTreeSet<PathBuf> = plan.files.iter().map(|f| f.path.clone()).collect();
-            existing
-                .into_iter()
-                .filter(|f| !planned.contains(f))
-                .collect::<Vec<_>>()
-        }
+    let existing = match existing_files(repo) {
+        Ok(existing) => existing,
         Err(e) => {
             eprintln!("error: cannot list {GENERATED_CRATE}: {e}");
             return ExitCode::FAILURE;
         }
     };
+    let planned: BTreeSet<&PathBuf> = plan.files.iter().map(|f| &f.path).collect();
+    let stale: Vec<PathBuf> = existing
+        .iter()
+        .filter(|f| !planned.contains(f))
+        .cloned()
+        .collect();
     summary(&plan);
     // Compared before anything is written: the summaries on disk are the "before".
-    let (report, compared) = crate::changes::against_disk(repo, &plan);
+    let (report, compared) = crate::changes::against_disk(repo, &plan, &existing);
     let outcome = if check {
         match check_files(repo, &plan, &stale) {
             0 => ExitCode::SUCCESS,
@@ -146,7 +146,8 @@ fn summary(plan: &Plan) {
     );
 }
 
-fn existing_files(repo: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Every file under the generated crate's `src/`, relative to `repo`.
+pub(crate) fn existing_files(repo: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let root = repo.join(GENERATED_CRATE);
     let mut stack = vec![root.join("src")];

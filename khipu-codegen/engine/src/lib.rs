@@ -72,6 +72,19 @@ pub struct Capability {
     pub params: Vec<Param>,
 }
 
+impl Capability {
+    /// The `khipu_types::catalog::DataKind` variant it serves on the `Bank` trait (`Transactions`).
+    pub fn kind(&self) -> &'static str {
+        match self.container.as_str() {
+            "Account" => "Accounts",
+            "Balance" => "Balances",
+            "Transaction" => "Transactions",
+            "Statement" => "Statements",
+            _ => "AccountLink",
+        }
+    }
+}
+
 /// A request parameter of a bank operation (in `RequestData`, or top level for Account Link).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -336,13 +349,7 @@ fn preamble(
             (&o.operation_id, &o.client_method, &o.http_method, &o.path, &o.summary, o.deprecated, o.accepts_callback);
         let capability = match &o.capability {
             Ok(c) => {
-                let kind = quote::format_ident!("{}", match c.container.as_str() {
-                    "Account" => "Accounts",
-                    "Balance" => "Balances",
-                    "Transaction" => "Transactions",
-                    "Statement" => "Statements",
-                    _ => "AccountLink",
-                });
+                let kind = quote::format_ident!("{}", c.kind());
                 let params = c.params.iter().map(|p| {
                     let (name, required) = (&p.name, p.required);
                     let opt = |v: Option<u64>| match v {

@@ -166,7 +166,7 @@ impl ApiSummary {
                     deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
                     bank_trait: generated
                         .and_then(|g| g.capability.as_ref().ok())
-                        .map(|c| kind(&c.container).to_owned()),
+                        .map(|c| c.kind().to_owned()),
                     auth,
                     docs: texts.finish(),
                     request,
@@ -201,17 +201,6 @@ impl ApiSummary {
     /// Reads a summary written by [`render`](Self::render); `name` is how errors refer to it.
     pub fn parse(text: &str, name: &str) -> Result<Self, String> {
         serde_json::from_str(text).map_err(|e| format!("{name}: not an API summary ({e})"))
-    }
-}
-
-/// The `Bank` trait method family of a canonical container.
-fn kind(container: &str) -> &str {
-    match container {
-        "Account" => "Accounts",
-        "Balance" => "Balances",
-        "Transaction" => "Transactions",
-        "Statement" => "Statements",
-        other => other,
     }
 }
 
@@ -292,7 +281,7 @@ impl<'a> Flatten<'a> {
             .into_iter()
             .filter(|r| self.expanding.insert(r.clone()))
             .collect();
-        let recursive = fresh.is_empty() && schema_refs(schema).next().is_some();
+        let recursive = fresh.is_empty() && schema_ref(schema).is_some();
         for key in ["description", "title", "example", "examples"] {
             self.texts.add(merged.get(key).unwrap_or(&Value::Null));
         }
@@ -355,8 +344,7 @@ impl<'a> Flatten<'a> {
                     .flatten()
                     .enumerate()
                 {
-                    let label = schema_refs(branch)
-                        .next()
+                    let label = schema_ref(branch)
                         .and_then(crate::doc::schema_name)
                         .unwrap_or_else(|| i.to_string());
                     self.field(&format!("{name}|{label}"), branch, false, depth + 1);
@@ -371,7 +359,7 @@ impl<'a> Flatten<'a> {
     /// The schema with `$ref`s followed and `allOf` members merged (properties and required
     /// lists united, the first type wins), and the components it went through.
     fn merge(&self, schema: &Value, depth: usize) -> (Map<String, Value>, Vec<String>) {
-        let mut refs: Vec<String> = schema_refs(schema).map(str::to_owned).collect();
+        let mut refs: Vec<String> = schema_ref(schema).map(str::to_owned).into_iter().collect();
         let resolved = resolve(self.doc, schema);
         let mut out = resolved.as_object().cloned().unwrap_or_default();
         // Siblings of a `$ref` wrapper (nullable, description) stay on the merged schema.
@@ -422,8 +410,8 @@ impl<'a> Flatten<'a> {
 }
 
 /// The `$ref` of a schema, if it is one.
-fn schema_refs(schema: &Value) -> impl Iterator<Item = &str> {
-    schema.get("$ref").and_then(Value::as_str).into_iter()
+fn schema_ref(schema: &Value) -> Option<&str> {
+    schema.get("$ref").and_then(Value::as_str)
 }
 
 fn type_name(schema: &Map<String, Value>) -> String {

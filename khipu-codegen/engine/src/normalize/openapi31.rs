@@ -161,7 +161,8 @@ pub(super) fn document(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, S
 /// `paths/X: {$ref: '#/components/pathItems/Y'}` -> the path item itself; `components/pathItems`
 /// goes away.
 fn inline_path_items(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
-    let snapshot = doc.clone();
+    // The targets are all under `components`: only that part is kept to read them from.
+    let snapshot = json!({ "components": doc.get("components").cloned().unwrap_or(Value::Null) });
     for section in ["paths", "webhooks"] {
         let Some(items) = doc.get_mut(section).and_then(Value::as_object_mut) else {
             continue;
