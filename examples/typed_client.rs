@@ -1,6 +1,7 @@
 //! A bank-specific call through a generated typed client, offline: Banco de Chile's credit-card
-//! purchases over a range of months, with the request body typed from the bank's spec (its
-//! required fields, and `LastDigits` checked against `^[0-9]{4}$` before anything is sent).
+//! purchases over a range of months. The request body is the one every bank client shares
+//! (`khipu::model::RequestBody`); the client checks it against this bank's spec before anything is
+//! sent (its required fields, and `LastDigits` against `^[0-9]{4}$`).
 //!
 //! ```sh
 //! cargo run --example typed_client
@@ -9,24 +10,19 @@
 //! `dyn Bank` covers what every bank shares; a typed client is for everything a bank's spec says,
 //! exactly as it says it. Against Khipu, use `https://api.khipu.com` and your JWT or API key.
 
-use khipu::banking::cl::personal::bancochile::{AUTH, Client, types};
+use khipu::banking::cl::personal::bancochile::{AUTH, Client};
+use khipu::model::RequestBody;
 use khipu_mock::{Sandbox, SandboxConfig};
 use khipu_types::auth::{Auth, Credential};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// The request body for card purchases between two months (`YYYY-MM`).
-fn purchases(
-    last_digits: &str,
-    from: &str,
-    to: &str,
-) -> types::builder::FetchBookedRangeTransactionsCardPurchases1Body {
-    types::FetchBookedRangeTransactionsCardPurchases1Body::builder().request_data(
-        types::FetchBookedRangeTransactionsCardPurchases1BodyRequestData::builder()
-            .last_digits(last_digits)
-            .booking_date_start(from)
-            .booking_date_end(to),
-    )
+fn purchases(last_digits: &str, from: &str, to: &str) -> RequestBody {
+    RequestBody::new()
+        .last_digits(last_digits)
+        .booking_date_start(from)
+        .booking_date_end(to)
 }
 
 #[tokio::main(flavor = "current_thread")]

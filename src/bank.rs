@@ -98,7 +98,7 @@ pub fn offers(info: &BankInfo) -> Vec<String> {
 }
 
 fn describe(op: &OperationInfo, c: &Capability) -> String {
-    let params: Vec<String> = c
+    let params: Vec<String> = op
         .params
         .iter()
         .map(|p| format!("{}{}", p.name, if p.required { "*" } else { "" }))
@@ -213,17 +213,17 @@ impl CatalogBank {
         kind: DataKind,
         request: &DataRequest,
     ) -> Result<&'static OperationInfo, Error> {
-        let candidates: Vec<(&'static OperationInfo, Capability)> = self
+        let candidates: Vec<&'static OperationInfo> = self
             .info
             .operations
             .iter()
-            .filter_map(|op| op.capability.filter(|c| c.kind == kind).map(|c| (op, c)))
+            .filter(|op| op.capability.is_some_and(|c| c.kind == kind))
             .collect();
         let candidates: Vec<_> = match &request.operation {
             Some(wanted) => {
                 let chosen: Vec<_> = candidates
                     .into_iter()
-                    .filter(|(op, _)| op.operation_id == wanted)
+                    .filter(|op| op.operation_id == wanted)
                     .collect();
                 if chosen.is_empty() {
                     return Err(self.unsupported(format!("{kind} through operation `{wanted}`")));
@@ -233,8 +233,8 @@ impl CatalogBank {
             None => candidates,
         };
         let mut missing = None;
-        for (op, capability) in &candidates {
-            match fit(capability, request) {
+        for op in &candidates {
+            match fit(op, request) {
                 Fit::Yes => return Ok(op),
                 Fit::Missing(parameter) => {
                     missing.get_or_insert((*op, parameter));
@@ -264,15 +264,27 @@ impl CatalogBank {
         // `select` chose `op` because it has a capability taking every provided parameter; were
         // that ever not so, the request is refused rather than sent half-built.
         let unsupported = || self.unsupported(request.describe(op.operation_id));
-        let capability = op.capability.ok_or_else(unsupported)?;
+        op.capability.ok_or_else(unsupported)?;
         let mut data = Map::new();
         for (name, value) in provided(request) {
-            let param = capability.param(name).ok_or_else(unsupported)?;
-            check(param, &value, context)?;
+            let param = op.param(name).ok_or_else(unsupported)?;
+            param
+                .check(&value)
+                .map_err(|reason| Error::InvalidParameter {
+                    context: context.clone(),
+                    parameter: param.name,
+                    reason,
+                })?;
             data.insert(name.to_owned(), Value::String(value));
         }
         if let Some(credential) = &self.account_credential {
-            data.insert("AccountCredential".into(), credential.value().clone());
+            let credential =
+                serde_json::to_value(credential).map_err(|e| Error::InvalidParameter {
+                    context: context.clone(),
+                    parameter: "AccountCredential",
+                    reason: e.to_string(),
+                })?;
+            data.insert("AccountCredential".into(), credential);
         }
         let mut body = Map::new();
         body.insert("RequestData".into(), Value::Object(data));
@@ -312,15 +324,12 @@ fn provided(request: &DataRequest) -> Vec<(&'static str, String)> {
     out
 }
 
-fn fit(capability: &Capability, request: &DataRequest) -> Fit {
+fn fit(op: &OperationInfo, request: &DataRequest) -> Fit {
     let provided = provided(request);
-    if provided
-        .iter()
-        .any(|(name, _)| capability.param(name).is_none())
-    {
+    if provided.iter().any(|(name, _)| op.param(name).is_none()) {
         return Fit::No;
     }
-    match capability
+    match op
         .params
         .iter()
         .find(|p| p.required && !provided.iter().any(|(n, _)| *n == p.name))
@@ -328,33 +337,4 @@ fn fit(capability: &Capability, request: &DataRequest) -> Fit {
         Some(p) => Fit::Missing(p.name),
         None => Fit::Yes,
     }
-}
-
-fn check(param: &khipu_types::catalog::Param, value: &str, context: &Context) -> Result<(), Error> {
-    let invalid = |reason: String| Error::InvalidParameter {
-        context: context.clone(),
-        parameter: param.name,
-        reason,
-    };
-    let chars = value.chars().count() as u64;
-    if let Some(min) = param.min_length.filter(|m| chars < *m) {
-        return Err(invalid(format!(
-            "is {chars} characters long; the bank needs at least {min}"
-        )));
-    }
-    if let Some(max) = param.max_length.filter(|m| chars > *m) {
-        return Err(invalid(format!(
-            "is {chars} characters long; the bank accepts at most {max}"
-        )));
-    }
-    if let Some(pattern) = param.pattern {
-        // The generator refused specs whose patterns do not compile; a failure here still only
-        // skips the check.
-        if let Ok(re) = khipu_types::regress::Regex::new(pattern)
-            && re.find(value).is_none()
-        {
-            return Err(invalid(format!("`{value}` does not match {pattern}")));
-        }
-    }
-    Ok(())
 }

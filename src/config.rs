@@ -154,36 +154,9 @@ impl fmt::Debug for Config {
     }
 }
 
-/// The deprecated `AccountCredential` object; its `Debug` hides the contents.
-#[derive(Clone, PartialEq)]
-pub struct AccountCredential(serde_json::Value);
-
-impl AccountCredential {
-    /// An account link obtained from the (deprecated) Account Link operation.
-    pub fn account_link(link: impl Into<String>) -> Self {
-        Self(serde_json::json!({ "AccountLink": link.into() }))
-    }
-
-    /// The user's login at the bank's website.
-    pub fn login(username: impl Into<String>, password: impl Into<String>) -> Self {
-        Self(serde_json::json!({ "Username": username.into(), "Password": password.into() }))
-    }
-
-    /// Any other credential object a bank's spec describes.
-    pub fn raw(value: serde_json::Value) -> Self {
-        Self(value)
-    }
-
-    pub(crate) fn value(&self) -> &serde_json::Value {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AccountCredential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccountCredential(***)")
-    }
-}
+/// The deprecated `AccountCredential` object (an account link or the user's bank login); its
+/// `Debug` hides the contents. The same type the generated clients' request bodies carry.
+pub use khipu_types::banking::AccountCredential;
 
 impl Config {
     /// Production base URL, 30 s timeout, default retries.

@@ -352,7 +352,7 @@ async fn a_missing_or_invalid_parameter_fails_before_anything_is_sent() {
     for (bank, op) in capabilities() {
         let cap = op.capability.unwrap();
         let b = khipu::connect(bank.id, config(&server)).unwrap();
-        let Some(required) = cap.params.iter().find(|p| p.required) else {
+        let Some(required) = op.params.iter().find(|p| p.required) else {
             continue;
         };
         let (mut request, _) = request_for(op);
@@ -365,7 +365,7 @@ async fn a_missing_or_invalid_parameter_fails_before_anything_is_sent() {
         match err {
             Error::MissingParameter { context, parameter } => {
                 assert_eq!(context.bank, bank.id);
-                assert!(cap.param(parameter).unwrap().required);
+                assert!(op.param(parameter).unwrap().required);
             }
             other => panic!(
                 "{} {}: expected MissingParameter, got {other:?}",
@@ -486,7 +486,7 @@ async fn auth_is_one_scheme_and_secrets_stay_hidden() {
         .await;
     let config = Config::new(Credentials::api_key("key-123"))
         .base_url(server.uri())
-        .account_credential(khipu::AccountCredential::account_link("link-xyz"));
+        .account_credential(khipu::AccountCredential::link("link-xyz"));
     let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config).unwrap();
     assert!(
         bank.balances(&DataRequest::account("000011887755"))

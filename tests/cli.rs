@@ -72,7 +72,7 @@ async fn banks_lists_the_catalog_with_capabilities() {
         .unwrap();
     assert_eq!(tx["capability"]["kind"], "transactions");
     assert_eq!(
-        tx["capability"]["params"][0],
+        tx["params"][0],
         json!({"name": "AccountNumber", "required": true, "min_length": null, "max_length": 20, "pattern": null})
     );
 }

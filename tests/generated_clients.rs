@@ -36,10 +36,8 @@ fn transactions_body() -> Value {
     })
 }
 
-fn account_request() -> demo_bank::types::builder::AccountRequest {
-    demo_bank::types::AccountRequest::builder().request_data(
-        demo_bank::types::AccountRequestRequestData::builder().account_number("000011887755"),
-    )
+fn account_request() -> model::RequestBody {
+    model::RequestBody::new().account_number("000011887755")
 }
 
 #[tokio::test]
@@ -109,11 +107,7 @@ async fn bank_202_with_null_data_decodes_into_the_same_type() {
     let reply = client
         .fetch_transactions_1()
         .body(
-            account_request().callback_url(Some(
-                "https://my-api.my-business.com/api/open-data-response"
-                    .parse::<demo_bank::types::AccountRequestCallbackUrl>()
-                    .unwrap(),
-            )),
+            account_request().callback_url("https://my-api.my-business.com/api/open-data-response"),
         )
         .send()
         .await
@@ -164,16 +158,32 @@ async fn a_request_that_breaks_the_spec_limits_is_refused_before_sending() {
         .await;
     let client = demo_bank::Client::new(&server.uri(), bearer(&demo_bank::AUTH)).unwrap();
     let too_long = "1".repeat(21); // AccountNumber has maxLength 20
-    let body = demo_bank::types::AccountRequest::builder().request_data(
-        demo_bank::types::AccountRequestRequestData::builder().account_number(too_long),
-    );
-    let err = client
-        .fetch_transactions_1()
-        .body(body)
-        .send()
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("account_number"), "{err}");
+    let refused = [
+        (
+            model::RequestBody::new().account_number(too_long),
+            "`AccountNumber` is 21 characters long; the bank accepts at most 20",
+        ),
+        (
+            model::RequestBody::new(),
+            "`AccountNumber` is required by fetchTransactions_1",
+        ),
+        (
+            account_request().currency("CLP"),
+            "`Currency` is not a parameter of fetchTransactions_1",
+        ),
+    ];
+    for (body, why) in refused {
+        let err = client
+            .fetch_transactions_1()
+            .body(body)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, progenitor_client::Error::InvalidRequest(m) if m == why),
+            "{err:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -322,21 +332,13 @@ async fn the_macro_client_decodes_like_the_generated_one() {
     .unwrap();
     let a = from_macro
         .fetch_transactions_1()
-        .body(
-            btg_from_macro::types::FetchTransactions1Body::builder().request_data(
-                btg_from_macro::types::FetchTransactions1BodyRequestData::builder()
-                    .account_number("000011887755"),
-            ),
-        )
+        .body(model::RequestBody::new().account_number("000011887755"))
         .send()
         .await
         .unwrap();
     let b = generated
         .fetch_transactions_1()
-        .body(khipu::banking::cl::personal::btgpactual::types::FetchTransactions1Body::builder().request_data(
-            khipu::banking::cl::personal::btgpactual::types::FetchTransactions1BodyRequestData::builder()
-                .account_number("000011887755"),
-        ))
+        .body(model::RequestBody::new().account_number("000011887755"))
         .send()
         .await
         .unwrap();

@@ -115,9 +115,7 @@ async fn the_typed_clients_do_not_follow_redirects() {
     let client = demo_bank::Client::new(&origin.uri(), auth).unwrap();
     let err = client
         .fetch_transactions_1()
-        .body(demo_bank::types::AccountRequest::builder().request_data(
-            demo_bank::types::AccountRequestRequestData::builder().account_number("000011887755"),
-        ))
+        .body(khipu::model::RequestBody::new().account_number("000011887755"))
         .send()
         .await
         .unwrap_err();

@@ -106,11 +106,11 @@ async fn every_bank_times_every_capability_through_the_khipu_command() {
             ("Currency", "--currency", "CLP"),
             ("BookingDate", "--month", "2022-07"),
         ] {
-            if cap.param(param).is_some_and(|p| p.required) {
+            if op.param(param).is_some_and(|p| p.required) {
                 args.extend([flag.into(), value.into()]);
             }
         }
-        if cap.param("BookingDateStart").is_some_and(|p| p.required) {
+        if op.param("BookingDateStart").is_some_and(|p| p.required) {
             args.extend([
                 "--from".into(),
                 "2022-06".into(),

@@ -3,7 +3,7 @@
 //! The generator recognizes these schemas by their place in a response envelope
 //! (`Data.Transaction[]`, `Data.Balance[]`, ...) and, when a bank's schema fits, makes its client
 //! return these types directly (progenitor replacements). Nothing is converted on the way from a
-//! bank's client to the `khipu::Bank` trait.
+//! bank's client to the `khipu::Bank` trait. Requests go the same way: see [`RequestBody`].
 //!
 //! The model follows DemoBank's documents (the fullest Khipu publishes). Field names are Khipu's;
 //! fields a bank may omit are `Option`/empty; enums keep values Khipu adds later; timestamps keep
@@ -13,6 +13,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::DateTime;
+
+mod request;
+pub use request::{AccountCredential, AccountLinkRequest, RequestBody, RequestData};
 
 crate::open_enum! {
     /// `OK` or `ERROR`.

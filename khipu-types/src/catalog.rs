@@ -49,6 +49,34 @@ impl BankInfo {
     }
 }
 
+impl BankInfo {
+    /// Checks a request built by this bank's typed client against the spec's parameter limits
+    /// before it is sent: the canonical request types are shared by every bank, so the limits of
+    /// one bank (`AccountNumber` at most 20 characters, `Currency` matching `^[A-Z]{3}$`) are kept
+    /// here as data instead of in per-bank types. `client_method` names the operation.
+    pub fn check_request(
+        &self,
+        client_method: &str,
+        request: &reqwest::Request,
+    ) -> Result<(), String> {
+        let Some(op) = self
+            .operations
+            .iter()
+            .find(|o| o.client_method == client_method)
+        else {
+            return Ok(());
+        };
+        let Some(bytes) = request.body().and_then(reqwest::Body::as_bytes) else {
+            return Ok(());
+        };
+        match serde_json::from_slice(bytes) {
+            Ok(body) => op.check_body(&body),
+            // Not JSON: not a body this check knows how to read.
+            Err(_) => Ok(()),
+        }
+    }
+}
+
 /// One operation of a bank's API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -70,20 +98,19 @@ pub struct OperationInfo {
     /// What the `Bank` trait can use it for; `None` when its response does not fit the canonical
     /// model or it needs a parameter the trait cannot fill (it stays on the typed client).
     pub capability: Option<Capability>,
+    /// Its request parameters (in `RequestData`, or at the top of the body for Account Link), by
+    /// Khipu's names, with the spec's limits; the deprecated `AccountCredential` is not listed.
+    pub params: &'static [Param],
 }
 
 impl OperationInfo {
     #[doc(hidden)]
-    #[allow(clippy::too_many_arguments)]
     pub const fn new(
         operation_id: &'static str,
         client_method: &'static str,
         http_method: &'static str,
         path: &'static str,
         summary: &'static str,
-        deprecated: bool,
-        accepts_callback: bool,
-        capability: Option<Capability>,
     ) -> Self {
         Self {
             operation_id,
@@ -91,10 +118,76 @@ impl OperationInfo {
             http_method,
             path,
             summary,
-            deprecated,
-            accepts_callback,
-            capability,
+            deprecated: false,
+            accepts_callback: false,
+            capability: None,
+            params: &[],
         }
+    }
+
+    #[doc(hidden)]
+    pub const fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn callback(mut self) -> Self {
+        self.accepts_callback = true;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn serves(mut self, kind: DataKind) -> Self {
+        self.capability = Some(Capability { kind });
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn params(mut self, params: &'static [Param]) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// The parameter called `name`, if the operation takes it.
+    pub fn param(&self, name: &str) -> Option<&'static Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// Checks a JSON request body against [`params`](Self::params): every required parameter is
+    /// there, every parameter given is one the operation takes, and every string value keeps its
+    /// limits. Parameters sit in `RequestData`, or at the top for a body without it (Account Link).
+    pub fn check_body(&self, body: &serde_json::Value) -> Result<(), String> {
+        let holder = body.get("RequestData").unwrap_or(body);
+        let Some(given) = holder.as_object() else {
+            return Ok(());
+        };
+        let top_level = body.get("RequestData").is_none();
+        for param in self.params {
+            match given.get(param.name) {
+                None if param.required => {
+                    return Err(format!(
+                        "`{}` is required by {}",
+                        param.name, self.operation_id
+                    ));
+                }
+                Some(serde_json::Value::String(value)) => param
+                    .check(value)
+                    .map_err(|why| format!("`{}` {why}", param.name))?,
+                _ => {}
+            }
+        }
+        for name in given.keys() {
+            let envelope = top_level && name == "CallbackUrl";
+            if name != "AccountCredential" && !envelope && self.param(name).is_none() {
+                return Err(format!(
+                    "`{}` is not a parameter of {}",
+                    crate::display::sanitize(name),
+                    self.operation_id
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -133,25 +226,18 @@ impl std::fmt::Display for DataKind {
     }
 }
 
-/// What an operation returns and what it needs.
+/// What the `Bank` trait can use an operation for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Capability {
     /// The data it returns.
     pub kind: DataKind,
-    /// Its request parameters (in `RequestData`), by Khipu's names.
-    pub params: &'static [Param],
 }
 
 impl Capability {
     #[doc(hidden)]
-    pub const fn new(kind: DataKind, params: &'static [Param]) -> Self {
-        Self { kind, params }
-    }
-
-    /// The parameter called `name`, if the operation takes it.
-    pub fn param(&self, name: &str) -> Option<&'static Param> {
-        self.params.iter().find(|p| p.name == name)
+    pub const fn new(kind: DataKind) -> Self {
+        Self { kind }
     }
 }
 
@@ -173,19 +259,58 @@ pub struct Param {
 
 impl Param {
     #[doc(hidden)]
-    pub const fn new(
-        name: &'static str,
-        required: bool,
-        min_length: Option<u64>,
-        max_length: Option<u64>,
-        pattern: Option<&'static str>,
-    ) -> Self {
+    pub const fn new(name: &'static str, required: bool) -> Self {
         Self {
             name,
             required,
-            min_length,
-            max_length,
-            pattern,
+            min_length: None,
+            max_length: None,
+            pattern: None,
         }
+    }
+
+    #[doc(hidden)]
+    pub const fn min_length(mut self, n: u64) -> Self {
+        self.min_length = Some(n);
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn max_length(mut self, n: u64) -> Self {
+        self.max_length = Some(n);
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn pattern(mut self, pattern: &'static str) -> Self {
+        self.pattern = Some(pattern);
+        self
+    }
+
+    /// Why `value` breaks this parameter's limits (a sentence fragment after the parameter's
+    /// name), or `Ok`. A pattern that does not compile skips that check: the generator refuses
+    /// specs whose patterns do not compile.
+    pub fn check(&self, value: &str) -> Result<(), String> {
+        let chars = value.chars().count() as u64;
+        if let Some(min) = self.min_length.filter(|m| chars < *m) {
+            return Err(format!(
+                "is {chars} characters long; the bank needs at least {min}"
+            ));
+        }
+        if let Some(max) = self.max_length.filter(|m| chars > *m) {
+            return Err(format!(
+                "is {chars} characters long; the bank accepts at most {max}"
+            ));
+        }
+        if let Some(pattern) = self.pattern
+            && let Ok(re) = regress::Regex::new(pattern)
+            && re.find(value).is_none()
+        {
+            return Err(format!(
+                "`{}` does not match {pattern}",
+                crate::display::sanitize(value)
+            ));
+        }
+        Ok(())
     }
 }

@@ -26,8 +26,8 @@ pub fn capabilities() -> Vec<(&'static BankInfo, &'static OperationInfo)> {
 
 /// A request that satisfies every required parameter of `op`, and the RequestData it sends.
 pub fn request_for(op: &OperationInfo) -> (DataRequest, Value) {
-    let cap = op.capability.expect("a data operation has a capability");
-    let required = |name: &str| cap.param(name).is_some_and(|p| p.required);
+    assert!(op.capability.is_some(), "a data operation has a capability");
+    let required = |name: &str| op.param(name).is_some_and(|p| p.required);
     let mut request = DataRequest::new().operation(op.operation_id);
     let mut sent = Map::new();
     if required("AccountNumber") {

@@ -115,7 +115,7 @@ fn summary(plan: &Plan) {
             for op in &c.client.operations {
                 match &op.capability {
                     Ok(cap) => {
-                        let params: Vec<String> = cap
+                        let params: Vec<String> = op
                             .params
                             .iter()
                             .map(|p| format!("{}{}", p.name, if p.required { "*" } else { "" }))

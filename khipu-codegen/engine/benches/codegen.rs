@@ -33,12 +33,12 @@ fn codegen(c: &mut Criterion) {
             })
         });
         group.bench_function("progenitor_only", |b| {
-            b.iter(|| generate::tokens(&parsed, &replacements).expect("generates"))
+            b.iter(|| generate::tokens(&parsed, &replacements, true).expect("generates"))
         });
         group.bench_function("generate", |b| {
             b.iter(|| {
                 let mut report = normalize::Report::default();
-                let tokens = generate::tokens(&parsed, &replacements).expect("generates");
+                let tokens = generate::tokens(&parsed, &replacements, true).expect("generates");
                 let tokens = postprocess::run_tokens(tokens, &mut report);
                 let mut file: syn::File = syn::parse2(tokens).expect("parses");
                 postprocess::run(&mut file, &mut report);

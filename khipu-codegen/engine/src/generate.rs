@@ -31,10 +31,25 @@ fn settings(replacements: &[(String, String)]) -> GenerationSettings {
 }
 
 /// How every generated client sends a request: through `khipu_types::client::exec`, so the
-/// response size limit holds for the typed clients as for the facade.
-fn client_hooks() -> TokenStream {
+/// response size limit holds for the typed clients as for the facade. A bank client first checks
+/// the body against its spec's parameter limits (kept in `INFO`, since the request types are
+/// shared by every bank).
+fn client_hooks(bank: bool) -> TokenStream {
+    let pre = bank.then(|| {
+        quote::quote! {
+            async fn pre<E>(
+                &self,
+                request: &mut ::reqwest::Request,
+                info: &::progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
+                INFO.check_request(info.operation_id, request)
+                    .map_err(::progenitor_client::Error::InvalidRequest)
+            }
+        }
+    });
     quote::quote! {
         impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+            #pre
             async fn exec(
                 &self,
                 request: ::reqwest::Request,
@@ -82,15 +97,20 @@ pub fn parse(doc: &Value) -> Result<OpenAPI, (Pointer, String)> {
     })
 }
 
-/// progenitor's tokens for `spec`. progenitor reports some problems by panicking; those are
-/// caught and returned as errors so that a bad spec never takes the generator down.
-pub fn tokens(spec: &OpenAPI, replacements: &[(String, String)]) -> Result<TokenStream, String> {
+/// progenitor's tokens for `spec` (`bank`: the module also has a catalog `INFO` its requests are
+/// checked against). progenitor reports some problems by panicking; those are caught and returned
+/// as errors so that a bad spec never takes the generator down.
+pub fn tokens(
+    spec: &OpenAPI,
+    replacements: &[(String, String)],
+    bank: bool,
+) -> Result<TokenStream, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings(replacements)).generate_tokens(spec)
     }));
     match run {
         Ok(Ok(mut tokens)) => {
-            tokens.extend(client_hooks());
+            tokens.extend(client_hooks(bank));
             Ok(tokens)
         }
         Ok(Err(e)) => Err(format!("progenitor cannot generate a client: {e}")),

@@ -58,18 +58,19 @@ pub struct Operation {
     pub deprecated: bool,
     /// Has a 202 response (CallbackUrl).
     pub accepts_callback: bool,
+    /// Its request parameters (in `RequestData`, or at the top of the body when there is none),
+    /// as the spec declares them; `AccountCredential` is not one.
+    pub params: Vec<Param>,
     /// What the `Bank` trait can use it for, or why it cannot.
     pub capability: Result<Capability, String>,
 }
 
-/// What a bank operation returns and needs, found from its spec.
+/// What the `Bank` trait can use a bank operation for, found from its spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Capability {
     /// The Data container it returns (`Transaction`).
     pub container: String,
-    /// Its request parameters, by Khipu's names.
-    pub params: Vec<Param>,
 }
 
 impl Capability {
@@ -101,7 +102,8 @@ pub struct Param {
     pub pattern: Option<String>,
 }
 
-/// The request parameters the `Bank` trait knows how to fill.
+/// The request parameters the `Bank` trait knows how to fill: the fields of
+/// `khipu_types::banking::RequestData` besides the credential.
 pub const KNOWN_PARAMS: [&str; 6] = [
     "AccountNumber",
     "LastDigits",
@@ -182,7 +184,8 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
     let identity = identity::identify(&doc, path).map_err(at)?;
     let auth = auth::read(&doc).map_err(at)?;
     let spec = generate::parse(&doc).map_err(at)?;
-    let tokens = generate::tokens(&spec, &generate::replacements(&doc))
+    let bank = matches!(identity, Identity::Bank(_));
+    let tokens = generate::tokens(&spec, &generate::replacements(&doc), bank)
         .map_err(|m| SpecError::new(&name, "", m))?;
     let tokens = postprocess::run_tokens(tokens, &mut report);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
@@ -198,7 +201,7 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let operations = operations(&doc);
+    let operations = operations(&doc, declared.as_ref().unwrap_or(&doc));
     let preamble = preamble(&identity, &title, &version, &sha256, &operations, &auth);
     let tokens = quote! { #preamble #file };
     let mut client = Client {
@@ -218,15 +221,19 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
     Ok(client)
 }
 
-fn operations(doc: &Value) -> Vec<Operation> {
-    let snapshot = doc.clone();
-    let mut doc = doc.clone();
-    let bank = normalize::is_bank(&snapshot);
-    walk::operations_mut(&mut doc)
+/// The operations of the generated client; `declared` is the document before the canonical passes
+/// replaced the bank's request bodies, where the parameters and their limits are read.
+fn operations(doc: &Value, declared: &Value) -> Vec<Operation> {
+    let bank = normalize::is_bank(doc);
+    walk::operations(doc)
         .into_iter()
         .map(|(path, method, op, _)| {
+            let params = match operation_at(declared, &path, method) {
+                Some(declared_op) if bank => params(declared, declared_op),
+                _ => Vec::new(),
+            };
             let capability = if bank {
-                capability(&snapshot, op)
+                capability(doc, op, &params)
             } else {
                 Err("not a bank operation".into())
             };
@@ -247,81 +254,85 @@ fn operations(doc: &Value) -> Vec<Operation> {
                     .to_owned(),
                 deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
                 accepts_callback: op.get("responses").and_then(|r| r.get("202")).is_some(),
+                params,
                 capability,
             }
         })
         .collect()
 }
 
-/// What the operation returns (only if its envelope is canonical) and what it needs.
-fn capability(doc: &Value, op: &serde_json::Map<String, Value>) -> Result<Capability, String> {
-    let (_, response) = doc::success(doc, op).ok_or("no success body")?;
-    let schema = doc::body_schema(response).ok_or("no success body")?;
-    let canonical = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .is_some_and(|r| r.starts_with("#/components/schemas/KhipuCanonical"));
-    if !canonical {
-        return Err("its response does not fit the canonical model".into());
-    }
-    let container = normalize::CONTAINERS
-        .iter()
-        .find(|(_, rust)| {
-            schema["$ref"]
-                .as_str()
-                .is_some_and(|r| r.ends_with(&format!("KhipuCanonical{rust}")))
-        })
-        .map(|(c, _)| (*c).to_owned())
-        .ok_or("unknown canonical envelope")?;
+fn operation_at<'a>(doc: &'a Value, path: &str, method: &str) -> Option<&'a Value> {
+    doc.get("paths")?.get(path)?.get(method)
+}
+
+/// The request parameters of a bank operation with the limits the spec puts on them.
+fn params(doc: &Value, op: &Value) -> Vec<Param> {
     let body = op
         .get("requestBody")
-        .and_then(|b| b.get("content"))
-        .and_then(|c| c.get("application/json"))
-        .and_then(|m| m.get("schema"))
-        .map(|s| normalize::resolve(doc, s))
-        .cloned()
-        .unwrap_or(Value::Null);
-    let (holder, top_level) = match body.get("properties").and_then(|p| p.get("RequestData")) {
-        Some(rd) => (normalize::resolve(doc, rd).clone(), false),
-        None => (body.clone(), true),
+        .map(|b| doc::resolve(doc, b))
+        .and_then(|b| doc::body_schema(b))
+        .map(|s| doc::resolve(doc, s))
+        .unwrap_or(&Value::Null);
+    let holder = match body.get("properties").and_then(|p| p.get("RequestData")) {
+        Some(rd) => doc::resolve(doc, rd),
+        None => body,
     };
     let required: Vec<&str> = holder
         .get("required")
         .and_then(Value::as_array)
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let mut params = Vec::new();
-    for (name, schema) in holder
+    holder
         .get("properties")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-    {
-        let is_required = required.contains(&name.as_str());
-        if name == "AccountCredential" {
-            continue;
-        }
-        if !top_level && !KNOWN_PARAMS.contains(&name.as_str()) {
-            if is_required {
-                return Err(format!(
-                    "it requires `{name}`, which the Bank trait cannot fill"
-                ));
+        .filter(|(name, _)| *name != "AccountCredential")
+        .map(|(name, schema)| {
+            let schema = doc::resolve(doc, schema);
+            Param {
+                name: name.clone(),
+                required: required.contains(&name.as_str()),
+                min_length: schema.get("minLength").and_then(Value::as_u64),
+                max_length: schema.get("maxLength").and_then(Value::as_u64),
+                pattern: schema
+                    .get("pattern")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             }
-            continue;
-        }
-        let schema = normalize::resolve(doc, schema);
-        params.push(Param {
-            name: name.clone(),
-            required: is_required,
-            min_length: schema.get("minLength").and_then(Value::as_u64),
-            max_length: schema.get("maxLength").and_then(Value::as_u64),
-            pattern: schema
-                .get("pattern")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        });
+        })
+        .collect()
+}
+
+/// What the operation returns (only if its envelope is canonical), if the `Bank` trait can fill
+/// every parameter it requires.
+fn capability(
+    doc: &Value,
+    op: &serde_json::Map<String, Value>,
+    params: &[Param],
+) -> Result<Capability, String> {
+    let (_, response) = doc::success(doc, op).ok_or("no success body")?;
+    let schema = doc::body_schema(response).ok_or("no success body")?;
+    let reference = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let container = normalize::CONTAINERS
+        .iter()
+        .find(|(_, rust)| reference == format!("#/components/schemas/KhipuCanonical{rust}"))
+        .map(|(c, _)| (*c).to_owned())
+        .ok_or("its response does not fit the canonical model")?;
+    let top_level = container == "AccountLink";
+    if let Some(p) = params
+        .iter()
+        .find(|p| p.required && !top_level && !KNOWN_PARAMS.contains(&p.name.as_str()))
+    {
+        return Err(format!(
+            "it requires `{}`, which the Bank trait cannot fill",
+            p.name
+        ));
     }
-    Ok(Capability { container, params })
+    Ok(Capability { container })
 }
 
 /// Items placed before progenitor's: what the module says about itself.
@@ -345,30 +356,37 @@ fn preamble(
     };
     let (id, country, segment, domain) = (bank.id(), &bank.country, &bank.segment, &bank.domain);
     let ops = operations.iter().map(|o| {
-        let (op_id, method, http, path, summary, deprecated, callback) =
-            (&o.operation_id, &o.client_method, &o.http_method, &o.path, &o.summary, o.deprecated, o.accepts_callback);
-        let capability = match &o.capability {
-            Ok(c) => {
-                let kind = quote::format_ident!("{}", c.kind());
-                let params = c.params.iter().map(|p| {
-                    let (name, required) = (&p.name, p.required);
-                    let opt = |v: Option<u64>| match v {
-                        Some(n) => quote! { ::core::option::Option::Some(#n) },
-                        None => quote! { ::core::option::Option::None },
-                    };
-                    let (min, max) = (opt(p.min_length), opt(p.max_length));
-                    let pattern = match &p.pattern {
-                        Some(pat) => quote! { ::core::option::Option::Some(#pat) },
-                        None => quote! { ::core::option::Option::None },
-                    };
-                    quote! { ::khipu_types::catalog::Param::new(#name, #required, #min, #max, #pattern) }
-                });
-                quote! { ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-                    ::khipu_types::catalog::DataKind::#kind, &[#(#params),*])) }
-            }
-            Err(_) => quote! { ::core::option::Option::None },
-        };
-        quote! { ::khipu_types::catalog::OperationInfo::new(#op_id, #method, #http, #path, #summary, #deprecated, #callback, #capability) }
+        let (op_id, method, http, path, summary) =
+            (&o.operation_id, &o.client_method, &o.http_method, &o.path, &o.summary);
+        let mut info = quote! { ::khipu_types::catalog::OperationInfo::new(#op_id, #method, #http, #path, #summary) };
+        if o.deprecated {
+            info.extend(quote! { .deprecated() });
+        }
+        if o.accepts_callback {
+            info.extend(quote! { .callback() });
+        }
+        if let Ok(c) = &o.capability {
+            let kind = quote::format_ident!("{}", c.kind());
+            info.extend(quote! { .serves(::khipu_types::catalog::DataKind::#kind) });
+        }
+        if !o.params.is_empty() {
+            let params = o.params.iter().map(|p| {
+                let (name, required) = (&p.name, p.required);
+                let mut param = quote! { ::khipu_types::catalog::Param::new(#name, #required) };
+                if let Some(n) = p.min_length {
+                    param.extend(quote! { .min_length(#n) });
+                }
+                if let Some(n) = p.max_length {
+                    param.extend(quote! { .max_length(#n) });
+                }
+                if let Some(pattern) = &p.pattern {
+                    param.extend(quote! { .pattern(#pattern) });
+                }
+                param
+            });
+            info.extend(quote! { .params(&[#(#params),*]) });
+        }
+        info
     });
     quote! {
         #head

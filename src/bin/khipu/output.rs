@@ -61,7 +61,7 @@ pub fn banks(banks: &[&BankInfo], json: bool) {
                 .iter()
                 .filter_map(|op| {
                     op.capability.map(|c| {
-                        let params: Vec<String> = c
+                        let params: Vec<String> = op
                             .params
                             .iter()
                             .map(|p| format!("{}{}", p.name, if p.required { "*" } else { "" }))
@@ -89,13 +89,11 @@ fn bank_json(b: &BankInfo) -> Value {
                 "summary": op.summary,
                 "deprecated": op.deprecated,
                 "accepts_callback": op.accepts_callback,
-                "capability": op.capability.map(|c| json!({
-                    "kind": c.kind.name(),
-                    "params": c.params.iter().map(|p| json!({
-                        "name": p.name, "required": p.required, "min_length": p.min_length,
-                        "max_length": p.max_length, "pattern": p.pattern,
-                    })).collect::<Vec<_>>(),
-                })),
+                "capability": op.capability.map(|c| json!({ "kind": c.kind.name() })),
+                "params": op.params.iter().map(|p| json!({
+                    "name": p.name, "required": p.required, "min_length": p.min_length,
+                    "max_length": p.max_length, "pattern": p.pattern,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

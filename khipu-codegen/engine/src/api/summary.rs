@@ -344,8 +344,16 @@ impl<'a> Flatten<'a> {
                     .flatten()
                     .enumerate()
                 {
+                    // Named by its component, or by its title when inline (what a bundler that
+                    // dereferences keeps), so both renderings give the same field paths.
                     let label = schema_ref(branch)
                         .and_then(crate::doc::schema_name)
+                        .or_else(|| {
+                            branch
+                                .get("title")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned)
+                        })
                         .unwrap_or_else(|| i.to_string());
                     self.field(&format!("{name}|{label}"), branch, false, depth + 1);
                 }

@@ -294,7 +294,7 @@ fn names(list: Option<&Value>) -> BTreeSet<&str> {
 
 /// Removes the component schemas nothing reaches from the operations any more (the models the
 /// canonical types replaced), so no code is generated for them.
-fn prune_unreachable(doc: &mut Value, log: &mut Log) {
+pub(super) fn prune_unreachable(doc: &mut Value, log: &mut Log) {
     let reachable = crate::doc::RefGraph::of(doc).reachable();
     let schemas = component_schemas(doc);
     let unreachable: Vec<String> = schemas

@@ -5,6 +5,7 @@
 //! and every pass is idempotent: normalizing a normalized document changes nothing.
 
 mod canonical;
+mod canonical_requests;
 mod deprecated;
 mod openapi31;
 mod operation_ids;
@@ -99,6 +100,11 @@ pub const PASSES: &[Pass] = &[
         name: CANONICAL_PASS,
         fixes: "bank envelopes whose Data items fit Khipu's model become khipu_types::banking types; replaced models are pruned",
         run: canonical::run,
+    },
+    Pass {
+        name: "canonical-requests",
+        fixes: "bank request bodies that fit Khipu's request model become khipu_types::banking::RequestBody / AccountLinkRequest (limits stay in INFO); replaced models are pruned",
+        run: canonical_requests::run,
     },
     Pass {
         name: "response-constraints",

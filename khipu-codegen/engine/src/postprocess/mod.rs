@@ -7,6 +7,7 @@
 mod client_new;
 mod date_times;
 mod doc_lines;
+mod empty_types;
 mod money;
 mod open_enums;
 
@@ -37,6 +38,11 @@ pub const CODE_PASSES: &[CodePass] = &[
         name: "money",
         fixes: "JSON numbers (Khipu's amounts) are khipu_types::Amount, an exact decimal: no f64 for money; `1000` on the wire",
         run: money::run,
+    },
+    CodePass {
+        name: "empty-types",
+        fixes: "a `types` module left with only its ConversionError (every schema shared) is removed, with its import",
+        run: empty_types::run,
     },
     CodePass {
         name: "client-new",

@@ -34,497 +34,15 @@ pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankI
         "POST",
         "/v1/ar/banking/personal/santander.com.ar/pending/current-day/ACY/balances",
         "Pending Current Day Balances (ACY)",
-        false,
-        true,
-        ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-            ::khipu_types::catalog::DataKind::Balances,
-            &[::khipu_types::catalog::Param::new(
-                "AccountNumber",
-                true,
-                ::core::option::Option::None,
-                ::core::option::Option::Some(20u64),
-                ::core::option::Option::None,
-            )],
-        )),
-    )],
+    )
+    .callback()
+    .serves(::khipu_types::catalog::DataKind::Balances)
+    .params(&[::khipu_types::catalog::Param::new("AccountNumber", true).max_length(20u64)])],
 );
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
-/// Types used as operation parameters and responses.
-#[allow(clippy::all)]
-pub mod types {
-    ///Use this value to call the service using the pre-generated account link.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountLinkCredential {
-        ///Pre-generated account link, as returned by the Account Link (token) operation.
-        #[serde(rename = "AccountLink")]
-        pub account_link: ::std::string::String,
-    }
-    impl AccountLinkCredential {
-        pub fn builder() -> builder::AccountLinkCredential {
-            Default::default()
-        }
-    }
-    ///Credenciales del usuario para el sitio web de Banco Santander Argentina.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct BancoSantanderArgentinaAuthCredential {
-        ///Password of the user for the bank's website.
-        #[serde(rename = "Password")]
-        pub password: ::std::string::String,
-        ///User identification with access to the bank's account (RUN, DNI).
-        #[serde(rename = "Username")]
-        pub username: ::std::string::String,
-    }
-    impl BancoSantanderArgentinaAuthCredential {
-        pub fn builder() -> builder::BancoSantanderArgentinaAuthCredential {
-            Default::default()
-        }
-    }
-    ///`FetchPendingCurrentDayBalances1Body`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct FetchPendingCurrentDayBalances1Body {
-        ///URL to send the response message using a POST verb.
-        #[serde(
-            rename = "CallbackUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub callback_url: ::std::option::Option<FetchPendingCurrentDayBalances1BodyCallbackUrl>,
-        #[serde(rename = "RequestData")]
-        pub request_data: FetchPendingCurrentDayBalances1BodyRequestData,
-    }
-    impl FetchPendingCurrentDayBalances1Body {
-        pub fn builder() -> builder::FetchPendingCurrentDayBalances1Body {
-            Default::default()
-        }
-    }
-    ///URL to send the response message using a POST verb.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FetchPendingCurrentDayBalances1BodyCallbackUrl(::std::string::String);
-    impl ::std::ops::Deref for FetchPendingCurrentDayBalances1BodyCallbackUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FetchPendingCurrentDayBalances1BodyCallbackUrl>
-        for ::std::string::String
-    {
-        fn from(value: FetchPendingCurrentDayBalances1BodyCallbackUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FetchPendingCurrentDayBalances1BodyCallbackUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FetchPendingCurrentDayBalances1BodyCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for FetchPendingCurrentDayBalances1BodyCallbackUrl
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FetchPendingCurrentDayBalances1BodyCallbackUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Information needed to connect to a bank account and extract data from the current balance. Mandatory fields indicates values that are necessary to identify the desired account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct FetchPendingCurrentDayBalances1BodyRequestData {
-        ///**Deprecated by Khipu.**
-        ///
-        ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
-        ///
-        ///Autenticación de la cuenta del usuario para realizar operaciones.
-        #[serde(
-            rename = "AccountCredential",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_credential:
-            ::std::option::Option<FetchPendingCurrentDayBalances1BodyRequestDataAccountCredential>,
-        ///Bank account number.
-        #[serde(rename = "AccountNumber")]
-        pub account_number: FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber,
-    }
-    impl FetchPendingCurrentDayBalances1BodyRequestData {
-        pub fn builder() -> builder::FetchPendingCurrentDayBalances1BodyRequestData {
-            Default::default()
-        }
-    }
-    ///**Deprecated by Khipu.**
-    ///
-    ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
-    ///
-    ///Autenticación de la cuenta del usuario para realizar operaciones.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum FetchPendingCurrentDayBalances1BodyRequestDataAccountCredential {
-        AccountLinkCredential(AccountLinkCredential),
-        BancoSantanderArgentinaAuthCredential(BancoSantanderArgentinaAuthCredential),
-    }
-    impl ::std::convert::From<AccountLinkCredential>
-        for FetchPendingCurrentDayBalances1BodyRequestDataAccountCredential
-    {
-        fn from(value: AccountLinkCredential) -> Self {
-            Self::AccountLinkCredential(value)
-        }
-    }
-    impl ::std::convert::From<BancoSantanderArgentinaAuthCredential>
-        for FetchPendingCurrentDayBalances1BodyRequestDataAccountCredential
-    {
-        fn from(value: BancoSantanderArgentinaAuthCredential) -> Self {
-            Self::BancoSantanderArgentinaAuthCredential(value)
-        }
-    }
-    ///Bank account number.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber(::std::string::String);
-    impl ::std::ops::Deref for FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber>
-        for ::std::string::String
-    {
-        fn from(value: FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 20usize {
-                return Err("longer than 20 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-        for FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber
-    {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct AccountLinkCredential {
-            account_link: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountLinkCredential {
-            fn default() -> Self {
-                Self {
-                    account_link: Err("no value supplied for account_link".to_string()),
-                }
-            }
-        }
-        impl AccountLinkCredential {
-            pub fn account_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_link = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_link: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountLinkCredential> for super::AccountLinkCredential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountLinkCredential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_link: value.account_link?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountLinkCredential> for AccountLinkCredential {
-            fn from(value: super::AccountLinkCredential) -> Self {
-                Self {
-                    account_link: Ok(value.account_link),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BancoSantanderArgentinaAuthCredential {
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
-            username: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for BancoSantanderArgentinaAuthCredential {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl BancoSantanderArgentinaAuthCredential {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BancoSantanderArgentinaAuthCredential>
-            for super::BancoSantanderArgentinaAuthCredential
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BancoSantanderArgentinaAuthCredential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BancoSantanderArgentinaAuthCredential>
-            for BancoSantanderArgentinaAuthCredential
-        {
-            fn from(value: super::BancoSantanderArgentinaAuthCredential) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    username: Ok(value.username),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FetchPendingCurrentDayBalances1Body {
-            callback_url: ::std::result::Result<
-                ::std::option::Option<super::FetchPendingCurrentDayBalances1BodyCallbackUrl>,
-                ::std::string::String,
-            >,
-            request_data: ::std::result::Result<
-                super::FetchPendingCurrentDayBalances1BodyRequestData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FetchPendingCurrentDayBalances1Body {
-            fn default() -> Self {
-                Self {
-                    callback_url: Ok(Default::default()),
-                    request_data: Err("no value supplied for request_data".to_string()),
-                }
-            }
-        }
-        impl FetchPendingCurrentDayBalances1Body {
-            pub fn callback_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::FetchPendingCurrentDayBalances1BodyCallbackUrl,
-                        >,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback_url = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
-                self
-            }
-            pub fn request_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FetchPendingCurrentDayBalances1BodyRequestData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_data = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_data: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FetchPendingCurrentDayBalances1Body>
-            for super::FetchPendingCurrentDayBalances1Body
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FetchPendingCurrentDayBalances1Body,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callback_url: value.callback_url?,
-                    request_data: value.request_data?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FetchPendingCurrentDayBalances1Body>
-            for FetchPendingCurrentDayBalances1Body
-        {
-            fn from(value: super::FetchPendingCurrentDayBalances1Body) -> Self {
-                Self {
-                    callback_url: Ok(value.callback_url),
-                    request_data: Ok(value.request_data),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FetchPendingCurrentDayBalances1BodyRequestData {
-            account_credential: ::std::result::Result<
-                ::std::option::Option<
-                    super::FetchPendingCurrentDayBalances1BodyRequestDataAccountCredential,
-                >,
-                ::std::string::String,
-            >,
-            account_number: ::std::result::Result<
-                super::FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FetchPendingCurrentDayBalances1BodyRequestData {
-            fn default() -> Self {
-                Self {
-                    account_credential: Ok(Default::default()),
-                    account_number: Err("no value supplied for account_number".to_string()),
-                }
-            }
-        }
-        impl FetchPendingCurrentDayBalances1BodyRequestData {
-            pub fn account_credential<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::FetchPendingCurrentDayBalances1BodyRequestDataAccountCredential,
-                        >,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_credential = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_credential: {e}")
-                });
-                self
-            }
-            pub fn account_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        super::FetchPendingCurrentDayBalances1BodyRequestDataAccountNumber,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_number = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_number: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FetchPendingCurrentDayBalances1BodyRequestData>
-            for super::FetchPendingCurrentDayBalances1BodyRequestData
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FetchPendingCurrentDayBalances1BodyRequestData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_credential: value.account_credential?,
-                    account_number: value.account_number?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FetchPendingCurrentDayBalances1BodyRequestData>
-            for FetchPendingCurrentDayBalances1BodyRequestData
-        {
-            fn from(value: super::FetchPendingCurrentDayBalances1BodyRequestData) -> Self {
-                Self {
-                    account_credential: Ok(value.account_credential),
-                    account_number: Ok(value.account_number),
-                }
-            }
-        }
-    }
-    /// Error types.
-    pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
-        pub struct ConversionError(::std::borrow::Cow<'static, str>);
-        impl ::std::error::Error for ConversionError {}
-        impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-        impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Debug::fmt(&self.0, f)
-            }
-        }
-        impl From<&'static str> for ConversionError {
-            fn from(value: &'static str) -> Self {
-                Self(value.into())
-            }
-        }
-        impl From<String> for ConversionError {
-            fn from(value: String) -> Self {
-                Self(value.into())
-            }
-        }
-    }
-}
 #[derive(Clone, Debug)]
 ///Client for Santander
 ///
@@ -619,7 +137,6 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
-    use super::types;
     #[allow(unused_imports)]
     use super::{
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
@@ -631,37 +148,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FetchPendingCurrentDayBalances1<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::FetchPendingCurrentDayBalances1Body, String>,
+        body: Result<::khipu_types::banking::RequestBody, String>,
     }
     impl<'a> FetchPendingCurrentDayBalances1<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::FetchPendingCurrentDayBalances1Body>,
-            <V as std::convert::TryInto<types::FetchPendingCurrentDayBalances1Body>>::Error:
-                std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::RequestBody>,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `FetchPendingCurrentDayBalances1Body` for body failed: {}",
-                    s
-                )
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: RequestBody` for body failed"
+                    .to_string()
             });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                    types::builder::FetchPendingCurrentDayBalances1Body,
-                )
-                    -> types::builder::FetchPendingCurrentDayBalances1Body,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/ar/banking/personal/santander.com.ar/pending/current-day/ACY/balances`
@@ -669,12 +172,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<::khipu_types::banking::BalancesEnvelope>, Error<()>> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::FetchPendingCurrentDayBalances1Body::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/ar/banking/personal/santander.com.ar/pending/current-day/ACY/balances",
                 client.baseurl,
@@ -719,6 +217,14 @@ pub mod prelude {
     pub use self::super::Client;
 }
 impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut ::reqwest::Request,
+        info: &::progenitor_client::OperationInfo,
+    ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
+        INFO.check_request(info.operation_id, request)
+            .map_err(::progenitor_client::Error::InvalidRequest)
+    }
     async fn exec(
         &self,
         request: ::reqwest::Request,

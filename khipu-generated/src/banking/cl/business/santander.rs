@@ -34,602 +34,24 @@ pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankI
         "POST",
         "/v1/cl/banking/business/santander.cl/transactions",
         "Latest Transactions",
-        false,
-        true,
-        ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-            ::khipu_types::catalog::DataKind::Transactions,
-            &[
-                ::khipu_types::catalog::Param::new(
-                    "AccountNumber",
-                    true,
-                    ::core::option::Option::Some(1u64),
-                    ::core::option::Option::Some(20u64),
-                    ::core::option::Option::None,
-                ),
-                ::khipu_types::catalog::Param::new(
-                    "BookingDateStart",
-                    true,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                ),
-                ::khipu_types::catalog::Param::new(
-                    "BookingDateEnd",
-                    true,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                ),
-                ::khipu_types::catalog::Param::new(
-                    "Currency",
-                    false,
-                    ::core::option::Option::None,
-                    ::core::option::Option::Some(3u64),
-                    ::core::option::Option::Some("^[A-Z]{3,3}$"),
-                ),
-            ],
-        )),
-    )],
+    )
+    .callback()
+    .serves(::khipu_types::catalog::DataKind::Transactions)
+    .params(&[
+        ::khipu_types::catalog::Param::new("AccountNumber", true)
+            .min_length(1u64)
+            .max_length(20u64),
+        ::khipu_types::catalog::Param::new("BookingDateStart", true),
+        ::khipu_types::catalog::Param::new("BookingDateEnd", true),
+        ::khipu_types::catalog::Param::new("Currency", false)
+            .max_length(3u64)
+            .pattern("^[A-Z]{3,3}$"),
+    ])],
 );
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
-/// Types used as operation parameters and responses.
-#[allow(clippy::all)]
-pub mod types {
-    ///Credentials of the user for the bank's website.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountAuthCredential {
-        ///Password of the user for the bank's website.
-        #[serde(rename = "Password")]
-        pub password: ::std::string::String,
-        ///User identification with access to the bank's account (RUN, DNI).
-        #[serde(rename = "Username")]
-        pub username: ::std::string::String,
-    }
-    impl AccountAuthCredential {
-        pub fn builder() -> builder::AccountAuthCredential {
-            Default::default()
-        }
-    }
-    ///Use this value to call the service using the pre-generated account link.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountLinkCredential {
-        ///Pre-generated account link, as returned by the Account Link (token) operation.
-        #[serde(rename = "AccountLink")]
-        pub account_link: ::std::string::String,
-    }
-    impl AccountLinkCredential {
-        pub fn builder() -> builder::AccountLinkCredential {
-            Default::default()
-        }
-    }
-    ///`TransactionsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct TransactionsBody {
-        ///URL al que se enviará la respuesta del servicio usando el método POST.
-        #[serde(
-            rename = "CallbackUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub callback_url: ::std::option::Option<TransactionsBodyCallbackUrl>,
-        #[serde(rename = "RequestData")]
-        pub request_data: TransactionsBodyRequestData,
-    }
-    impl TransactionsBody {
-        pub fn builder() -> builder::TransactionsBody {
-            Default::default()
-        }
-    }
-    ///URL al que se enviará la respuesta del servicio usando el método POST.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct TransactionsBodyCallbackUrl(::std::string::String);
-    impl ::std::ops::Deref for TransactionsBodyCallbackUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<TransactionsBodyCallbackUrl> for ::std::string::String {
-        fn from(value: TransactionsBodyCallbackUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for TransactionsBodyCallbackUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionsBodyCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TransactionsBodyCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TransactionsBodyCallbackUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Información necesaria para conectarse a la cuenta del banco del usuario y extraer datos. Los campos obligatorios indican los valores que son necesarios para identificar la cuenta deseada.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct TransactionsBodyRequestData {
-        ///**Deprecated by Khipu.**
-        ///
-        ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
-        ///
-        ///Autenticación de la cuenta del usuario para realizar operaciones.
-        #[serde(
-            rename = "AccountCredential",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_credential: ::std::option::Option<TransactionsBodyRequestDataAccountCredential>,
-        ///Número de cuenta bancaria.
-        #[serde(rename = "AccountNumber")]
-        pub account_number: TransactionsBodyRequestDataAccountNumber,
-        ///Mes final del rango. Formato ISO 8601 `YYYY-MM`.
-        #[serde(rename = "BookingDateEnd")]
-        pub booking_date_end: ::std::string::String,
-        ///Mes inicial del rango. Formato ISO 8601 `YYYY-MM`.
-        #[serde(rename = "BookingDateStart")]
-        pub booking_date_start: ::std::string::String,
-        ///Moneda de la cuenta, solo necesaria para identificar la cuenta cuando esta maneja varias monedas.
-        #[serde(
-            rename = "Currency",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub currency: ::std::option::Option<TransactionsBodyRequestDataCurrency>,
-    }
-    impl TransactionsBodyRequestData {
-        pub fn builder() -> builder::TransactionsBodyRequestData {
-            Default::default()
-        }
-    }
-    ///**Deprecated by Khipu.**
-    ///
-    ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
-    ///
-    ///Autenticación de la cuenta del usuario para realizar operaciones.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum TransactionsBodyRequestDataAccountCredential {
-        LinkCredential(AccountLinkCredential),
-        AuthCredential(AccountAuthCredential),
-    }
-    impl ::std::convert::From<AccountLinkCredential> for TransactionsBodyRequestDataAccountCredential {
-        fn from(value: AccountLinkCredential) -> Self {
-            Self::LinkCredential(value)
-        }
-    }
-    impl ::std::convert::From<AccountAuthCredential> for TransactionsBodyRequestDataAccountCredential {
-        fn from(value: AccountAuthCredential) -> Self {
-            Self::AuthCredential(value)
-        }
-    }
-    ///Número de cuenta bancaria.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct TransactionsBodyRequestDataAccountNumber(::std::string::String);
-    impl ::std::ops::Deref for TransactionsBodyRequestDataAccountNumber {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<TransactionsBodyRequestDataAccountNumber> for ::std::string::String {
-        fn from(value: TransactionsBodyRequestDataAccountNumber) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for TransactionsBodyRequestDataAccountNumber {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 20usize {
-                return Err("longer than 20 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionsBodyRequestDataAccountNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TransactionsBodyRequestDataAccountNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TransactionsBodyRequestDataAccountNumber {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Moneda de la cuenta, solo necesaria para identificar la cuenta cuando esta maneja varias monedas.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct TransactionsBodyRequestDataCurrency(::std::string::String);
-    impl ::std::ops::Deref for TransactionsBodyRequestDataCurrency {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<TransactionsBodyRequestDataCurrency> for ::std::string::String {
-        fn from(value: TransactionsBodyRequestDataCurrency) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for TransactionsBodyRequestDataCurrency {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 3usize {
-                return Err("longer than 3 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::khipu_types::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::khipu_types::regress::Regex::new("^[A-Z]{3,3}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[A-Z]{3,3}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionsBodyRequestDataCurrency {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TransactionsBodyRequestDataCurrency {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TransactionsBodyRequestDataCurrency {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct AccountAuthCredential {
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
-            username: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountAuthCredential {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl AccountAuthCredential {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountAuthCredential> for super::AccountAuthCredential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountAuthCredential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountAuthCredential> for AccountAuthCredential {
-            fn from(value: super::AccountAuthCredential) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    username: Ok(value.username),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AccountLinkCredential {
-            account_link: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountLinkCredential {
-            fn default() -> Self {
-                Self {
-                    account_link: Err("no value supplied for account_link".to_string()),
-                }
-            }
-        }
-        impl AccountLinkCredential {
-            pub fn account_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_link = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_link: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountLinkCredential> for super::AccountLinkCredential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountLinkCredential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_link: value.account_link?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountLinkCredential> for AccountLinkCredential {
-            fn from(value: super::AccountLinkCredential) -> Self {
-                Self {
-                    account_link: Ok(value.account_link),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TransactionsBody {
-            callback_url: ::std::result::Result<
-                ::std::option::Option<super::TransactionsBodyCallbackUrl>,
-                ::std::string::String,
-            >,
-            request_data:
-                ::std::result::Result<super::TransactionsBodyRequestData, ::std::string::String>,
-        }
-        impl ::std::default::Default for TransactionsBody {
-            fn default() -> Self {
-                Self {
-                    callback_url: Ok(Default::default()),
-                    request_data: Err("no value supplied for request_data".to_string()),
-                }
-            }
-        }
-        impl TransactionsBody {
-            pub fn callback_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::TransactionsBodyCallbackUrl>,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback_url = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
-                self
-            }
-            pub fn request_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TransactionsBodyRequestData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_data = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_data: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TransactionsBody> for super::TransactionsBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TransactionsBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callback_url: value.callback_url?,
-                    request_data: value.request_data?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TransactionsBody> for TransactionsBody {
-            fn from(value: super::TransactionsBody) -> Self {
-                Self {
-                    callback_url: Ok(value.callback_url),
-                    request_data: Ok(value.request_data),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TransactionsBodyRequestData {
-            account_credential: ::std::result::Result<
-                ::std::option::Option<super::TransactionsBodyRequestDataAccountCredential>,
-                ::std::string::String,
-            >,
-            account_number: ::std::result::Result<
-                super::TransactionsBodyRequestDataAccountNumber,
-                ::std::string::String,
-            >,
-            booking_date_end: ::std::result::Result<::std::string::String, ::std::string::String>,
-            booking_date_start: ::std::result::Result<::std::string::String, ::std::string::String>,
-            currency: ::std::result::Result<
-                ::std::option::Option<super::TransactionsBodyRequestDataCurrency>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TransactionsBodyRequestData {
-            fn default() -> Self {
-                Self {
-                    account_credential: Ok(Default::default()),
-                    account_number: Err("no value supplied for account_number".to_string()),
-                    booking_date_end: Err("no value supplied for booking_date_end".to_string()),
-                    booking_date_start: Err("no value supplied for booking_date_start".to_string()),
-                    currency: Ok(Default::default()),
-                }
-            }
-        }
-        impl TransactionsBodyRequestData {
-            pub fn account_credential<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::TransactionsBodyRequestDataAccountCredential>,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_credential = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_credential: {e}")
-                });
-                self
-            }
-            pub fn account_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TransactionsBodyRequestDataAccountNumber>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_number = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_number: {e}")
-                });
-                self
-            }
-            pub fn booking_date_end<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.booking_date_end = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for booking_date_end: {e}")
-                });
-                self
-            }
-            pub fn booking_date_start<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.booking_date_start = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for booking_date_start: {e}")
-                });
-                self
-            }
-            pub fn currency<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::TransactionsBodyRequestDataCurrency>,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.currency = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for currency: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TransactionsBodyRequestData> for super::TransactionsBodyRequestData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TransactionsBodyRequestData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_credential: value.account_credential?,
-                    account_number: value.account_number?,
-                    booking_date_end: value.booking_date_end?,
-                    booking_date_start: value.booking_date_start?,
-                    currency: value.currency?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TransactionsBodyRequestData> for TransactionsBodyRequestData {
-            fn from(value: super::TransactionsBodyRequestData) -> Self {
-                Self {
-                    account_credential: Ok(value.account_credential),
-                    account_number: Ok(value.account_number),
-                    booking_date_end: Ok(value.booking_date_end),
-                    booking_date_start: Ok(value.booking_date_start),
-                    currency: Ok(value.currency),
-                }
-            }
-        }
-    }
-    /// Error types.
-    pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
-        pub struct ConversionError(::std::borrow::Cow<'static, str>);
-        impl ::std::error::Error for ConversionError {}
-        impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-        impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Debug::fmt(&self.0, f)
-            }
-        }
-        impl From<&'static str> for ConversionError {
-            fn from(value: &'static str) -> Self {
-                Self(value.into())
-            }
-        }
-        impl From<String> for ConversionError {
-            fn from(value: String) -> Self {
-                Self(value.into())
-            }
-        }
-    }
-}
 #[derive(Clone, Debug)]
 ///Client for Banco Santander - Office Banking
 ///
@@ -722,7 +144,6 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
-    use super::types;
     #[allow(unused_imports)]
     use super::{
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
@@ -734,33 +155,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct Transactions<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::TransactionsBody, String>,
+        body: Result<::khipu_types::banking::RequestBody, String>,
     }
     impl<'a> Transactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TransactionsBody>,
-            <V as std::convert::TryInto<types::TransactionsBody>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::RequestBody>,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `TransactionsBody` for body failed: {}", s));
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                    types::builder::TransactionsBody,
-                ) -> types::builder::TransactionsBody,
-        {
-            self.body = self.body.map(f);
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: RequestBody` for body failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `POST` request to `/v1/cl/banking/business/santander.cl/transactions`
@@ -769,9 +180,7 @@ pub mod builder {
         ) -> Result<ResponseValue<::khipu_types::banking::TransactionsEnvelope>, Error<()>>
         {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::TransactionsBody::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/cl/banking/business/santander.cl/transactions",
                 client.baseurl,
@@ -816,6 +225,14 @@ pub mod prelude {
     pub use self::super::Client;
 }
 impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut ::reqwest::Request,
+        info: &::progenitor_client::OperationInfo,
+    ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
+        INFO.check_request(info.operation_id, request)
+            .map_err(::progenitor_client::Error::InvalidRequest)
+    }
     async fn exec(
         &self,
         request: ::reqwest::Request,

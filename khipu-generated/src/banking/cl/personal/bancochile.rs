@@ -35,990 +35,40 @@ pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankI
             "POST",
             "/v1/cl/banking/personal/bancochile.cl/current/balances",
             "Current Balances",
-            false,
-            true,
-            ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-                ::khipu_types::catalog::DataKind::Balances,
-                &[
-                    ::khipu_types::catalog::Param::new(
-                        "AccountNumber",
-                        true,
-                        ::core::option::Option::Some(1u64),
-                        ::core::option::Option::Some(20u64),
-                        ::core::option::Option::None,
-                    ),
-                    ::khipu_types::catalog::Param::new(
-                        "Currency",
-                        false,
-                        ::core::option::Option::None,
-                        ::core::option::Option::Some(3u64),
-                        ::core::option::Option::Some("^[A-Z]{3,3}$"),
-                    ),
-                ],
-            )),
-        ),
+        )
+        .callback()
+        .serves(::khipu_types::catalog::DataKind::Balances)
+        .params(&[
+            ::khipu_types::catalog::Param::new("AccountNumber", true)
+                .min_length(1u64)
+                .max_length(20u64),
+            ::khipu_types::catalog::Param::new("Currency", false)
+                .max_length(3u64)
+                .pattern("^[A-Z]{3,3}$"),
+        ]),
         ::khipu_types::catalog::OperationInfo::new(
             "fetchBookedRangeTransactionsCardPurchases_1",
             "fetch_booked_range_transactions_card_purchases_1",
             "POST",
             "/v1/cl/banking/personal/bancochile.cl/booked/range/transactions/card-purchases",
             "Booked Range Card Purchases",
-            false,
-            true,
-            ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-                ::khipu_types::catalog::DataKind::Transactions,
-                &[
-                    ::khipu_types::catalog::Param::new(
-                        "LastDigits",
-                        true,
-                        ::core::option::Option::Some(4u64),
-                        ::core::option::Option::Some(4u64),
-                        ::core::option::Option::Some("^[0-9]{4}$"),
-                    ),
-                    ::khipu_types::catalog::Param::new(
-                        "BookingDateStart",
-                        true,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                    ),
-                    ::khipu_types::catalog::Param::new(
-                        "BookingDateEnd",
-                        true,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                    ),
-                ],
-            )),
-        ),
+        )
+        .callback()
+        .serves(::khipu_types::catalog::DataKind::Transactions)
+        .params(&[
+            ::khipu_types::catalog::Param::new("LastDigits", true)
+                .min_length(4u64)
+                .max_length(4u64)
+                .pattern("^[0-9]{4}$"),
+            ::khipu_types::catalog::Param::new("BookingDateStart", true),
+            ::khipu_types::catalog::Param::new("BookingDateEnd", true),
+        ]),
     ],
 );
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
-/// Types used as operation parameters and responses.
-#[allow(clippy::all)]
-pub mod types {
-    ///Credentials of the user for the bank's website.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountAuthCredential {
-        ///Password of the user for the bank's website.
-        #[serde(rename = "Password")]
-        pub password: ::std::string::String,
-        ///User identification with access to the bank's account (RUN, DNI).
-        #[serde(rename = "Username")]
-        pub username: ::std::string::String,
-    }
-    impl AccountAuthCredential {
-        pub fn builder() -> builder::AccountAuthCredential {
-            Default::default()
-        }
-    }
-    ///Use this value to call the service using the pre-generated account link.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountLinkCredential {
-        ///Pre-generated account link, as returned by the Account Link (token) operation.
-        #[serde(rename = "AccountLink")]
-        pub account_link: ::std::string::String,
-    }
-    impl AccountLinkCredential {
-        pub fn builder() -> builder::AccountLinkCredential {
-            Default::default()
-        }
-    }
-    ///`FetchBookedRangeTransactionsCardPurchases1Body`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct FetchBookedRangeTransactionsCardPurchases1Body {
-        ///URL al que se enviará la respuesta del servicio usando el método POST.
-        #[serde(
-            rename = "CallbackUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub callback_url:
-            ::std::option::Option<FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl>,
-        #[serde(rename = "RequestData")]
-        pub request_data: FetchBookedRangeTransactionsCardPurchases1BodyRequestData,
-    }
-    impl FetchBookedRangeTransactionsCardPurchases1Body {
-        pub fn builder() -> builder::FetchBookedRangeTransactionsCardPurchases1Body {
-            Default::default()
-        }
-    }
-    ///URL al que se enviará la respuesta del servicio usando el método POST.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl(::std::string::String);
-    impl ::std::ops::Deref for FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl>
-        for ::std::string::String
-    {
-        fn from(value: FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Información necesaria para conectarse a la cuenta del banco del usuario y extraer datos de las compras con tarjeta de crédito en un rango de meses.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct FetchBookedRangeTransactionsCardPurchases1BodyRequestData {
-        ///**Deprecated by Khipu.**
-        ///
-        ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
-        ///
-        ///Autenticación de la cuenta del usuario para realizar operaciones.
-        #[serde(
-            rename = "AccountCredential",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_credential: ::std::option::Option<
-            FetchBookedRangeTransactionsCardPurchases1BodyRequestDataAccountCredential,
-        >,
-        ///Mes final del rango de búsqueda. Formato ISO 8601 `YYYY-MM`.
-        #[serde(rename = "BookingDateEnd")]
-        pub booking_date_end: ::std::string::String,
-        ///Mes inicial del rango de búsqueda. Formato ISO 8601 `YYYY-MM`.
-        #[serde(rename = "BookingDateStart")]
-        pub booking_date_start: ::std::string::String,
-        ///Últimos 4 dígitos de la tarjeta de crédito.
-        #[serde(rename = "LastDigits")]
-        pub last_digits: FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits,
-    }
-    impl FetchBookedRangeTransactionsCardPurchases1BodyRequestData {
-        pub fn builder() -> builder::FetchBookedRangeTransactionsCardPurchases1BodyRequestData {
-            Default::default()
-        }
-    }
-    ///**Deprecated by Khipu.**
-    ///
-    ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
-    ///
-    ///Autenticación de la cuenta del usuario para realizar operaciones.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum FetchBookedRangeTransactionsCardPurchases1BodyRequestDataAccountCredential {
-        LinkCredential(AccountLinkCredential),
-        AuthCredential(AccountAuthCredential),
-    }
-    impl ::std::convert::From<AccountLinkCredential>
-        for FetchBookedRangeTransactionsCardPurchases1BodyRequestDataAccountCredential
-    {
-        fn from(value: AccountLinkCredential) -> Self {
-            Self::LinkCredential(value)
-        }
-    }
-    impl ::std::convert::From<AccountAuthCredential>
-        for FetchBookedRangeTransactionsCardPurchases1BodyRequestDataAccountCredential
-    {
-        fn from(value: AccountAuthCredential) -> Self {
-            Self::AuthCredential(value)
-        }
-    }
-    ///Últimos 4 dígitos de la tarjeta de crédito.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits(
-        ::std::string::String,
-    );
-    impl ::std::ops::Deref for FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits>
-        for ::std::string::String
-    {
-        fn from(
-            value: FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits,
-        ) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4usize {
-                return Err("longer than 4 characters".into());
-            }
-            if value.chars().count() < 4usize {
-                return Err("shorter than 4 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::khipu_types::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::khipu_types::regress::Regex::new("^[0-9]{4}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{4}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-        for FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-        for FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits
-    {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`FetchCurrentBalances1Body`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct FetchCurrentBalances1Body {
-        ///URL al que se enviará la respuesta del servicio usando el método POST.
-        #[serde(
-            rename = "CallbackUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub callback_url: ::std::option::Option<FetchCurrentBalances1BodyCallbackUrl>,
-        #[serde(rename = "RequestData")]
-        pub request_data: FetchCurrentBalances1BodyRequestData,
-    }
-    impl FetchCurrentBalances1Body {
-        pub fn builder() -> builder::FetchCurrentBalances1Body {
-            Default::default()
-        }
-    }
-    ///URL al que se enviará la respuesta del servicio usando el método POST.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FetchCurrentBalances1BodyCallbackUrl(::std::string::String);
-    impl ::std::ops::Deref for FetchCurrentBalances1BodyCallbackUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FetchCurrentBalances1BodyCallbackUrl> for ::std::string::String {
-        fn from(value: FetchCurrentBalances1BodyCallbackUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FetchCurrentBalances1BodyCallbackUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FetchCurrentBalances1BodyCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for FetchCurrentBalances1BodyCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FetchCurrentBalances1BodyCallbackUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Información necesaria para conectarse a la cuenta del banco del usuario y extraer datos. Los campos obligatorios indican los valores que son necesarios para identificar la cuenta deseada.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct FetchCurrentBalances1BodyRequestData {
-        ///**Deprecated by Khipu.**
-        ///
-        ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
-        ///
-        ///Autenticación de la cuenta del usuario para realizar operaciones.
-        #[serde(
-            rename = "AccountCredential",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_credential:
-            ::std::option::Option<FetchCurrentBalances1BodyRequestDataAccountCredential>,
-        ///Número de cuenta bancaria.
-        #[serde(rename = "AccountNumber")]
-        pub account_number: FetchCurrentBalances1BodyRequestDataAccountNumber,
-        ///Moneda de la cuenta, solo necesaria para identificar la cuenta cuando esta maneja varias monedas.
-        #[serde(
-            rename = "Currency",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub currency: ::std::option::Option<FetchCurrentBalances1BodyRequestDataCurrency>,
-    }
-    impl FetchCurrentBalances1BodyRequestData {
-        pub fn builder() -> builder::FetchCurrentBalances1BodyRequestData {
-            Default::default()
-        }
-    }
-    ///**Deprecated by Khipu.**
-    ///
-    ///Atención: El uso de este campo es obligatorio al usar autenticación con Api Key.
-    ///
-    ///Autenticación de la cuenta del usuario para realizar operaciones.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum FetchCurrentBalances1BodyRequestDataAccountCredential {
-        LinkCredential(AccountLinkCredential),
-        AuthCredential(AccountAuthCredential),
-    }
-    impl ::std::convert::From<AccountLinkCredential>
-        for FetchCurrentBalances1BodyRequestDataAccountCredential
-    {
-        fn from(value: AccountLinkCredential) -> Self {
-            Self::LinkCredential(value)
-        }
-    }
-    impl ::std::convert::From<AccountAuthCredential>
-        for FetchCurrentBalances1BodyRequestDataAccountCredential
-    {
-        fn from(value: AccountAuthCredential) -> Self {
-            Self::AuthCredential(value)
-        }
-    }
-    ///Número de cuenta bancaria.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FetchCurrentBalances1BodyRequestDataAccountNumber(::std::string::String);
-    impl ::std::ops::Deref for FetchCurrentBalances1BodyRequestDataAccountNumber {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FetchCurrentBalances1BodyRequestDataAccountNumber>
-        for ::std::string::String
-    {
-        fn from(value: FetchCurrentBalances1BodyRequestDataAccountNumber) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FetchCurrentBalances1BodyRequestDataAccountNumber {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 20usize {
-                return Err("longer than 20 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FetchCurrentBalances1BodyRequestDataAccountNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for FetchCurrentBalances1BodyRequestDataAccountNumber
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FetchCurrentBalances1BodyRequestDataAccountNumber {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Moneda de la cuenta, solo necesaria para identificar la cuenta cuando esta maneja varias monedas.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct FetchCurrentBalances1BodyRequestDataCurrency(::std::string::String);
-    impl ::std::ops::Deref for FetchCurrentBalances1BodyRequestDataCurrency {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<FetchCurrentBalances1BodyRequestDataCurrency> for ::std::string::String {
-        fn from(value: FetchCurrentBalances1BodyRequestDataCurrency) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for FetchCurrentBalances1BodyRequestDataCurrency {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 3usize {
-                return Err("longer than 3 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::khipu_types::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::khipu_types::regress::Regex::new("^[A-Z]{3,3}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[A-Z]{3,3}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FetchCurrentBalances1BodyRequestDataCurrency {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for FetchCurrentBalances1BodyRequestDataCurrency
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FetchCurrentBalances1BodyRequestDataCurrency {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct AccountAuthCredential {
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
-            username: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountAuthCredential {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl AccountAuthCredential {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountAuthCredential> for super::AccountAuthCredential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountAuthCredential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountAuthCredential> for AccountAuthCredential {
-            fn from(value: super::AccountAuthCredential) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    username: Ok(value.username),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AccountLinkCredential {
-            account_link: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountLinkCredential {
-            fn default() -> Self {
-                Self {
-                    account_link: Err("no value supplied for account_link".to_string()),
-                }
-            }
-        }
-        impl AccountLinkCredential {
-            pub fn account_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_link = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_link: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountLinkCredential> for super::AccountLinkCredential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountLinkCredential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_link: value.account_link?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountLinkCredential> for AccountLinkCredential {
-            fn from(value: super::AccountLinkCredential) -> Self {
-                Self {
-                    account_link: Ok(value.account_link),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FetchBookedRangeTransactionsCardPurchases1Body {
-            callback_url: ::std::result::Result<
-                ::std::option::Option<
-                    super::FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl,
-                >,
-                ::std::string::String,
-            >,
-            request_data: ::std::result::Result<
-                super::FetchBookedRangeTransactionsCardPurchases1BodyRequestData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FetchBookedRangeTransactionsCardPurchases1Body {
-            fn default() -> Self {
-                Self {
-                    callback_url: Ok(Default::default()),
-                    request_data: Err("no value supplied for request_data".to_string()),
-                }
-            }
-        }
-        impl FetchBookedRangeTransactionsCardPurchases1Body {
-            pub fn callback_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::FetchBookedRangeTransactionsCardPurchases1BodyCallbackUrl,
-                        >,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback_url = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
-                self
-            }
-            pub fn request_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        super::FetchBookedRangeTransactionsCardPurchases1BodyRequestData,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_data = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_data: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FetchBookedRangeTransactionsCardPurchases1Body>
-            for super::FetchBookedRangeTransactionsCardPurchases1Body
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FetchBookedRangeTransactionsCardPurchases1Body,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callback_url: value.callback_url?,
-                    request_data: value.request_data?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FetchBookedRangeTransactionsCardPurchases1Body>
-            for FetchBookedRangeTransactionsCardPurchases1Body
-        {
-            fn from(value: super::FetchBookedRangeTransactionsCardPurchases1Body) -> Self {
-                Self {
-                    callback_url: Ok(value.callback_url),
-                    request_data: Ok(value.request_data),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FetchBookedRangeTransactionsCardPurchases1BodyRequestData {
-            account_credential: ::std::result::Result<
-                ::std::option::Option<
-                    super::FetchBookedRangeTransactionsCardPurchases1BodyRequestDataAccountCredential,
-                >,
-                ::std::string::String,
-            >,
-            booking_date_end: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            booking_date_start: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            last_digits: ::std::result::Result<
-                super::FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FetchBookedRangeTransactionsCardPurchases1BodyRequestData {
-            fn default() -> Self {
-                Self {
-                    account_credential: Ok(Default::default()),
-                    booking_date_end: Err("no value supplied for booking_date_end".to_string()),
-                    booking_date_start: Err("no value supplied for booking_date_start".to_string()),
-                    last_digits: Err("no value supplied for last_digits".to_string()),
-                }
-            }
-        }
-        impl FetchBookedRangeTransactionsCardPurchases1BodyRequestData {
-            pub fn account_credential<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::FetchBookedRangeTransactionsCardPurchases1BodyRequestDataAccountCredential,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_credential = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_credential: {e}")
-                });
-                self
-            }
-            pub fn booking_date_end<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.booking_date_end = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for booking_date_end: {e}")
-                });
-                self
-            }
-            pub fn booking_date_start<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.booking_date_start = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for booking_date_start: {e}")
-                });
-                self
-            }
-            pub fn last_digits<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        super::FetchBookedRangeTransactionsCardPurchases1BodyRequestDataLastDigits,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_digits = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_digits: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FetchBookedRangeTransactionsCardPurchases1BodyRequestData>
-            for super::FetchBookedRangeTransactionsCardPurchases1BodyRequestData
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FetchBookedRangeTransactionsCardPurchases1BodyRequestData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_credential: value.account_credential?,
-                    booking_date_end: value.booking_date_end?,
-                    booking_date_start: value.booking_date_start?,
-                    last_digits: value.last_digits?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FetchBookedRangeTransactionsCardPurchases1BodyRequestData>
-            for FetchBookedRangeTransactionsCardPurchases1BodyRequestData
-        {
-            fn from(
-                value: super::FetchBookedRangeTransactionsCardPurchases1BodyRequestData,
-            ) -> Self {
-                Self {
-                    account_credential: Ok(value.account_credential),
-                    booking_date_end: Ok(value.booking_date_end),
-                    booking_date_start: Ok(value.booking_date_start),
-                    last_digits: Ok(value.last_digits),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FetchCurrentBalances1Body {
-            callback_url: ::std::result::Result<
-                ::std::option::Option<super::FetchCurrentBalances1BodyCallbackUrl>,
-                ::std::string::String,
-            >,
-            request_data: ::std::result::Result<
-                super::FetchCurrentBalances1BodyRequestData,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FetchCurrentBalances1Body {
-            fn default() -> Self {
-                Self {
-                    callback_url: Ok(Default::default()),
-                    request_data: Err("no value supplied for request_data".to_string()),
-                }
-            }
-        }
-        impl FetchCurrentBalances1Body {
-            pub fn callback_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::FetchCurrentBalances1BodyCallbackUrl>,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback_url = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
-                self
-            }
-            pub fn request_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FetchCurrentBalances1BodyRequestData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_data = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_data: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FetchCurrentBalances1Body> for super::FetchCurrentBalances1Body {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FetchCurrentBalances1Body,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callback_url: value.callback_url?,
-                    request_data: value.request_data?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FetchCurrentBalances1Body> for FetchCurrentBalances1Body {
-            fn from(value: super::FetchCurrentBalances1Body) -> Self {
-                Self {
-                    callback_url: Ok(value.callback_url),
-                    request_data: Ok(value.request_data),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FetchCurrentBalances1BodyRequestData {
-            account_credential: ::std::result::Result<
-                ::std::option::Option<super::FetchCurrentBalances1BodyRequestDataAccountCredential>,
-                ::std::string::String,
-            >,
-            account_number: ::std::result::Result<
-                super::FetchCurrentBalances1BodyRequestDataAccountNumber,
-                ::std::string::String,
-            >,
-            currency: ::std::result::Result<
-                ::std::option::Option<super::FetchCurrentBalances1BodyRequestDataCurrency>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FetchCurrentBalances1BodyRequestData {
-            fn default() -> Self {
-                Self {
-                    account_credential: Ok(Default::default()),
-                    account_number: Err("no value supplied for account_number".to_string()),
-                    currency: Ok(Default::default()),
-                }
-            }
-        }
-        impl FetchCurrentBalances1BodyRequestData {
-            pub fn account_credential<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::FetchCurrentBalances1BodyRequestDataAccountCredential,
-                        >,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_credential = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_credential: {e}")
-                });
-                self
-            }
-            pub fn account_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        super::FetchCurrentBalances1BodyRequestDataAccountNumber,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_number = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_number: {e}")
-                });
-                self
-            }
-            pub fn currency<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::FetchCurrentBalances1BodyRequestDataCurrency>,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.currency = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for currency: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FetchCurrentBalances1BodyRequestData>
-            for super::FetchCurrentBalances1BodyRequestData
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FetchCurrentBalances1BodyRequestData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_credential: value.account_credential?,
-                    account_number: value.account_number?,
-                    currency: value.currency?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FetchCurrentBalances1BodyRequestData>
-            for FetchCurrentBalances1BodyRequestData
-        {
-            fn from(value: super::FetchCurrentBalances1BodyRequestData) -> Self {
-                Self {
-                    account_credential: Ok(value.account_credential),
-                    account_number: Ok(value.account_number),
-                    currency: Ok(value.currency),
-                }
-            }
-        }
-    }
-    /// Error types.
-    pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
-        pub struct ConversionError(::std::borrow::Cow<'static, str>);
-        impl ::std::error::Error for ConversionError {}
-        impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-        impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Debug::fmt(&self.0, f)
-            }
-        }
-        impl From<&'static str> for ConversionError {
-            fn from(value: &'static str) -> Self {
-                Self(value.into())
-            }
-        }
-        impl From<String> for ConversionError {
-            fn from(value: String) -> Self {
-                Self(value.into())
-            }
-        }
-    }
-}
 #[derive(Clone, Debug)]
 ///Client for Banco de Chile
 ///
@@ -1132,7 +182,6 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
-    use super::types;
     #[allow(unused_imports)]
     use super::{
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
@@ -1144,36 +193,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FetchCurrentBalances1<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::FetchCurrentBalances1Body, String>,
+        body: Result<::khipu_types::banking::RequestBody, String>,
     }
     impl<'a> FetchCurrentBalances1<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::FetchCurrentBalances1Body>,
-            <V as std::convert::TryInto<types::FetchCurrentBalances1Body>>::Error:
-                std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::RequestBody>,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `FetchCurrentBalances1Body` for body failed: {}",
-                    s
-                )
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: RequestBody` for body failed"
+                    .to_string()
             });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                    types::builder::FetchCurrentBalances1Body,
-                ) -> types::builder::FetchCurrentBalances1Body,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/cl/banking/personal/bancochile.cl/current/balances`
@@ -1181,11 +217,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<::khipu_types::banking::BalancesEnvelope>, Error<()>> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::FetchCurrentBalances1Body::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/cl/banking/personal/bancochile.cl/current/balances",
                 client.baseurl,
@@ -1230,43 +262,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FetchBookedRangeTransactionsCardPurchases1<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::FetchBookedRangeTransactionsCardPurchases1Body, String>,
+        body: Result<::khipu_types::banking::RequestBody, String>,
     }
     impl<'a> FetchBookedRangeTransactionsCardPurchases1<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<
-                types::FetchBookedRangeTransactionsCardPurchases1Body,
-            >,
-            <V as std::convert::TryInto<
-                types::FetchBookedRangeTransactionsCardPurchases1Body,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::RequestBody>,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `FetchBookedRangeTransactionsCardPurchases1Body` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                    types::builder::FetchBookedRangeTransactionsCardPurchases1Body,
-                )
-                    -> types::builder::FetchBookedRangeTransactionsCardPurchases1Body,
-        {
-            self.body = self.body.map(f);
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: RequestBody` for body failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `POST` request to `/v1/cl/banking/personal/bancochile.cl/booked/range/transactions/card-purchases`
@@ -1275,12 +287,7 @@ pub mod builder {
         ) -> Result<ResponseValue<::khipu_types::banking::TransactionsEnvelope>, Error<()>>
         {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::FetchBookedRangeTransactionsCardPurchases1Body::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/cl/banking/personal/bancochile.cl/booked/range/transactions/card-purchases",
                 client.baseurl,
@@ -1325,6 +332,14 @@ pub mod prelude {
     pub use self::super::Client;
 }
 impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut ::reqwest::Request,
+        info: &::progenitor_client::OperationInfo,
+    ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
+        INFO.check_request(info.operation_id, request)
+            .map_err(::progenitor_client::Error::InvalidRequest)
+    }
     async fn exec(
         &self,
         request: ::reqwest::Request,

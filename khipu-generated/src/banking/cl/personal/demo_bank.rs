@@ -35,819 +35,58 @@ pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankI
             "POST",
             "/v1/cl/banking/personal/demo-bank.khipu.com/accounts",
             "Accounts",
-            false,
-            true,
-            ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-                ::khipu_types::catalog::DataKind::Accounts,
-                &[],
-            )),
-        ),
+        )
+        .callback()
+        .serves(::khipu_types::catalog::DataKind::Accounts),
         ::khipu_types::catalog::OperationInfo::new(
             "fetchBalance_1",
             "fetch_balance_1",
             "POST",
             "/v1/cl/banking/personal/demo-bank.khipu.com/balance",
             "Balance",
-            false,
-            true,
-            ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-                ::khipu_types::catalog::DataKind::Balances,
-                &[::khipu_types::catalog::Param::new(
-                    "AccountNumber",
-                    true,
-                    ::core::option::Option::None,
-                    ::core::option::Option::Some(20u64),
-                    ::core::option::Option::None,
-                )],
-            )),
-        ),
+        )
+        .callback()
+        .serves(::khipu_types::catalog::DataKind::Balances)
+        .params(&[::khipu_types::catalog::Param::new("AccountNumber", true).max_length(20u64)]),
         ::khipu_types::catalog::OperationInfo::new(
             "fetchStatements_1",
             "fetch_statements_1",
             "POST",
             "/v1/cl/banking/personal/demo-bank.khipu.com/statements",
             "Statements",
-            false,
-            true,
-            ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-                ::khipu_types::catalog::DataKind::Statements,
-                &[::khipu_types::catalog::Param::new(
-                    "AccountNumber",
-                    true,
-                    ::core::option::Option::None,
-                    ::core::option::Option::Some(20u64),
-                    ::core::option::Option::None,
-                )],
-            )),
-        ),
+        )
+        .callback()
+        .serves(::khipu_types::catalog::DataKind::Statements)
+        .params(&[::khipu_types::catalog::Param::new("AccountNumber", true).max_length(20u64)]),
         ::khipu_types::catalog::OperationInfo::new(
             "fetchTransactions_1",
             "fetch_transactions_1",
             "POST",
             "/v1/cl/banking/personal/demo-bank.khipu.com/transactions",
             "Transactions",
-            false,
-            true,
-            ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-                ::khipu_types::catalog::DataKind::Transactions,
-                &[::khipu_types::catalog::Param::new(
-                    "AccountNumber",
-                    true,
-                    ::core::option::Option::None,
-                    ::core::option::Option::Some(20u64),
-                    ::core::option::Option::None,
-                )],
-            )),
-        ),
+        )
+        .callback()
+        .serves(::khipu_types::catalog::DataKind::Transactions)
+        .params(&[::khipu_types::catalog::Param::new("AccountNumber", true).max_length(20u64)]),
         ::khipu_types::catalog::OperationInfo::new(
             "accountLink_1",
             "account_link_1",
             "POST",
             "/v1/cl/banking/personal/demo-bank.khipu.com/token",
             "Account Link",
-            true,
-            false,
-            ::core::option::Option::Some(::khipu_types::catalog::Capability::new(
-                ::khipu_types::catalog::DataKind::AccountLink,
-                &[
-                    ::khipu_types::catalog::Param::new(
-                        "Username",
-                        true,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                    ),
-                    ::khipu_types::catalog::Param::new(
-                        "Password",
-                        true,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                    ),
-                ],
-            )),
-        ),
+        )
+        .deprecated()
+        .serves(::khipu_types::catalog::DataKind::AccountLink)
+        .params(&[
+            ::khipu_types::catalog::Param::new("Username", true),
+            ::khipu_types::catalog::Param::new("Password", true),
+        ]),
     ],
 );
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
-/// Types used as operation parameters and responses.
-#[allow(clippy::all)]
-pub mod types {
-    ///Credentials of the user for the bank's website.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountAuthCredential {
-        ///Password of the user for the bank's website.
-        #[serde(rename = "Password")]
-        pub password: ::std::string::String,
-        ///User identification with access to the bank's account (RUN, DNI).
-        #[serde(rename = "Username")]
-        pub username: ::std::string::String,
-    }
-    impl AccountAuthCredential {
-        pub fn builder() -> builder::AccountAuthCredential {
-            Default::default()
-        }
-    }
-    ///Use this value to call the service using the pre-generated account link.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountLinkCredential {
-        ///Pre-generated account link, as returned by the Account Link (token) operation.
-        #[serde(rename = "AccountLink")]
-        pub account_link: ::std::string::String,
-    }
-    impl AccountLinkCredential {
-        pub fn builder() -> builder::AccountLinkCredential {
-            Default::default()
-        }
-    }
-    ///`AccountRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountRequest {
-        ///URL to send the response message using a POST verb.
-        #[serde(
-            rename = "CallbackUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub callback_url: ::std::option::Option<AccountRequestCallbackUrl>,
-        #[serde(rename = "RequestData")]
-        pub request_data: AccountRequestRequestData,
-    }
-    impl AccountRequest {
-        pub fn builder() -> builder::AccountRequest {
-            Default::default()
-        }
-    }
-    ///URL to send the response message using a POST verb.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AccountRequestCallbackUrl(::std::string::String);
-    impl ::std::ops::Deref for AccountRequestCallbackUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AccountRequestCallbackUrl> for ::std::string::String {
-        fn from(value: AccountRequestCallbackUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AccountRequestCallbackUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountRequestCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccountRequestCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AccountRequestCallbackUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Information needed to connect to the user's bank account and extract data. Mandatory fields indicates values that are necessary to identify the desired account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountRequestRequestData {
-        ///**Deprecated by Khipu.**
-        ///
-        ///Attention: The use of this field is mandatory when using Api Key authentication.
-        ///
-        ///User account authentication to perform operations.
-        #[serde(
-            rename = "AccountCredential",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_credential: ::std::option::Option<AccountRequestRequestDataAccountCredential>,
-        ///Bank account number.
-        #[serde(rename = "AccountNumber")]
-        pub account_number: AccountRequestRequestDataAccountNumber,
-    }
-    impl AccountRequestRequestData {
-        pub fn builder() -> builder::AccountRequestRequestData {
-            Default::default()
-        }
-    }
-    ///**Deprecated by Khipu.**
-    ///
-    ///Attention: The use of this field is mandatory when using Api Key authentication.
-    ///
-    ///User account authentication to perform operations.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum AccountRequestRequestDataAccountCredential {
-        LinkCredential(AccountLinkCredential),
-        AuthCredential(AccountAuthCredential),
-    }
-    impl ::std::convert::From<AccountLinkCredential> for AccountRequestRequestDataAccountCredential {
-        fn from(value: AccountLinkCredential) -> Self {
-            Self::LinkCredential(value)
-        }
-    }
-    impl ::std::convert::From<AccountAuthCredential> for AccountRequestRequestDataAccountCredential {
-        fn from(value: AccountAuthCredential) -> Self {
-            Self::AuthCredential(value)
-        }
-    }
-    ///Bank account number.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AccountRequestRequestDataAccountNumber(::std::string::String);
-    impl ::std::ops::Deref for AccountRequestRequestDataAccountNumber {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AccountRequestRequestDataAccountNumber> for ::std::string::String {
-        fn from(value: AccountRequestRequestDataAccountNumber) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AccountRequestRequestDataAccountNumber {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 20usize {
-                return Err("longer than 20 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountRequestRequestDataAccountNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccountRequestRequestDataAccountNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AccountRequestRequestDataAccountNumber {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`AccountsRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct AccountsRequest {
-        ///URL to send the response message using a POST verb.
-        #[serde(
-            rename = "CallbackUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub callback_url: ::std::option::Option<AccountsRequestCallbackUrl>,
-        #[serde(rename = "RequestData")]
-        pub request_data: AccountsRequestRequestData,
-    }
-    impl AccountsRequest {
-        pub fn builder() -> builder::AccountsRequest {
-            Default::default()
-        }
-    }
-    ///URL to send the response message using a POST verb.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AccountsRequestCallbackUrl(::std::string::String);
-    impl ::std::ops::Deref for AccountsRequestCallbackUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AccountsRequestCallbackUrl> for ::std::string::String {
-        fn from(value: AccountsRequestCallbackUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AccountsRequestCallbackUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountsRequestCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccountsRequestCallbackUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AccountsRequestCallbackUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Information needed to connect to the user's bank account and extract data. Mandatory fields indicates values that are necessary to identify the desired account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct AccountsRequestRequestData {
-        ///**Deprecated by Khipu.**
-        ///
-        ///Attention: The use of this field is mandatory when using Api Key authentication.
-        ///
-        ///User account authentication to perform operations.
-        #[serde(
-            rename = "AccountCredential",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub account_credential: ::std::option::Option<AccountsRequestRequestDataAccountCredential>,
-    }
-    impl AccountsRequestRequestData {
-        pub fn builder() -> builder::AccountsRequestRequestData {
-            Default::default()
-        }
-    }
-    ///**Deprecated by Khipu.**
-    ///
-    ///Attention: The use of this field is mandatory when using Api Key authentication.
-    ///
-    ///User account authentication to perform operations.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum AccountsRequestRequestDataAccountCredential {
-        LinkCredential(AccountLinkCredential),
-        AuthCredential(AccountAuthCredential),
-    }
-    impl ::std::convert::From<AccountLinkCredential> for AccountsRequestRequestDataAccountCredential {
-        fn from(value: AccountLinkCredential) -> Self {
-            Self::LinkCredential(value)
-        }
-    }
-    impl ::std::convert::From<AccountAuthCredential> for AccountsRequestRequestDataAccountCredential {
-        fn from(value: AccountAuthCredential) -> Self {
-            Self::AuthCredential(value)
-        }
-    }
-    ///`TokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct TokenRequest {
-        ///Password of the user for the bank's website.
-        #[serde(rename = "Password")]
-        pub password: ::std::string::String,
-        ///User identification with access to the bank's account (RUN, DNI).
-        #[serde(rename = "Username")]
-        pub username: ::std::string::String,
-    }
-    impl TokenRequest {
-        pub fn builder() -> builder::TokenRequest {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct AccountAuthCredential {
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
-            username: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountAuthCredential {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl AccountAuthCredential {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountAuthCredential> for super::AccountAuthCredential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountAuthCredential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountAuthCredential> for AccountAuthCredential {
-            fn from(value: super::AccountAuthCredential) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    username: Ok(value.username),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AccountLinkCredential {
-            account_link: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountLinkCredential {
-            fn default() -> Self {
-                Self {
-                    account_link: Err("no value supplied for account_link".to_string()),
-                }
-            }
-        }
-        impl AccountLinkCredential {
-            pub fn account_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_link = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_link: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountLinkCredential> for super::AccountLinkCredential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountLinkCredential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_link: value.account_link?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountLinkCredential> for AccountLinkCredential {
-            fn from(value: super::AccountLinkCredential) -> Self {
-                Self {
-                    account_link: Ok(value.account_link),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AccountRequest {
-            callback_url: ::std::result::Result<
-                ::std::option::Option<super::AccountRequestCallbackUrl>,
-                ::std::string::String,
-            >,
-            request_data:
-                ::std::result::Result<super::AccountRequestRequestData, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountRequest {
-            fn default() -> Self {
-                Self {
-                    callback_url: Ok(Default::default()),
-                    request_data: Err("no value supplied for request_data".to_string()),
-                }
-            }
-        }
-        impl AccountRequest {
-            pub fn callback_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::AccountRequestCallbackUrl>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback_url = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
-                self
-            }
-            pub fn request_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AccountRequestRequestData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_data = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_data: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountRequest> for super::AccountRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callback_url: value.callback_url?,
-                    request_data: value.request_data?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountRequest> for AccountRequest {
-            fn from(value: super::AccountRequest) -> Self {
-                Self {
-                    callback_url: Ok(value.callback_url),
-                    request_data: Ok(value.request_data),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AccountRequestRequestData {
-            account_credential: ::std::result::Result<
-                ::std::option::Option<super::AccountRequestRequestDataAccountCredential>,
-                ::std::string::String,
-            >,
-            account_number: ::std::result::Result<
-                super::AccountRequestRequestDataAccountNumber,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AccountRequestRequestData {
-            fn default() -> Self {
-                Self {
-                    account_credential: Ok(Default::default()),
-                    account_number: Err("no value supplied for account_number".to_string()),
-                }
-            }
-        }
-        impl AccountRequestRequestData {
-            pub fn account_credential<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::AccountRequestRequestDataAccountCredential>,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_credential = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_credential: {e}")
-                });
-                self
-            }
-            pub fn account_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AccountRequestRequestDataAccountNumber>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_number = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_number: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountRequestRequestData> for super::AccountRequestRequestData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountRequestRequestData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_credential: value.account_credential?,
-                    account_number: value.account_number?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountRequestRequestData> for AccountRequestRequestData {
-            fn from(value: super::AccountRequestRequestData) -> Self {
-                Self {
-                    account_credential: Ok(value.account_credential),
-                    account_number: Ok(value.account_number),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AccountsRequest {
-            callback_url: ::std::result::Result<
-                ::std::option::Option<super::AccountsRequestCallbackUrl>,
-                ::std::string::String,
-            >,
-            request_data:
-                ::std::result::Result<super::AccountsRequestRequestData, ::std::string::String>,
-        }
-        impl ::std::default::Default for AccountsRequest {
-            fn default() -> Self {
-                Self {
-                    callback_url: Ok(Default::default()),
-                    request_data: Err("no value supplied for request_data".to_string()),
-                }
-            }
-        }
-        impl AccountsRequest {
-            pub fn callback_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::AccountsRequestCallbackUrl>,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback_url = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
-                self
-            }
-            pub fn request_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AccountsRequestRequestData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_data = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_data: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountsRequest> for super::AccountsRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountsRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callback_url: value.callback_url?,
-                    request_data: value.request_data?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountsRequest> for AccountsRequest {
-            fn from(value: super::AccountsRequest) -> Self {
-                Self {
-                    callback_url: Ok(value.callback_url),
-                    request_data: Ok(value.request_data),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AccountsRequestRequestData {
-            account_credential: ::std::result::Result<
-                ::std::option::Option<super::AccountsRequestRequestDataAccountCredential>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AccountsRequestRequestData {
-            fn default() -> Self {
-                Self {
-                    account_credential: Ok(Default::default()),
-                }
-            }
-        }
-        impl AccountsRequestRequestData {
-            pub fn account_credential<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::AccountsRequestRequestDataAccountCredential>,
-                    >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_credential = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_credential: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccountsRequestRequestData> for super::AccountsRequestRequestData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccountsRequestRequestData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_credential: value.account_credential?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccountsRequestRequestData> for AccountsRequestRequestData {
-            fn from(value: super::AccountsRequestRequestData) -> Self {
-                Self {
-                    account_credential: Ok(value.account_credential),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TokenRequest {
-            password: ::std::result::Result<::std::string::String, ::std::string::String>,
-            username: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for TokenRequest {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl TokenRequest {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TokenRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TokenRequest> for TokenRequest {
-            fn from(value: super::TokenRequest) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    username: Ok(value.username),
-                }
-            }
-        }
-    }
-    /// Error types.
-    pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
-        pub struct ConversionError(::std::borrow::Cow<'static, str>);
-        impl ::std::error::Error for ConversionError {}
-        impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-        impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Debug::fmt(&self.0, f)
-            }
-        }
-        impl From<&'static str> for ConversionError {
-            fn from(value: &'static str) -> Self {
-                Self(value.into())
-            }
-        }
-        impl From<String> for ConversionError {
-            fn from(value: String) -> Self {
-                Self(value.into())
-            }
-        }
-    }
-}
 #[derive(Clone, Debug)]
 ///Client for DemoBank
 ///
@@ -1010,7 +249,6 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
-    use super::types;
     #[allow(unused_imports)]
     use super::{
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
@@ -1022,31 +260,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FetchAccounts1<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::AccountsRequest, String>,
+        body: Result<::khipu_types::banking::RequestBody, String>,
     }
     impl<'a> FetchAccounts1<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::AccountsRequest>,
-            <V as std::convert::TryInto<types::AccountsRequest>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::RequestBody>,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `AccountsRequest` for body failed: {}", s));
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(types::builder::AccountsRequest) -> types::builder::AccountsRequest,
-        {
-            self.body = self.body.map(f);
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: RequestBody` for body failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/accounts`
@@ -1054,9 +284,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<::khipu_types::banking::AccountsEnvelope>, Error<()>> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::AccountsRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/cl/banking/personal/demo-bank.khipu.com/accounts",
                 client.baseurl,
@@ -1101,31 +329,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FetchBalance1<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::AccountRequest, String>,
+        body: Result<::khipu_types::banking::RequestBody, String>,
     }
     impl<'a> FetchBalance1<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::AccountRequest>,
-            <V as std::convert::TryInto<types::AccountRequest>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::RequestBody>,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `AccountRequest` for body failed: {}", s));
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(types::builder::AccountRequest) -> types::builder::AccountRequest,
-        {
-            self.body = self.body.map(f);
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: RequestBody` for body failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/balance`
@@ -1133,9 +353,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<::khipu_types::banking::BalancesEnvelope>, Error<()>> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::AccountRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/cl/banking/personal/demo-bank.khipu.com/balance",
                 client.baseurl,
@@ -1180,31 +398,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FetchStatements1<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::AccountRequest, String>,
+        body: Result<::khipu_types::banking::RequestBody, String>,
     }
     impl<'a> FetchStatements1<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::AccountRequest>,
-            <V as std::convert::TryInto<types::AccountRequest>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::RequestBody>,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `AccountRequest` for body failed: {}", s));
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(types::builder::AccountRequest) -> types::builder::AccountRequest,
-        {
-            self.body = self.body.map(f);
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: RequestBody` for body failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/statements`
@@ -1212,9 +422,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<::khipu_types::banking::StatementsEnvelope>, Error<()>> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::AccountRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/cl/banking/personal/demo-bank.khipu.com/statements",
                 client.baseurl,
@@ -1259,31 +467,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FetchTransactions1<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::AccountRequest, String>,
+        body: Result<::khipu_types::banking::RequestBody, String>,
     }
     impl<'a> FetchTransactions1<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::AccountRequest>,
-            <V as std::convert::TryInto<types::AccountRequest>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::RequestBody>,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `AccountRequest` for body failed: {}", s));
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(types::builder::AccountRequest) -> types::builder::AccountRequest,
-        {
-            self.body = self.body.map(f);
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: RequestBody` for body failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/transactions`
@@ -1292,9 +492,7 @@ pub mod builder {
         ) -> Result<ResponseValue<::khipu_types::banking::TransactionsEnvelope>, Error<()>>
         {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::AccountRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/cl/banking/personal/demo-bank.khipu.com/transactions",
                 client.baseurl,
@@ -1339,31 +537,23 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AccountLink1<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::TokenRequest, String>,
+        body: Result<::khipu_types::banking::AccountLinkRequest, String>,
     }
     impl<'a> AccountLink1<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TokenRequest>,
-            <V as std::convert::TryInto<types::TokenRequest>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::khipu_types::banking::AccountLinkRequest>,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `TokenRequest` for body failed: {}", s));
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(types::builder::TokenRequest) -> types::builder::TokenRequest,
-        {
-            self.body = self.body.map(f);
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `:: khipu_types :: banking :: AccountLinkRequest` for body failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `POST` request to `/v1/cl/banking/personal/demo-bank.khipu.com/token`
@@ -1371,9 +561,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<::khipu_types::banking::AccountLinkEnvelope>, Error<()>> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::TokenRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/cl/banking/personal/demo-bank.khipu.com/token",
                 client.baseurl,
@@ -1417,6 +605,14 @@ pub mod prelude {
     pub use self::super::Client;
 }
 impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut ::reqwest::Request,
+        info: &::progenitor_client::OperationInfo,
+    ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
+        INFO.check_request(info.operation_id, request)
+            .map_err(::progenitor_client::Error::InvalidRequest)
+    }
     async fn exec(
         &self,
         request: ::reqwest::Request,
