@@ -3,10 +3,12 @@
 
 use serde_json::{Value, json};
 
+use crate::clock::now_text;
+use crate::exchange::{Reply, Req, loopback_url};
 use crate::inject::Injection;
-use crate::server::{Reply, Req};
 use crate::spec::{Route, request_schema};
-use crate::{State, examples, loopback_url, now_text, validate};
+use crate::state::State;
+use crate::{examples, validate};
 
 fn envelope_error(operation_id: &str, code: &str, kind: &str, description: &str) -> Value {
     json!({"OperationId": operation_id, "Status": "ERROR", "Data": null, "AdditionalInformation": null,

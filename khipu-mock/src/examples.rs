@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::spec::resolve;
+use khipu_doc::resolve;
 
 /// The example of an operation's `code` response, or one synthesized from its schema.
 pub fn response(doc: &Value, op: &Value, code: &str) -> Value {

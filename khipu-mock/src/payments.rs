@@ -3,11 +3,13 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::clock::{now_rfc3339, now_text};
+use crate::examples;
+use crate::exchange::{Reply, Req, loopback_url};
 use crate::inject::Injection;
-use crate::server::{Reply, Req};
 use crate::spec::{Route, request_schema};
+use crate::state::State;
 use crate::validate::{self, FieldError};
-use crate::{State, examples, loopback_url, now_rfc3339, now_text};
 
 fn validation(message: &str, errors: &[FieldError]) -> Reply {
     let list: Vec<Value> = errors
@@ -169,10 +171,10 @@ pub(crate) async fn handle(
         .find(|(k, _)| k == "id")
         .map(|(_, v)| v.as_str())
         .unwrap_or_default();
-    let template = route.path.as_str();
-    match (route.method.as_str(), template) {
-        ("POST", t) if t.ends_with("/payments") => create(state, &body).await,
-        ("GET", t) if t.ends_with("/payments") => {
+    // By operationId, which v2.0 and v3.0 share (their paths differ).
+    match route.operation_id() {
+        "postPayment" => create(state, &body).await,
+        "postPaymentByToken" => {
             let token = req
                 .query
                 .iter()
@@ -188,11 +190,11 @@ pub(crate) async fn handle(
                 ),
             }
         }
-        ("GET", t) if t.ends_with("/payments/{id}") => match state.payments.lock().await.get(id) {
+        "getPaymentById" => match state.payments.lock().await.get(id) {
             Some(p) => Reply::json(200, p),
             None => missing("id", "no payment has this id"),
         },
-        ("DELETE", t) if t.ends_with("/payments/{id}") => {
+        "deletePaymentById" => {
             let mut payments = state.payments.lock().await;
             match payments.get(id).map(|p| p["status"] == "pending") {
                 None => missing("id", "no payment has this id"),
@@ -203,7 +205,7 @@ pub(crate) async fn handle(
                 }
             }
         }
-        ("POST", t) if t.ends_with("/confirm") => {
+        "postPaymentConfirmById" => {
             if !state.payments.lock().await.contains_key(id) {
                 return missing("id", "no payment has this id");
             }
@@ -216,7 +218,7 @@ pub(crate) async fn handle(
             })
             .await
         }
-        ("POST", t) if t.ends_with("/refunds") => {
+        "postPaymentRefundsById" => {
             if !state.payments.lock().await.contains_key(id) {
                 return missing("id", "no payment has this id");
             }
@@ -243,7 +245,7 @@ pub(crate) async fn handle(
             })
             .await
         }
-        ("GET", t) if t.ends_with("/predict") => {
+        "getPredict" => {
             let max = 5_000_000.0;
             let amount = req
                 .query
@@ -262,7 +264,7 @@ pub(crate) async fn handle(
                         "cool_down_date": now_text(86_400)}),
             )
         }
-        ("POST", t) if t.ends_with("/receivers") => {
+        "postReceiver" => {
             let number =
                 u64::from_str_radix(&state.id(8), 16).unwrap_or_default() % 900_000 + 100_000;
             Reply::json(

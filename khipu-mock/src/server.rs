@@ -11,52 +11,14 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot};
 
-use crate::State;
+use crate::exchange::{Reply, Req};
 use crate::inject::{HEADER, Injection, PlannedRequest};
 use crate::spec::Api;
+use crate::state::State;
+use crate::{banking, payments};
 
 /// Largest request body accepted.
 const MAX_BODY: usize = 1 << 20;
-
-/// A request, read whole.
-pub(crate) struct Req {
-    pub(crate) method: String,
-    pub(crate) path: String,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: hyper::HeaderMap,
-    pub(crate) body: Bytes,
-}
-
-impl Req {
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
-
-/// An answer.
-pub(crate) struct Reply {
-    pub(crate) status: u16,
-    pub(crate) content_type: &'static str,
-    pub(crate) body: Vec<u8>,
-}
-
-impl Reply {
-    pub(crate) fn json(status: u16, value: &serde_json::Value) -> Self {
-        Self {
-            status,
-            content_type: "application/json",
-            body: serde_json::to_vec(value).unwrap_or_default(),
-        }
-    }
-
-    pub(crate) fn text(status: u16, text: &str) -> Self {
-        Self {
-            status,
-            content_type: "text/plain; charset=utf-8",
-            body: text.as_bytes().to_vec(),
-        }
-    }
-}
 
 /// The first pause after `accept` fails; it doubles up to [`ACCEPT_BACKOFF_MAX`].
 const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(5);
@@ -161,7 +123,7 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
 
 async fn dispatch(state: &State, req: Req) -> Reply {
     if let Some(rest) = req.path.strip_prefix("/_sandbox") {
-        return crate::payments::admin(state, &req, rest).await;
+        return payments::admin(state, &req, rest).await;
     }
     let Some((route, params)) = state.specs.route(&req.method, &req.path) else {
         return Reply::text(
@@ -195,7 +157,7 @@ async fn dispatch(state: &State, req: Req) -> Reply {
         };
     }
     match state.specs.api(route) {
-        Api::Banking => crate::banking::handle(state, route, &req, &injection).await,
-        Api::Payments => crate::payments::handle(state, route, &params, &req, &injection).await,
+        Api::Banking => banking::handle(state, route, &req, &injection).await,
+        Api::Payments => payments::handle(state, route, &params, &req, &injection).await,
     }
 }

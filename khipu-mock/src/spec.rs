@@ -1,5 +1,6 @@
 //! The specs the sandbox serves, embedded at build time, and the route table made from them.
 
+use khipu_doc::resolve;
 use serde_json::Value;
 
 /// Which API a spec describes.
@@ -33,6 +34,16 @@ pub struct Route {
     pub path: String,
     /// The operation object.
     pub operation: Value,
+}
+
+impl Route {
+    /// The operation's `operationId` (empty if it has none).
+    pub fn operation_id(&self) -> &str {
+        self.operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
 }
 
 /// Every embedded spec and its operations.
@@ -127,20 +138,6 @@ fn percent_decode(segment: &str) -> String {
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()
-}
-
-/// Follows local `$ref`s (at most 32, so a cycle ends).
-pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(r) = value.get("$ref").and_then(Value::as_str) else {
-            return value;
-        };
-        match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            Some(next) => value = next,
-            None => return value,
-        }
-    }
-    value
 }
 
 /// The JSON request body schema of an operation and its media type.

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::resolve;
+use khipu_doc::resolve;
 
 /// A field that breaks the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,17 +17,19 @@
 
 pub mod api;
 pub mod auth;
-pub mod doc;
 pub mod error;
 pub mod generate;
 pub mod identity;
 pub mod load;
 pub mod normalize;
 pub mod overlay;
-pub mod pointer;
 pub mod postprocess;
 pub mod walk;
 pub mod workspace;
+
+/// The document model every pass queries (the `khipu-doc` crate, shared with the sandbox).
+pub use khipu_doc as doc;
+pub use khipu_doc::pointer;
 
 use std::path::Path;
 

@@ -1,14 +1,18 @@
-//! The questions every pass asks of a document, answered once: what a pointer or `$ref` leads to,
+//! The questions every pass of the khipu-rs generator, its sandbox (`khipu-mock`) and their tests
+//! ask of an OpenAPI document held as JSON, answered once: what a pointer or `$ref` leads to,
 //! which component schema a `$ref` names, an operation's success body, and what references what.
 //!
 //! Examples are data, not schema: a `$ref` key inside `example`/`examples` is never followed or
 //! counted.
+#![warn(missing_docs)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::pointer::Pointer;
+pub mod pointer;
+
+pub use pointer::Pointer;
 
 /// How many `$ref` hops [`resolve`] follows before giving up (so a cycle ends).
 const MAX_HOPS: usize = 32;

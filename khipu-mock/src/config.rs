@@ -1,0 +1,92 @@
+//! How to run the sandbox.
+
+use crate::inject::{FaultPlan, Injection};
+
+/// How to run the sandbox.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SandboxConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The payments receiver id requests must be signed for.
+    pub receiver_id: String,
+    /// The secret payments v2.0 requests must be signed with, and v3.0 notifications are signed
+    /// with (a throwaway, not a real one).
+    pub secret: String,
+    /// The `x-api-key` payments v3.0 requests must carry (a throwaway).
+    pub api_key: String,
+    /// Failures to produce on every request (a request's own header adds to them).
+    pub inject: Injection,
+    /// How long a client may take to send a request's headers, and then its body; a connection
+    /// that sends nothing for this long after an answer is closed too. Default 10 s.
+    pub read_timeout: std::time::Duration,
+    /// Connections served at once; more wait in the kernel's queue until one closes. Default 256.
+    pub max_connections: usize,
+    /// Failures decided per request by the embedding program (none by default).
+    pub plan: Option<FaultPlan>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            receiver_id: "985101".into(),
+            secret: "sandbox-secret".into(),
+            api_key: "sandbox-api-key".into(),
+            inject: Injection::default(),
+            read_timeout: std::time::Duration::from_secs(10),
+            max_connections: 256,
+            plan: None,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Sets the port.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Sets the payments credentials.
+    pub fn credentials(
+        mut self,
+        receiver_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.receiver_id = receiver_id.into();
+        self.secret = secret.into();
+        self
+    }
+
+    /// Sets the payments v3.0 API key.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// Sets failures to produce on every request.
+    pub fn inject(mut self, inject: Injection) -> Self {
+        self.inject = inject;
+        self
+    }
+
+    /// Sets how long a client may take to send headers, then the body (and may stay idle).
+    pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Sets a per-request fault plan; its directives override the run's, and a request's
+    /// `x-khipu-sandbox` header overrides both.
+    pub fn plan(mut self, plan: FaultPlan) -> Self {
+        self.plan = Some(plan);
+        self
+    }
+
+    /// Sets how many connections are served at once (at least 1).
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+}

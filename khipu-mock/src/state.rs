@@ -1,0 +1,45 @@
+//! What the sandbox shares between requests. A leaf module (it names the specs and the
+//! configuration, never a handler).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::config::SandboxConfig;
+use crate::spec::Specs;
+
+/// What the sandbox shares between requests.
+pub(crate) struct State {
+    pub(crate) specs: Specs,
+    pub(crate) config: SandboxConfig,
+    pub(crate) payments: Mutex<HashMap<String, Value>>,
+    pub(crate) http: reqwest::Client,
+    counter: AtomicU64,
+}
+
+impl State {
+    pub(crate) fn new(
+        specs: Specs,
+        config: SandboxConfig,
+        http: reqwest::Client,
+        seed: u64,
+    ) -> Self {
+        Self {
+            specs,
+            config,
+            payments: Mutex::new(HashMap::new()),
+            http,
+            counter: AtomicU64::new(seed),
+        }
+    }
+
+    /// A fresh hex id of `len` characters (unique in this run).
+    pub(crate) fn id(&self, len: usize) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let mut hex = khipu_types::payments::hmac_hex("khipu-mock", &n.to_string());
+        hex.truncate(len);
+        hex
+    }
+}
