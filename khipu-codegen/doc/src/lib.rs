@@ -14,6 +14,57 @@ pub mod pointer;
 
 pub use pointer::Pointer;
 
+/// An OpenAPI document held as JSON: what every normalization pass works on. It reads and writes
+/// as the JSON value it holds (`Deref`), and answers the questions below as methods, so a pass
+/// asks them of the document instead of re-implementing them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Doc(Value);
+
+impl Doc {
+    /// Holds `value` as a document (any JSON: the structure pass says what is missing).
+    pub fn new(value: Value) -> Self {
+        Self(value)
+    }
+
+    /// The JSON value.
+    pub fn into_value(self) -> Value {
+        self.0
+    }
+
+    /// See [`lookup`].
+    pub fn lookup(&self, pointer: &Pointer) -> Option<&Value> {
+        lookup(&self.0, pointer)
+    }
+
+    /// See [`resolve`].
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
+        resolve(&self.0, value)
+    }
+
+    /// See [`success`].
+    pub fn success<'a>(&'a self, op: &'a Map<String, Value>) -> Option<(&'a str, &'a Value)> {
+        success(&self.0, op)
+    }
+
+    /// What references what in this document, as it is now.
+    pub fn ref_graph(&self) -> RefGraph {
+        RefGraph::of(&self.0)
+    }
+}
+
+impl std::ops::Deref for Doc {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Doc {
+    fn deref_mut(&mut self) -> &mut Value {
+        &mut self.0
+    }
+}
+
 /// How many `$ref` hops [`resolve`] follows before giving up (so a cycle ends).
 const MAX_HOPS: usize = 32;
 
@@ -51,6 +102,36 @@ pub fn schema_name(reference: &str) -> Option<String> {
     match p.tokens() {
         [c, s, name] if c == "components" && s == "schemas" => Some(name.clone()),
         _ => None,
+    }
+}
+
+/// The limits a string schema declares on its values.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StringLimits {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+}
+
+impl StringLimits {
+    /// The limits `schema` declares itself (its `$ref` is not followed).
+    pub fn of(schema: &Value) -> Self {
+        schema.as_object().map(Self::of_map).unwrap_or_default()
+    }
+
+    /// The limits a schema object declares.
+    pub fn of_map(schema: &Map<String, Value>) -> Self {
+        Self {
+            min_length: schema.get("minLength").and_then(Value::as_u64),
+            max_length: schema.get("maxLength").and_then(Value::as_u64),
+            pattern: schema
+                .get("pattern")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        }
     }
 }
 
@@ -129,6 +210,9 @@ impl RefGraph {
 }
 
 /// The component schemas `value` references, examples excluded.
+/// Keys whose values are data, not schema: a `$ref` under them is never followed or counted.
+const DATA_KEYS: [&str; 2] = ["example", "examples"];
+
 fn refs(value: &Value, out: &mut BTreeSet<String>) {
     match value {
         Value::Object(map) => {
@@ -139,12 +223,30 @@ fn refs(value: &Value, out: &mut BTreeSet<String>) {
                             out.insert(name);
                         }
                     }
-                    ("example" | "examples", _) => {}
+                    (k, _) if DATA_KEYS.contains(&k) => {}
                     (_, v) => refs(v, out),
                 }
             }
         }
         Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Calls `visit` with every `$ref` string under `value` (not those inside examples), to rewrite
+/// them in place.
+pub fn refs_mut(value: &mut Value, visit: &mut dyn FnMut(&mut String)) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => visit(r),
+                    (k, _) if DATA_KEYS.contains(&k) => {}
+                    (_, v) => refs_mut(v, visit),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| refs_mut(v, visit)),
         _ => {}
     }
 }

@@ -17,7 +17,7 @@ fn codegen(c: &mut Criterion) {
     for spec in specs {
         let name = spec.display().to_string();
         let source = load::read_spec(&repo.join(&spec), &name).expect("a valid spec");
-        let mut normalized = source.doc.clone();
+        let mut normalized = normalize::Doc::new(source.doc.clone());
         normalize::normalize(&mut normalized).expect("normalizes");
         let replacements = generate::replacements(&normalized);
         let parsed = generate::parse(&normalized).expect("parses");
@@ -28,7 +28,7 @@ fn codegen(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("codegen/{short}"));
         group.bench_function("normalize", |b| {
             b.iter(|| {
-                let mut doc = source.doc.clone();
+                let mut doc = normalize::Doc::new(source.doc.clone());
                 normalize::normalize(&mut doc).expect("normalizes")
             })
         });

@@ -78,13 +78,10 @@ pub struct Capability {
 impl Capability {
     /// The `khipu_types::catalog::DataKind` variant it serves on the `Bank` trait (`Transactions`).
     pub fn kind(&self) -> &'static str {
-        match self.container.as_str() {
-            "Account" => "Accounts",
-            "Balance" => "Balances",
-            "Transaction" => "Transactions",
-            "Statement" => "Statements",
-            _ => "AccountLink",
-        }
+        normalize::CONTAINERS
+            .iter()
+            .find(|c| c.name == self.container)
+            .map_or("AccountLink", |c| c.kind)
     }
 }
 
@@ -168,10 +165,11 @@ pub fn generate_file(path: &Path, name: &str) -> Result<Client, SpecError> {
 pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, SpecError> {
     let load::Source {
         name,
-        mut doc,
+        doc,
         sha256,
         overlay,
     } = source;
+    let mut doc = doc::Doc::new(doc);
     let at = |(pointer, message): (pointer::Pointer, String)| {
         SpecError::new(&name, pointer.to_string(), message)
     };
@@ -182,7 +180,7 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
             declared = Some(doc.clone());
         }
     })
-    .map_err(at)?;
+    .map_err(|e| at((e.at, e.message)))?;
     let identity = identity::identify(&doc, path).map_err(at)?;
     let auth = auth::read(&doc).map_err(at)?;
     let spec = generate::parse(&doc).map_err(at)?;
@@ -291,16 +289,13 @@ fn params(doc: &Value, op: &Value) -> Vec<Param> {
         .flatten()
         .filter(|(name, _)| *name != "AccountCredential")
         .map(|(name, schema)| {
-            let schema = doc::resolve(doc, schema);
+            let limits = doc::StringLimits::of(doc::resolve(doc, schema));
             Param {
                 name: name.clone(),
                 required: required.contains(&name.as_str()),
-                min_length: schema.get("minLength").and_then(Value::as_u64),
-                max_length: schema.get("maxLength").and_then(Value::as_u64),
-                pattern: schema
-                    .get("pattern")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
+                min_length: limits.min_length,
+                max_length: limits.max_length,
+                pattern: limits.pattern,
             }
         })
         .collect()
@@ -321,8 +316,8 @@ fn capability(
         .unwrap_or_default();
     let container = normalize::CONTAINERS
         .iter()
-        .find(|(_, rust)| reference == format!("#/components/schemas/KhipuCanonical{rust}"))
-        .map(|(c, _)| (*c).to_owned())
+        .find(|c| reference == format!("#/components/schemas/{}", c.stub()))
+        .map(|c| c.name.to_owned())
         .ok_or("its response does not fit the canonical model")?;
     let top_level = container == "AccountLink";
     if let Some(p) = params

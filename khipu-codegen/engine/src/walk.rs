@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::normalize::PassError;
 use crate::pointer::Pointer;
 
 /// HTTP methods that name operations in a path item.
@@ -29,7 +30,7 @@ pub type Visitor<'a> =
 
 /// Visits every schema in the document. An error from the visitor is returned with the pointer of
 /// the schema it was raised for.
-pub fn schemas(doc: &mut Value, visit: &mut Visitor<'_>) -> Result<(), (Pointer, String)> {
+pub fn schemas(doc: &mut Value, visit: &mut Visitor<'_>) -> Result<(), PassError> {
     let root = Pointer::root();
     if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
         let at = root.push("components");
@@ -82,7 +83,7 @@ fn operation(
     op: &mut Map<String, Value>,
     at: &Pointer,
     visit: &mut Visitor<'_>,
-) -> Result<(), (Pointer, String)> {
+) -> Result<(), PassError> {
     parameters(op.get_mut("parameters"), &at.push("parameters"), visit)?;
     if let Some(request) = op.get_mut("requestBody") {
         body(request, &at.push("requestBody"), Site::Request, visit)?;
@@ -104,7 +105,7 @@ fn parameters(
     list: Option<&mut Value>,
     at: &Pointer,
     visit: &mut Visitor<'_>,
-) -> Result<(), (Pointer, String)> {
+) -> Result<(), PassError> {
     if let Some(list) = list.and_then(Value::as_array_mut) {
         for (i, p) in list.iter_mut().enumerate() {
             parameter(p, &at.push(i.to_string()), Site::Request, visit)?;
@@ -118,7 +119,7 @@ fn parameter(
     at: &Pointer,
     site: Site,
     visit: &mut Visitor<'_>,
-) -> Result<(), (Pointer, String)> {
+) -> Result<(), PassError> {
     if let Some(schema) = p.get_mut("schema") {
         schema_tree(schema, &at.push("schema"), site, visit)?;
     }
@@ -126,12 +127,7 @@ fn parameter(
 }
 
 /// A request body or a response: schemas under `content/*/schema` and `headers/*/schema`.
-fn body(
-    b: &mut Value,
-    at: &Pointer,
-    site: Site,
-    visit: &mut Visitor<'_>,
-) -> Result<(), (Pointer, String)> {
+fn body(b: &mut Value, at: &Pointer, site: Site, visit: &mut Visitor<'_>) -> Result<(), PassError> {
     let Some(b) = b.as_object_mut() else {
         return Ok(());
     };
@@ -161,11 +157,11 @@ pub fn schema_tree(
     at: &Pointer,
     site: Site,
     visit: &mut Visitor<'_>,
-) -> Result<(), (Pointer, String)> {
+) -> Result<(), PassError> {
     let Some(map) = schema.as_object_mut() else {
         return Ok(());
     };
-    visit(map, at, site).map_err(|m| (at.clone(), m))?;
+    visit(map, at, site).map_err(|m| PassError::from((at.clone(), m)))?;
     if let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) {
         for (name, p) in props.iter_mut() {
             schema_tree(p, &at.push("properties").push(name), site, visit)?;
@@ -184,24 +180,6 @@ pub fn schema_tree(
         }
     }
     Ok(())
-}
-
-/// Every `$ref` string in `value`, to read or rewrite; examples are data, not schema, so a `$ref`
-/// key inside one is left alone.
-pub fn refs_mut(value: &mut Value, visit: &mut dyn FnMut(&mut String)) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                match (k.as_str(), v) {
-                    ("$ref", Value::String(r)) => visit(r),
-                    ("example" | "examples", _) => {}
-                    (_, v) => refs_mut(v, visit),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| refs_mut(v, visit)),
-        _ => {}
-    }
 }
 
 /// Every operation: (path, method, operation object, pointer).

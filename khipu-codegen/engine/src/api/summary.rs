@@ -296,6 +296,7 @@ impl<'a> Flatten<'a> {
         values.sort();
         values.dedup();
         let number = |k: &str| merged.get(k).and_then(Value::as_f64);
+        let limits = crate::doc::StringLimits::of_map(&merged);
         self.out.insert(
             name.to_owned(),
             Field {
@@ -303,12 +304,9 @@ impl<'a> Flatten<'a> {
                 required,
                 nullable: merged.get("nullable") == Some(&Value::Bool(true)),
                 values,
-                min_length: merged.get("minLength").and_then(Value::as_u64),
-                max_length: merged.get("maxLength").and_then(Value::as_u64),
-                pattern: merged
-                    .get("pattern")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
+                min_length: limits.min_length,
+                max_length: limits.max_length,
+                pattern: limits.pattern,
                 minimum: number("minimum"),
                 maximum: number("maximum"),
             },

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
-use super::{Log, component_schemas, resolve};
+use super::{Doc, Log, PassError, component_schemas, resolve};
 use crate::pointer::Pointer;
 use crate::walk;
 
@@ -21,13 +21,52 @@ use crate::walk;
 /// with which Rust types.
 pub const REPLACEMENTS: &str = "x-khipu-replacements";
 
-/// The Data containers of the Open Data model, and the envelope type of each.
-pub const CONTAINERS: [(&str, &str); 5] = [
-    ("Account", "AccountsEnvelope"),
-    ("Balance", "BalancesEnvelope"),
-    ("Transaction", "TransactionsEnvelope"),
-    ("Statement", "StatementsEnvelope"),
-    ("AccountLink", "AccountLinkEnvelope"),
+/// A Data container of the Open Data model: the one table of container, envelope type and
+/// `Bank` trait capability that the canonical pass, the catalog and the API summary read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Container {
+    /// Its name in `Data` (`Transaction`).
+    pub name: &'static str,
+    /// Its envelope in `khipu_types::banking` (`TransactionsEnvelope`).
+    pub envelope: &'static str,
+    /// The `khipu_types::catalog::DataKind` it serves (`Transactions`).
+    pub kind: &'static str,
+}
+
+impl Container {
+    /// The stub component the canonical pass points responses at.
+    pub fn stub(&self) -> String {
+        format!("KhipuCanonical{}", self.envelope)
+    }
+}
+
+/// The Data containers of the Open Data model.
+pub const CONTAINERS: [Container; 5] = [
+    Container {
+        name: "Account",
+        envelope: "AccountsEnvelope",
+        kind: "Accounts",
+    },
+    Container {
+        name: "Balance",
+        envelope: "BalancesEnvelope",
+        kind: "Balances",
+    },
+    Container {
+        name: "Transaction",
+        envelope: "TransactionsEnvelope",
+        kind: "Transactions",
+    },
+    Container {
+        name: "Statement",
+        envelope: "StatementsEnvelope",
+        kind: "Statements",
+    },
+    Container {
+        name: "AccountLink",
+        envelope: "AccountLinkEnvelope",
+        kind: "AccountLink",
+    },
 ];
 
 const ENVELOPE_FIELDS: [&str; 6] = [
@@ -66,12 +105,12 @@ fn container_of(doc: &Value, envelope: &Value) -> Option<String> {
     let props = data.get("properties")?.as_object()?;
     let mut names = props
         .keys()
-        .filter(|k| CONTAINERS.iter().any(|(c, _)| c == k));
+        .filter(|k| CONTAINERS.iter().any(|c| c.name == k.as_str()));
     let name = names.next()?.clone();
     names.next().is_none().then_some(name)
 }
 
-pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     if !is_bank(doc) {
         return Ok(());
     }
@@ -92,14 +131,15 @@ pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String
         let Some(container) = container_of(&snapshot, &envelope) else {
             continue;
         };
-        let Some((_, rust)) = CONTAINERS.iter().find(|(c, _)| *c == container) else {
+        let Some(known) = CONTAINERS.iter().find(|c| c.name == container) else {
             continue;
         };
+        let rust = known.envelope;
         if let Err((field, why)) = fits(&snapshot, &envelope, &container) {
             log.warn(&at.push("responses"), format!("`{field}` {why}; this operation keeps its own types and is not on the Bank trait"));
             continue;
         }
-        let stub = format!("KhipuCanonical{rust}");
+        let stub = known.stub();
         let reference = json!({ "$ref": format!("#/components/schemas/{stub}") });
         for (code, response) in responses.iter_mut() {
             if !code.starts_with('2') {

@@ -18,8 +18,7 @@
 use serde_json::{Map, Value, json};
 
 use super::canonical::{is_bank, prune_unreachable};
-use super::{Log, REPLACEMENTS, component_schemas, resolve};
-use crate::pointer::Pointer;
+use super::{Doc, Log, PassError, REPLACEMENTS, component_schemas, resolve};
 use crate::walk;
 
 /// The stub component each shared body replaces, and its Rust type.
@@ -34,7 +33,7 @@ const BODIES: [(&str, &str); 2] = [
     ),
 ];
 
-pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     if !is_bank(doc) {
         return Ok(());
     }

@@ -3,13 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use super::Log;
-use crate::pointer::Pointer;
+use super::{Doc, Log, PassError};
 use crate::walk;
 
 const MARK: &str = "**Deprecated by Khipu.**";
 
-pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     for (_, _, op, at) in walk::operations_mut(doc) {
         if mark(op, "description") {
             log.fix(&at, "deprecated operation: noted in its docs");

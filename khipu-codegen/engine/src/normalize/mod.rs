@@ -23,12 +23,34 @@ pub use canonical::{CONTAINERS, REPLACEMENTS};
 
 use serde_json::{Map, Value};
 
+pub use crate::doc::Doc;
 pub(crate) use crate::doc::{lookup, resolve};
 use crate::error::Warning;
 use crate::pointer::Pointer;
 
 /// A pass: rewrites the document, or fails with the place at fault and what is wrong there.
-pub(crate) type PassFn = fn(&mut Value, &mut Log) -> Result<(), (Pointer, String)>;
+pub(crate) type PassFn = fn(&mut Doc, &mut Log) -> Result<(), PassError>;
+
+/// Why a pass refused a document: the place at fault and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassError {
+    /// Where, as a JSON pointer into the document.
+    pub at: Pointer,
+    /// What is wrong, as a sentence for the maintainer.
+    pub message: String,
+}
+
+impl From<(Pointer, String)> for PassError {
+    fn from((at, message): (Pointer, String)) -> Self {
+        Self { at, message }
+    }
+}
+
+impl std::fmt::Display for PassError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
 
 /// The pass that replaces bank envelopes with `khipu_types` (the API summary reads the document
 /// just before it).
@@ -185,15 +207,15 @@ impl<'a> Log<'a> {
 }
 
 /// Runs every pass over `doc`.
-pub fn normalize(doc: &mut Value) -> Result<Report, (Pointer, String)> {
+pub fn normalize(doc: &mut Doc) -> Result<Report, PassError> {
     normalize_observed(doc, &mut |_, _| {})
 }
 
 /// Runs every pass over `doc`, showing `before` the document as each pass is about to see it.
 pub fn normalize_observed(
-    doc: &mut Value,
-    before: &mut dyn FnMut(&'static str, &Value),
-) -> Result<Report, (Pointer, String)> {
+    doc: &mut Doc,
+    before: &mut dyn FnMut(&'static str, &Doc),
+) -> Result<Report, PassError> {
     let mut report = Report::default();
     for pass in PASSES {
         before(pass.name, doc);

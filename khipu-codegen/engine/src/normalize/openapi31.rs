@@ -31,7 +31,7 @@
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
-use super::{Log, component_schemas, lookup, unique_name};
+use super::{Doc, Log, PassError, component_schemas, lookup, unique_name};
 use crate::pointer::Pointer;
 use crate::walk;
 
@@ -73,7 +73,7 @@ const VALIDATION_ONLY: [&str; 8] = [
 
 /// Document-level 3.1: dialect, path items by reference, webhooks. Runs before the structure
 /// check, so it reads the document defensively.
-pub(super) fn document(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn document(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     let root = Pointer::root();
     let Some(top) = doc.as_object_mut() else {
         return Ok(());
@@ -95,7 +95,7 @@ pub(super) fn document(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, S
                         "the JSON Schema dialect {dialect} is not supported: the generator reads OpenAPI 3.1's base dialect ({})",
                         DIALECTS[0]
                     ),
-                ));
+                ).into());
             }
         }
     }
@@ -111,7 +111,8 @@ pub(super) fn document(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, S
         return Err((
             at,
             "`webhooks` must be a mapping of name to path item".into(),
-        ));
+        )
+            .into());
     };
     let names: Vec<Value> = hooks.keys().map(|k| Value::String(k.clone())).collect();
     let mut hoisted = Vec::new();
@@ -160,7 +161,7 @@ pub(super) fn document(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, S
 
 /// `paths/X: {$ref: '#/components/pathItems/Y'}` -> the path item itself; `components/pathItems`
 /// goes away.
-fn inline_path_items(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+fn inline_path_items(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     // The targets are all under `components`: only that part is kept to read them from.
     let snapshot = json!({ "components": doc.get("components").cloned().unwrap_or(Value::Null) });
     for section in ["paths", "webhooks"] {
@@ -180,7 +181,8 @@ fn inline_path_items(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, Str
                 return Err((
                     at.push("$ref"),
                     format!("`{reference}` does not name a path item in `components/pathItems`"),
-                ));
+                )
+                    .into());
             };
             let mut inlined = target.clone();
             if let Some(own) = item.as_object() {
@@ -206,7 +208,7 @@ fn inline_path_items(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, Str
 }
 
 /// Schema-level JSON Schema 2020-12: `$defs` first (they move and refs follow), then each schema.
-pub(super) fn schemas(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn schemas(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     hoist_defs(doc, log);
     walk::schemas(doc, &mut |schema, at, _| lower(schema, at, log))
 }
@@ -245,7 +247,7 @@ fn hoist_defs(doc: &mut Value, log: &mut Log) {
                 moves.push((old, format!("#/components/schemas/{new}")));
             }
         }
-        walk::refs_mut(doc, &mut |r| {
+        crate::doc::refs_mut(doc, &mut |r| {
             for (old, new) in &moves {
                 if r == old || r.starts_with(&format!("{old}/")) {
                     *r = format!("{new}{}", &r[old.len()..]);

@@ -6,11 +6,10 @@ use std::collections::HashSet;
 use heck::{ToLowerCamelCase, ToSnakeCase};
 use serde_json::Value;
 
-use super::Log;
-use crate::pointer::Pointer;
+use super::{Doc, Log, PassError};
 use crate::walk;
 
-pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     let paths: Vec<String> = doc["paths"]
         .as_object()
         .map(|p| p.keys().cloned().collect())

@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::Log;
+use super::{Doc, Log, PassError};
 use crate::pointer::Pointer;
 use crate::walk::{self, Site};
 
 const LIMITS: [&str; 3] = ["maxLength", "minLength", "pattern"];
 
-pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     let from_responses = reachable(doc, Site::Response);
     let from_requests = reachable(doc, Site::Request);
     for shared in from_responses.intersection(&from_requests) {

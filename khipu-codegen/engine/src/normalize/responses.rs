@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
-use super::{Log, component_schemas, make_nullable, resolve, unique_name};
+use super::{Doc, Log, PassError, component_schemas, make_nullable, resolve, unique_name};
 use crate::pointer::Pointer;
 use crate::walk;
 
@@ -32,11 +32,11 @@ impl Kind {
     }
 }
 
-pub(super) fn success(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn success(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     merge_all(doc, log, Kind::Success)
 }
 
-pub(super) fn errors(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn errors(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     merge_all(doc, log, Kind::Error)
 }
 
@@ -47,7 +47,7 @@ struct Body {
     schema: Value,
 }
 
-fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), (Pointer, String)> {
+fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), PassError> {
     let snapshot = doc.clone();
     let mut plans = Vec::new();
     for (_, _, op, at) in walk::operations_mut(&mut snapshot.clone()) {
@@ -70,7 +70,7 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), (Pointer,
                  operation, so give it the same body or none to both",
                     bodies[0].code
                 ),
-            ));
+            ).into());
         }
         if bodies.len() < 2 || all_same_ref(&bodies) {
             continue;
@@ -106,7 +106,7 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), (Pointer,
         let Some(responses) =
             pointer_mut(doc, &at.push("responses")).and_then(Value::as_object_mut)
         else {
-            return Err(internal("the responses"));
+            return Err(internal("the responses").into());
         };
         for body in &bodies {
             if let Some(name) = body
@@ -118,7 +118,7 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), (Pointer,
                 replaced.push(name);
             }
             let Some(response) = responses.get_mut(&body.code) else {
-                return Err(internal("a response"));
+                return Err(internal("a response").into());
             };
             // A shared `components/responses` entry is inlined first so that pointing this
             // operation's copy at the merged type leaves other operations alone.
@@ -208,7 +208,7 @@ fn merge(
     bodies: &[Body],
     op: &Pointer,
     kind: Kind,
-) -> Result<(Value, Vec<String>), (Pointer, String)> {
+) -> Result<(Value, Vec<String>), PassError> {
     let mut objects = Vec::new();
     for body in bodies {
         let schema = resolve(doc, &body.schema);
@@ -230,7 +230,7 @@ fn merge(
                     body.code,
                     shape(doc, &body.schema)
                 ),
-            ));
+            ).into());
         }
         objects.push(schema);
     }

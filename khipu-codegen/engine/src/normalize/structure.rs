@@ -2,17 +2,18 @@
 
 use serde_json::Value;
 
-use super::{Log, lookup};
+use super::{Doc, Log, PassError, lookup};
 use crate::pointer::Pointer;
 use crate::walk::METHODS;
 
-pub(super) fn run(doc: &mut Value, _log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn run(doc: &mut Doc, _log: &mut Log) -> Result<(), PassError> {
     let root = Pointer::root();
     let Some(top) = doc.as_object() else {
         return Err((
             root,
             "the document is not a mapping of OpenAPI fields".into(),
-        ));
+        )
+            .into());
     };
     match top.get("openapi") {
         Some(Value::String(_)) => {}
@@ -20,63 +21,70 @@ pub(super) fn run(doc: &mut Value, _log: &mut Log) -> Result<(), (Pointer, Strin
             return Err((
                 root.push("openapi"),
                 "`openapi` must be a version string such as \"3.0.3\"".into(),
-            ));
+            )
+                .into());
         }
         None => {
             return Err((
                 root.push("openapi"),
                 "missing `openapi`: this is not an OpenAPI 3 document".into(),
-            ));
+            )
+                .into());
         }
     }
     for field in ["title", "version"] {
         let at = root.push("info").push(field);
         match lookup(doc, &at) {
             Some(Value::String(_)) => {}
-            Some(_) => return Err((at, format!("`info.{field}` must be a string"))),
-            None => return Err((at, format!("missing `info.{field}`"))),
+            Some(_) => return Err((at, format!("`info.{field}` must be a string")).into()),
+            None => return Err((at, format!("missing `info.{field}`")).into()),
         }
     }
     let Some(paths) = top.get("paths") else {
         return Err((
             root.push("paths"),
             "missing `paths`: a client needs at least one operation".into(),
-        ));
+        )
+            .into());
     };
     let Some(paths) = paths.as_object() else {
         return Err((
             root.push("paths"),
             "`paths` must be a mapping of path to path item".into(),
-        ));
+        )
+            .into());
     };
     if paths.is_empty() && !top.contains_key(super::openapi31::WEBHOOKS) {
         return Err((
             root.push("paths"),
             "`paths` is empty: a client needs at least one operation".into(),
-        ));
+        )
+            .into());
     }
     for (path, item) in paths {
         let at = root.push("paths").push(path);
         if !path.starts_with('/') {
-            return Err((at, format!("path `{path}` must start with `/`")));
+            return Err((at, format!("path `{path}` must start with `/`")).into());
         }
         let Some(item) = item.as_object() else {
             return Err((
                 at,
                 "a path item must be a mapping of method to operation".into(),
-            ));
+            )
+                .into());
         };
         if item.contains_key("$ref") {
             return Err((
                 at.push("$ref"),
                 "path items given by `$ref` are not supported: inline the path item".into(),
-            ));
+            )
+                .into());
         }
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let at = at.push(method);
             let Some(op) = op.as_object() else {
-                return Err((at, "an operation must be a mapping".into()));
+                return Err((at, "an operation must be a mapping".into()).into());
             };
             if let Some(body) = op.get("requestBody") {
                 check_content(body, &at.push("requestBody"))?;
@@ -92,15 +100,17 @@ pub(super) fn run(doc: &mut Value, _log: &mut Log) -> Result<(), (Pointer, Strin
                     return Err((
                         at.push("responses"),
                         "`responses` is empty: at least one response is required".into(),
-                    ));
+                    )
+                        .into());
                 }
                 Some(_) => {
                     return Err((
                         at.push("responses"),
                         "`responses` must be a mapping of status code to response".into(),
-                    ));
+                    )
+                        .into());
                 }
-                None => return Err((at.push("responses"), "missing `responses`".into())),
+                None => return Err((at.push("responses"), "missing `responses`".into()).into()),
             }
         }
     }
@@ -110,7 +120,7 @@ pub(super) fn run(doc: &mut Value, _log: &mut Log) -> Result<(), (Pointer, Strin
 
 /// Generated code compiles every `pattern` with regress when first used, and would panic on one
 /// that does not compile; such a spec is refused here instead.
-fn check_patterns(doc: &mut Value) -> Result<(), (Pointer, String)> {
+fn check_patterns(doc: &mut Value) -> Result<(), PassError> {
     crate::walk::schemas(doc, &mut |schema, _, _| match schema.get("pattern") {
         None => Ok(()),
         Some(Value::String(p)) => regress::Regex::new(p).map(|_| ()).map_err(|e| {
@@ -118,11 +128,11 @@ fn check_patterns(doc: &mut Value) -> Result<(), (Pointer, String)> {
         }),
         Some(other) => Err(format!("`pattern` must be a string, not {other}")),
     })
-    .map_err(|(at, m)| (at.push("pattern"), m))
+    .map_err(|e| PassError::from((e.at.push("pattern"), e.message)))
 }
 
 /// Every media type of a body must have a schema (a `$ref`'d body is checked where it is defined).
-fn check_content(body: &Value, at: &Pointer) -> Result<(), (Pointer, String)> {
+fn check_content(body: &Value, at: &Pointer) -> Result<(), PassError> {
     let Some(content) = body.get("content") else {
         return Ok(());
     };
@@ -130,7 +140,8 @@ fn check_content(body: &Value, at: &Pointer) -> Result<(), (Pointer, String)> {
         return Err((
             at.push("content"),
             "`content` must be a mapping of media type to body".into(),
-        ));
+        )
+            .into());
     };
     for (media, m) in content {
         match m.get("schema") {
@@ -139,13 +150,15 @@ fn check_content(body: &Value, at: &Pointer) -> Result<(), (Pointer, String)> {
                 return Err((
                     at.push("content").push(media).push("schema"),
                     "a schema must be a mapping".into(),
-                ));
+                )
+                    .into());
             }
             None => {
                 return Err((
                     at.push("content").push(media),
                     format!("the `{media}` body has no `schema`"),
-                ));
+                )
+                    .into());
             }
         }
     }
@@ -153,12 +166,12 @@ fn check_content(body: &Value, at: &Pointer) -> Result<(), (Pointer, String)> {
 }
 
 /// Every `$ref` anywhere in the document must be local and resolve.
-fn check_refs(doc: &Value, value: &Value, at: &Pointer) -> Result<(), (Pointer, String)> {
+fn check_refs(doc: &Value, value: &Value, at: &Pointer) -> Result<(), PassError> {
     match value {
         Value::Object(map) => {
             if let Some(reference) = map.get("$ref") {
                 let Some(reference) = reference.as_str() else {
-                    return Err((at.push("$ref"), "`$ref` must be a string".into()));
+                    return Err((at.push("$ref"), "`$ref` must be a string".into()).into());
                 };
                 let Some(target) = Pointer::parse_ref(reference) else {
                     return Err((
@@ -166,13 +179,14 @@ fn check_refs(doc: &Value, value: &Value, at: &Pointer) -> Result<(), (Pointer, 
                         format!(
                             "`{reference}` is not a local reference (`#/...`); bundle the document into one file"
                         ),
-                    ));
+                    ).into());
                 };
                 if lookup(doc, &target).is_none() {
                     return Err((
                         at.push("$ref"),
                         format!("`{reference}` does not resolve: nothing is defined there"),
-                    ));
+                    )
+                        .into());
                 }
             }
             for (k, v) in map {

@@ -2,19 +2,21 @@
 
 use serde_json::Value;
 
-use super::{Log, PassFn, Report};
+use super::{Doc, Log, PassFn, Report};
 
 /// Runs one pass function on a fragment and returns its report.
 pub fn run(pass: PassFn, doc: &mut Value) -> Result<Report, (String, String)> {
     let mut report = Report::default();
-    pass(
-        doc,
+    let mut held = Doc::new(std::mem::take(doc));
+    let result = pass(
+        &mut held,
         &mut Log {
             pass: "test",
             report: &mut report,
         },
-    )
-    .map_err(|(p, m)| (p.to_string(), m))?;
+    );
+    *doc = held.into_value();
+    result.map_err(|e| (e.at.to_string(), e.message))?;
     Ok(report)
 }
 

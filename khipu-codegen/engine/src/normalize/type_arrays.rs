@@ -6,8 +6,7 @@
 
 use serde_json::Value;
 
-use super::{Log, make_nullable};
-use crate::pointer::Pointer;
+use super::{Doc, Log, PassError, make_nullable};
 use crate::walk;
 
 /// `type: [T, "null"]` -> `type: T, nullable: true`; `type: [T]` -> `type: T`; several non-null
@@ -17,7 +16,7 @@ const TYPES: [&str; 7] = [
     "string", "number", "integer", "boolean", "array", "object", "null",
 ];
 
-pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     walk::schemas(doc, &mut |schema, at, _| {
         match schema.get("type") {
             None => {
@@ -69,7 +68,13 @@ pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String
         log.fix(at, format!("type {before} -> {}", describe(schema)));
         Ok(())
     })
-    .map_err(|(at, m)| if m.contains("`format") { (at, m) } else { (at.push("type"), m) })
+    .map_err(|e| {
+        if e.message.contains("`format") {
+            e
+        } else {
+            PassError::from((e.at.push("type"), e.message))
+        }
+    })
 }
 
 fn describe(schema: &serde_json::Map<String, Value>) -> String {
@@ -82,7 +87,7 @@ fn describe(schema: &serde_json::Map<String, Value>) -> String {
 }
 
 /// `{$ref: X, nullable: true}` -> `{allOf: [{$ref: X}], nullable: true}`.
-pub(super) fn nullable_refs(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn nullable_refs(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     walk::schemas(doc, &mut |schema, at, _| {
         if schema.contains_key("$ref") && schema.get("nullable") == Some(&Value::Bool(true)) {
             schema.remove("nullable");

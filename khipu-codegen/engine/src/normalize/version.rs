@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::Log;
+use super::{Doc, Log, PassError};
 use crate::pointer::Pointer;
 
-pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String)> {
+pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     let at = Pointer::root().push("openapi");
     let version = doc["openapi"].as_str().unwrap_or_default().to_owned();
     if version.starts_with("3.0.") {
@@ -20,7 +20,8 @@ pub(super) fn run(doc: &mut Value, log: &mut Log) -> Result<(), (Pointer, String
     Err((
         at,
         format!("OpenAPI version `{version}` is not supported: expected 3.0.x or 3.1.x"),
-    ))
+    )
+        .into())
 }
 
 #[cfg(test)]
