@@ -203,52 +203,43 @@ fn inline_components(doc: &mut Value) {
     // shape, so a bank's client does not depend on how they are written. Elsewhere (payments)
     // progenitor names a type after its component, or after the operation when inline, so
     // inlining renames types: a known limit.
-    for item in doc
-        .get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flat_map(|p| p.values_mut())
-    {
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            for key in ["responses", "requestBody"] {
-                if let Some(part) = op.get_mut(key) {
-                    walk(part, &schemas, 0);
-                }
+    for op in operations(doc) {
+        for key in ["responses", "requestBody"] {
+            if let Some(part) = op.get_mut(key) {
+                walk(part, &schemas, 0);
             }
         }
     }
+}
+
+/// Every operation object (and any other value under a path item: the re-renderings skip what
+/// they do not find).
+fn operations(doc: &mut Value) -> impl Iterator<Item = &mut Value> {
+    doc.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+        .flat_map(|item| {
+            item.as_object_mut()
+                .into_iter()
+                .flat_map(|i| i.values_mut())
+        })
 }
 
 /// Moves every inline JSON request body schema to `components/schemas`, under a name made from
 /// its operationId (the other way a spec may be written).
 fn hoist_request_bodies(doc: &mut Value) {
     let mut hoisted = Map::new();
-    for item in doc
-        .get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flat_map(|p| p.values_mut())
-    {
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            let name = format!("Hoisted{}Body", op["operationId"].as_str().unwrap_or("Op"));
-            let Some(schema) = op.pointer_mut("/requestBody/content/application~1json/schema")
-            else {
-                continue;
-            };
-            let inline = std::mem::replace(
-                schema,
-                json!({ "$ref": format!("#/components/schemas/{name}") }),
-            );
-            hoisted.insert(name, inline);
-        }
+    for op in operations(doc) {
+        let name = format!("Hoisted{}Body", op["operationId"].as_str().unwrap_or("Op"));
+        let Some(schema) = op.pointer_mut("/requestBody/content/application~1json/schema") else {
+            continue;
+        };
+        let inline = std::mem::replace(
+            schema,
+            json!({ "$ref": format!("#/components/schemas/{name}") }),
+        );
+        hoisted.insert(name, inline);
     }
     let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
     schemas.extend(hoisted);

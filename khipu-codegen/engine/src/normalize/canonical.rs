@@ -239,7 +239,8 @@ fn fits(doc: &Value, envelope: &Value, container: &str) -> Result<(), (String, S
     )
 }
 
-fn single_all_of<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+/// The one schema of a one-element `allOf` (resolved), or `schema` itself.
+pub(super) fn single_all_of<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     match schema
         .get("allOf")
         .and_then(Value::as_array)
@@ -326,7 +327,8 @@ fn compatible(
     }
 }
 
-fn names(list: Option<&Value>) -> BTreeSet<&str> {
+/// The strings of a JSON list (`required`), or none.
+pub(super) fn names(list: Option<&Value>) -> BTreeSet<&str> {
     list.and_then(Value::as_array)
         .map(|l| l.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()

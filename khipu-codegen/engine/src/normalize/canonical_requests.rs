@@ -17,7 +17,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::canonical::{is_bank, prune_unreachable};
+use super::canonical::{is_bank, names, prune_unreachable, single_all_of};
 use super::{Doc, Log, PassError, REPLACEMENTS, component_schemas, resolve};
 use crate::walk;
 
@@ -130,9 +130,8 @@ fn classify(doc: &Value, schema: &Value) -> Result<&'static str, Option<String>>
         data_request(doc, props, data).map_err(Some)?;
         return Ok(BODIES[0].0);
     }
-    let names: Vec<&str> = props.keys().map(String::as_str).collect();
-    let required = required(schema);
-    let login = names.len() == 2
+    let required = names(schema.get("required"));
+    let login = props.len() == 2
         && ["Username", "Password"]
             .iter()
             .all(|n| props.get(*n).is_some_and(|p| string(doc, p)) && required.contains(n));
@@ -178,15 +177,7 @@ fn data_request(doc: &Value, props: &Map<String, Value>, data: &Value) -> Result
 
 /// An object schema (through `$ref` and a one-element `allOf`), if it is one.
 fn object<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a Value> {
-    let schema = resolve(doc, schema);
-    let schema = match schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        Some([one]) => resolve(doc, one),
-        _ => schema,
-    };
+    let schema = single_all_of(doc, resolve(doc, schema));
     let typed = schema.get("type").and_then(Value::as_str);
     (typed == Some("object") || (typed.is_none() && schema.get("properties").is_some()))
         .then_some(schema)
@@ -206,14 +197,6 @@ fn credential(doc: &Value, schema: &Value) -> bool {
         Some(branches) => !branches.is_empty() && branches.iter().all(|b| object(doc, b).is_some()),
         None => object(doc, schema).is_some(),
     }
-}
-
-fn required(schema: &Value) -> Vec<&str> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
