@@ -16,13 +16,16 @@ fn model() -> Value {
     serde_yaml_ng::from_str(text).unwrap()
 }
 
+/// Follows `$ref`s (the engine's one `resolve`) and a leading `allOf`.
 fn resolve<'a>(model: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => model.pointer(r.trim_start_matches('#')).unwrap(),
-        None => match schema.get("allOf").and_then(Value::as_array) {
-            Some(one) => resolve(model, &one[0]),
-            None => schema,
-        },
+    let schema = khipu_codegen_engine::doc::resolve(model, schema);
+    match schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+    {
+        Some(one) => resolve(model, one),
+        None => schema,
     }
 }
 

@@ -21,10 +21,9 @@ fn spec(name: &str) -> Value {
 /// Follows `$ref`, a single `allOf` and array `items` to the schema that holds properties.
 fn resolve<'a>(doc: &'a Value, mut s: &'a Value) -> &'a Value {
     loop {
-        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-            s = doc
-                .pointer(r.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("dangling {r}"));
+        s = khipu_codegen_engine::doc::resolve(doc, s);
+        if let Some(r) = s.get("$ref") {
+            panic!("dangling {r}");
         } else if let Some([one]) = s.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
             s = one;
         } else if let Some(items) = s.get("items") {
