@@ -10,11 +10,12 @@ use khipu_codegen_engine::workspace;
 
 /// The benches: (package, bench target). All but `reliability` are criterion benches; it writes
 /// `target/reliability.json` itself.
-const BENCHES: [(&str, &str); 5] = [
+const BENCHES: [(&str, &str); 6] = [
     ("khipu-codegen-engine", "codegen"),
     ("khipu", "decode"),
     ("khipu", "call"),
     ("khipu-types", "signing"),
+    ("khipu-types", "request_check"),
     ("khipu", "reliability"),
 ];
 
@@ -240,6 +241,13 @@ fn signing_section(criterion: &Path, out: &mut String) {
         sign * 1e6,
         1.0 / sign
     );
+    if let Some((check, _)) = estimate(criterion, "request_check", "balances") {
+        let _ = writeln!(
+            out,
+            "A bank client's check of a request against its spec's limits (`BankInfo::check_request`: the JSON body read again, two parameters, one pattern): {:.2} µs median per request.\n",
+            check * 1e6
+        );
+    }
 }
 
 /// The reliability bench's report, medians over its repetitions.
