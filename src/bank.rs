@@ -98,11 +98,7 @@ pub fn offers(info: &BankInfo) -> Vec<String> {
 }
 
 fn describe(op: &OperationInfo, c: &Capability) -> String {
-    let params: Vec<String> = op
-        .params
-        .iter()
-        .map(|p| format!("{}{}", p.name, if p.required { "*" } else { "" }))
-        .collect();
+    let params: Vec<String> = op.params.iter().map(ToString::to_string).collect();
     format!("{}: {} ({})", c.kind, op.operation_id, params.join(", "))
 }
 

@@ -158,11 +158,13 @@ impl OperationInfo {
     /// there, every parameter given is one the operation takes, and every string value keeps its
     /// limits. Parameters sit in `RequestData`, or at the top for a body without it (Account Link).
     pub fn check_body(&self, body: &serde_json::Value) -> Result<(), String> {
-        let holder = body.get("RequestData").unwrap_or(body);
+        let (holder, top_level) = match body.get("RequestData") {
+            Some(data) => (data, false),
+            None => (body, true),
+        };
         let Some(given) = holder.as_object() else {
             return Ok(());
         };
-        let top_level = body.get("RequestData").is_none();
         for param in self.params {
             match given.get(param.name) {
                 None if param.required => {
@@ -310,6 +312,17 @@ impl Param {
                 "`{}` does not match {pattern}",
                 crate::display::sanitize(value)
             ));
+        }
+        Ok(())
+    }
+}
+
+/// Its name, with `*` when it is required (`AccountNumber*`), as lists of parameters show it.
+impl std::fmt::Display for Param {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)?;
+        if self.required {
+            f.write_str("*")?;
         }
         Ok(())
     }

@@ -15,8 +15,7 @@ pub mod pointer;
 pub use pointer::Pointer;
 
 /// An OpenAPI document held as JSON: what every normalization pass works on. It reads and writes
-/// as the JSON value it holds (`Deref`), and answers the questions below as methods, so a pass
-/// asks them of the document instead of re-implementing them.
+/// as the JSON value it holds (`Deref`), so the functions of this crate answer its questions.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Doc(Value);
 
@@ -29,26 +28,6 @@ impl Doc {
     /// The JSON value.
     pub fn into_value(self) -> Value {
         self.0
-    }
-
-    /// See [`lookup`].
-    pub fn lookup(&self, pointer: &Pointer) -> Option<&Value> {
-        lookup(&self.0, pointer)
-    }
-
-    /// See [`resolve`].
-    pub fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
-        resolve(&self.0, value)
-    }
-
-    /// See [`success`].
-    pub fn success<'a>(&'a self, op: &'a Map<String, Value>) -> Option<(&'a str, &'a Value)> {
-        success(&self.0, op)
-    }
-
-    /// What references what in this document, as it is now.
-    pub fn ref_graph(&self) -> RefGraph {
-        RefGraph::of(&self.0)
     }
 }
 

@@ -227,8 +227,8 @@ fn operations(doc: &Value, declared: &Value) -> Vec<Operation> {
     let bank = normalize::is_bank(doc);
     walk::operations(doc)
         .into_iter()
-        .map(|(path, method, op, _)| {
-            let params = match operation_at(declared, &path, method) {
+        .map(|(path, method, op, at)| {
+            let params = match doc::lookup(declared, &at) {
                 Some(declared_op) if bank => params(declared, declared_op),
                 _ => Vec::new(),
             };
@@ -259,10 +259,6 @@ fn operations(doc: &Value, declared: &Value) -> Vec<Operation> {
             }
         })
         .collect()
-}
-
-fn operation_at<'a>(doc: &'a Value, path: &str, method: &str) -> Option<&'a Value> {
-    doc.get("paths")?.get(path)?.get(method)
 }
 
 /// The request parameters of a bank operation with the limits the spec puts on them.

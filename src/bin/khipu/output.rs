@@ -61,11 +61,8 @@ pub fn banks(banks: &[&BankInfo], json: bool) {
                 .iter()
                 .filter_map(|op| {
                     op.capability.map(|c| {
-                        let params: Vec<String> = op
-                            .params
-                            .iter()
-                            .map(|p| format!("{}{}", p.name, if p.required { "*" } else { "" }))
-                            .collect();
+                        let params: Vec<String> =
+                            op.params.iter().map(ToString::to_string).collect();
                         format!("{}({})", c.kind, params.join(","))
                     })
                 })

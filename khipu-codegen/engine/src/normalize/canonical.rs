@@ -160,8 +160,16 @@ pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
             format!("Data.{container} fits the canonical model -> khipu_types::banking::{rust}"),
         );
     }
+    replace(doc, log, replacements);
+    Ok(())
+}
+
+/// Makes each stub component (name -> Rust type) a placeholder the generator replaces with its
+/// `khipu_types` type (`x-khipu-replacements`, merged with what an earlier pass recorded), then
+/// prunes the models nothing reaches any more. Shared by the canonical response and request passes.
+pub(super) fn replace(doc: &mut Value, log: &mut Log, replacements: Map<String, Value>) {
     if replacements.is_empty() {
-        return Ok(());
+        return;
     }
     let schemas = component_schemas(doc);
     for stub in replacements.keys() {
@@ -170,9 +178,11 @@ pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
             json!({"type": "object", "description": "Replaced by a khipu_types::banking type."}),
         );
     }
-    doc[REPLACEMENTS] = Value::Object(replacements);
+    match doc.get_mut(REPLACEMENTS) {
+        Some(Value::Object(recorded)) => recorded.extend(replacements),
+        _ => doc[REPLACEMENTS] = Value::Object(replacements),
+    }
     prune_unreachable(doc, log);
-    Ok(())
 }
 
 /// Why the envelope does not fit the canonical one: (field, reason).
@@ -336,7 +346,7 @@ pub(super) fn names(list: Option<&Value>) -> BTreeSet<&str> {
 
 /// Removes the component schemas nothing reaches from the operations any more (the models the
 /// canonical types replaced), so no code is generated for them.
-pub(super) fn prune_unreachable(doc: &mut Value, log: &mut Log) {
+fn prune_unreachable(doc: &mut Value, log: &mut Log) {
     let reachable = crate::doc::RefGraph::of(doc).reachable();
     let schemas = component_schemas(doc);
     let unreachable: Vec<String> = schemas

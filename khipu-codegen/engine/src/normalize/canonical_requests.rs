@@ -17,28 +17,29 @@
 
 use serde_json::{Map, Value, json};
 
-use super::canonical::{is_bank, names, prune_unreachable, single_all_of};
-use super::{Doc, Log, PassError, REPLACEMENTS, component_schemas, resolve};
+use super::canonical::{is_bank, names, replace, single_all_of};
+use super::{Doc, Log, PassError, resolve};
 use crate::walk;
 
-/// The stub component each shared body replaces, and its Rust type.
-const BODIES: [(&str, &str); 2] = [
-    (
-        "KhipuCanonicalRequestBody",
-        "::khipu_types::banking::RequestBody",
-    ),
-    (
-        "KhipuCanonicalAccountLinkRequest",
-        "::khipu_types::banking::AccountLinkRequest",
-    ),
-];
+/// A shared body: the stub component that stands for it, and its Rust type.
+type Shared = (&'static str, &'static str);
+
+const REQUEST_BODY: Shared = (
+    "KhipuCanonicalRequestBody",
+    "::khipu_types::banking::RequestBody",
+);
+const ACCOUNT_LINK_REQUEST: Shared = (
+    "KhipuCanonicalAccountLinkRequest",
+    "::khipu_types::banking::AccountLinkRequest",
+);
+const BODIES: [Shared; 2] = [REQUEST_BODY, ACCOUNT_LINK_REQUEST];
 
 pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
     if !is_bank(doc) {
         return Ok(());
     }
     let snapshot = doc.clone();
-    let mut used = Vec::new();
+    let mut replacements = Map::new();
     for (_, _, op, at) in walk::operations_mut(doc) {
         let Some(body) = op.get("requestBody") else {
             continue;
@@ -55,8 +56,8 @@ pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
             continue;
         }
         let at = at.push("requestBody");
-        let stub = match classify(&snapshot, schema) {
-            Ok(stub) => stub,
+        let (stub, rust) = match classify(&snapshot, schema) {
+            Ok(shared) => shared,
             Err(Some(why)) => {
                 log.warn(
                     &at,
@@ -76,37 +77,12 @@ pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
         op.insert("requestBody".into(), body);
         log.fix(
             &at,
-            format!("the body fits Khipu's request model -> {}", rust(stub)),
+            format!("the body fits Khipu's request model -> {rust}"),
         );
-        used.push(stub);
+        replacements.insert(stub.to_owned(), Value::String(rust.to_owned()));
     }
-    if used.is_empty() {
-        return Ok(());
-    }
-    let schemas = component_schemas(doc);
-    for stub in &used {
-        schemas.insert(
-            (*stub).to_owned(),
-            json!({"type": "object", "description": "Replaced by a khipu_types::banking type."}),
-        );
-    }
-    let replacements = doc
-        .as_object_mut()
-        .map(|root| root.entry(REPLACEMENTS).or_insert_with(|| json!({})));
-    if let Some(Value::Object(map)) = replacements {
-        for stub in used {
-            map.insert(stub.to_owned(), Value::String(rust(stub).to_owned()));
-        }
-    }
-    prune_unreachable(doc, log);
+    replace(doc, log, replacements);
     Ok(())
-}
-
-fn rust(stub: &str) -> &'static str {
-    BODIES
-        .iter()
-        .find(|(s, _)| *s == stub)
-        .map_or("", |(_, r)| *r)
 }
 
 fn json_schema(body: &Value) -> Option<&Value> {
@@ -118,9 +94,9 @@ fn json_schema(body: &Value) -> Option<&Value> {
     }
 }
 
-/// Which shared body `schema` is: `Ok(stub)`, `Err(Some(why))` for a data request that does not
+/// Which shared body `schema` is: `Ok((stub, rust))`, `Err(Some(why))` for a data request that does not
 /// fit, `Err(None)` for a body that is not shaped like one at all.
-fn classify(doc: &Value, schema: &Value) -> Result<&'static str, Option<String>> {
+fn classify(doc: &Value, schema: &Value) -> Result<Shared, Option<String>> {
     let schema = object(doc, schema).ok_or(None)?;
     let props = schema
         .get("properties")
@@ -128,14 +104,18 @@ fn classify(doc: &Value, schema: &Value) -> Result<&'static str, Option<String>>
         .ok_or(None)?;
     if let Some(data) = props.get("RequestData") {
         data_request(doc, props, data).map_err(Some)?;
-        return Ok(BODIES[0].0);
+        return Ok(REQUEST_BODY);
     }
     let required = names(schema.get("required"));
     let login = props.len() == 2
         && ["Username", "Password"]
             .iter()
             .all(|n| props.get(*n).is_some_and(|p| string(doc, p)) && required.contains(n));
-    if login { Ok(BODIES[1].0) } else { Err(None) }
+    if login {
+        Ok(ACCOUNT_LINK_REQUEST)
+    } else {
+        Err(None)
+    }
 }
 
 fn data_request(doc: &Value, props: &Map<String, Value>, data: &Value) -> Result<(), String> {
