@@ -63,7 +63,7 @@ fn call(c: &mut Criterion) {
     let url = runtime.block_on(serve(body));
     let bank = khipu::connect(
         "cl/personal/demo-bank.khipu.com",
-        Config::new(Credentials::bearer("bench")).base_url(&url),
+        &Config::new(Credentials::bearer("bench")).base_url(&url),
     )
     .expect("connects");
     let request = DataRequest::account("000011887755");

@@ -322,7 +322,7 @@ async fn burst(client: Client, url: &str, n: usize, next: &mut u64, faults: bool
     let bank: Arc<dyn Bank> = Arc::from(
         khipu::connect(
             BANK,
-            Config::new(Credentials::bearer("bench")).base_url(url),
+            &Config::new(Credentials::bearer("bench")).base_url(url),
         )
         .expect("connects"),
     );

@@ -39,7 +39,7 @@ async fn callback(State(bodies): State<mpsc::Sender<Bytes>>, body: Bytes) -> Sta
 async fn main() -> Result<(), Error> {
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
     let config = Config::new(Credentials::bearer("sandbox-token")).base_url(sandbox.url());
-    let bank: Box<dyn Bank> = khipu::connect(BANK, config)?;
+    let bank: Box<dyn Bank> = khipu::connect(BANK, &config)?;
     println!("{} ({})", bank.info().name, bank.info().id);
 
     let accounts = bank.accounts(&DataRequest::new()).await?;

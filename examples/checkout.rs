@@ -6,8 +6,8 @@
 //! ```
 //!
 //! The embedded sandbox plays Khipu (it pays the payment and signs the notification with its
-//! merchant secret), so this runs with no credentials and no network. Against Khipu, build the
-//! client with your API key and the default base URL, and give the handler your merchant secret.
+//! merchant secret), so this runs with no credentials and no network. Against Khipu, drop
+//! `.base_url(..)`, give your API key, and give the handler your merchant secret.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -19,7 +19,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use khipu::payments::notification::{SIGNATURE_HEADER, Verifier};
-use khipu::payments::{Amount, Client, types};
+use khipu::payments::{Amount, Client, NewPayment};
+use khipu::{Config, Credentials};
 use khipu_mock::{Sandbox, SandboxConfig};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -117,20 +118,15 @@ async fn main() -> Result<(), Error> {
     let addr = serve_shop(shop.clone()).await?;
     let notify_url = format!("http://{addr}/khipu/notify");
 
-    let client = Client::builder()
-        .api_key(sandbox.api_key())
-        .base_url(sandbox.url())
-        .build()?;
+    let config = Config::new(Credentials::api_key(sandbox.api_key())).base_url(sandbox.url());
+    let client = Client::new(&config)?;
     let amount: Amount = "15990".parse()?;
     let created = client
         .create_payment(
-            types::PaymentPostPayment::builder()
-                .amount(amount)
-                .currency(types::PaymentPostPaymentCurrency::Clp)
-                .subject("Order 1042: one pair of shoes")
-                .transaction_id(Some("order-1042".parse()?))
-                .notify_url(Some(notify_url.parse()?))
-                .notify_api_version(Some("3.0".parse()?)),
+            &NewPayment::new(amount, "CLP", "Order 1042: one pair of shoes")
+                .transaction_id("order-1042")
+                .notify_url(&notify_url)
+                .notify_api_version("3.0"),
         )
         .await?;
     let id = created.payment_id.clone();

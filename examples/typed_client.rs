@@ -8,12 +8,12 @@
 //! ```
 //!
 //! `dyn Bank` covers what every bank shares; a typed client is for everything a bank's spec says,
-//! exactly as it says it. Against Khipu, use `https://api.khipu.com` and your JWT or API key.
+//! exactly as it says it. Against Khipu, drop `.base_url(..)` and give your JWT or API key.
 
-use khipu::banking::cl::personal::bancochile::{AUTH, Client};
+use khipu::banking::cl::personal::bancochile;
 use khipu::model::RequestBody;
+use khipu::{Config, Credentials};
 use khipu_mock::{Sandbox, SandboxConfig};
-use khipu_types::auth::{Auth, Credential};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -28,10 +28,10 @@ fn purchases(last_digits: &str, from: &str, to: &str) -> RequestBody {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
-    // Auth comes from the spec's securitySchemes: this bank takes a bearer JWT or an x-api-key,
-    // and `Auth::new` refuses a credential the spec does not list.
-    let auth = Auth::new(&AUTH, Credential::bearer("sandbox-token"))?;
-    let client = Client::new(sandbox.url(), auth)?;
+    // Built like every client: auth comes from the spec's securitySchemes (this bank takes a
+    // bearer JWT or an x-api-key; a credential the spec does not list is refused here).
+    let config = Config::new(Credentials::bearer("sandbox-token")).base_url(sandbox.url());
+    let client: bancochile::Client = config.client()?;
 
     let envelope = client
         .fetch_booked_range_transactions_card_purchases_1()
@@ -62,7 +62,7 @@ async fn main() -> Result<(), Error> {
         .send()
         .await;
     match refused {
-        Err(progenitor_client::Error::InvalidRequest(why)) => {
+        Err(bancochile::Error::InvalidRequest(why)) => {
             println!("refused before sending: {why}");
             Ok(())
         }

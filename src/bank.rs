@@ -10,17 +10,16 @@ use std::future::Future;
 use std::pin::Pin;
 
 use khipu_types::banking::{
-    Account, AccountsData, Balance, BalancesData, Container, Envelope, Statement, StatementsData,
-    Transaction, TransactionsData,
+    Account, AccountsData, Balance, BalancesData, Container, Envelope, RequestBody, Statement,
+    StatementsData, Transaction, TransactionsData,
 };
 use khipu_types::catalog::{BankInfo, Capability, DataKind, OperationInfo};
-use serde_json::{Map, Value};
 
 use crate::config::{AccountCredential, Config};
-use crate::error::{Context, Error};
+use crate::error::{Context, Error, excerpt};
+use crate::http::{Call, Connection, Rule, attempt};
 use crate::reply::Reply;
 use crate::request::{DataRequest, Period, Subject};
-use crate::transport::{Call, Transport};
 
 /// A boxed future, so that [`Bank`] can be used as `dyn Bank`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -29,8 +28,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), khipu::Error> {
-/// let config = khipu::Config::new(khipu::Credentials::bearer(std::env::var("KHIPU_TOKEN").unwrap_or_default()));
-/// let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config)?;
+/// let config = khipu::Config::new(khipu::Credentials::bearer("<JWT>"));
+/// let bank = khipu::connect("cl/personal/demo-bank.khipu.com", &config)?;
 /// let reply = bank.transactions(&khipu::DataRequest::account("000011887755")).await?;
 /// for tx in reply.items() {
 ///     println!("{} {} {}", tx.booking_date_time, tx.amount.amount, tx.amount.currency);
@@ -71,8 +70,9 @@ pub fn banks() -> Vec<&'static BankInfo> {
     khipu_generated::catalog::banks()
 }
 
-/// The bank with this id (`cl/personal/demo-bank.khipu.com`), ready to call.
-pub fn connect(id: &str, config: Config) -> Result<Box<dyn Bank>, Error> {
+/// The bank with this id (`cl/personal/demo-bank.khipu.com`), ready to call, built from `config`
+/// the way every client is (its base URL defaults to the bank spec's server).
+pub fn connect(id: &str, config: &Config) -> Result<Box<dyn Bank>, Error> {
     let known = banks();
     let Some(info) = known.iter().find(|b| b.id == id).copied() else {
         return Err(Error::UnknownBank {
@@ -80,12 +80,10 @@ pub fn connect(id: &str, config: Config) -> Result<Box<dyn Bank>, Error> {
             known: known.iter().map(|b| b.id).collect(),
         });
     };
-    let account_credential = config.account_credential.clone();
-    let transport = Transport::new(&config)?;
     Ok(Box::new(CatalogBank {
         info,
-        transport,
-        account_credential,
+        connection: Connection::new(config, info.id, info.auth, info.base_url)?,
+        account_credential: config.account_credential.clone(),
     }))
 }
 
@@ -104,7 +102,7 @@ fn describe(op: &OperationInfo, c: &Capability) -> String {
 
 struct CatalogBank {
     info: &'static BankInfo,
-    transport: Transport,
+    connection: Connection,
     account_credential: Option<AccountCredential>,
 }
 
@@ -112,7 +110,7 @@ impl fmt::Debug for CatalogBank {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Bank")
             .field("id", &self.info.id)
-            .field("transport", &self.transport)
+            .field("connection", &self.connection)
             .finish_non_exhaustive()
     }
 }
@@ -173,34 +171,28 @@ impl CatalogBank {
         request: &DataRequest,
     ) -> Result<Reply<C::Item>, Error> {
         let op = self.select(kind, request)?;
-        let context = Context {
-            bank: self.info.id,
-            operation: op.operation_id,
-        };
+        let context = Context::bank(self.info.id, op.operation_id);
         let body = self.body(op, request, &context)?;
-        let decode = |status: u16, bytes: &[u8]| {
-            let envelope: Envelope<C> =
-                serde_json::from_slice(bytes).map_err(|e| Error::Decode {
-                    context: context.clone(),
-                    status,
-                    message: e.to_string(),
-                    excerpt: crate::error::excerpt(bytes),
-                })?;
-            crate::reply::from_envelope(envelope, status == 202, &context)
-        };
         let subject = match &request.subject {
             Subject::Account(number) => Some(number.as_str()),
             Subject::Card(digits) => Some(digits.as_str()),
             _ => None,
         };
         let call = Call {
-            path: op.path,
-            body: &body,
-            has_callback: request.callback_url.is_some(),
-            subject,
             context: &context,
+            rule: if request.callback_url.is_some() {
+                Rule::Callback
+            } else {
+                Rule::Read
+            },
+            subject,
         };
-        self.transport.post(call, decode).await
+        attempt::run(call, &self.connection.retry, || async {
+            let (status, answer) = self.connection.post_json(&context, op.path, &body).await;
+            let decoded = answer.and_then(|(status, bytes)| decode::<C>(&context, status, &bytes));
+            (status, decoded)
+        })
+        .await
     }
 
     /// The operation of `kind` that fits the request, or why none does.
@@ -239,96 +231,116 @@ impl CatalogBank {
             }
         }
         match missing {
-            Some((op, parameter)) => Err(Error::MissingParameter {
-                context: Context {
-                    bank: self.info.id,
-                    operation: op.operation_id,
-                },
-                parameter,
+            Some((op, parameter)) => Err(Error::InvalidRequest {
+                context: Context::bank(self.info.id, op.operation_id),
+                field: parameter.to_owned(),
+                reason: "is required".into(),
             }),
             None => Err(self.unsupported(request.describe(kind.name()))),
         }
     }
 
-    /// The JSON body for `op`, with every value checked against the spec's limits.
+    /// The shared request body for `op`, checked against the bank's limits exactly as its
+    /// generated client checks it (`OperationInfo::check_body`), as the JSON that is sent.
     fn body(
         &self,
         op: &'static OperationInfo,
         request: &DataRequest,
         context: &Context,
-    ) -> Result<Value, Error> {
-        // `select` chose `op` because it has a capability taking every provided parameter; were
-        // that ever not so, the request is refused rather than sent half-built.
-        let unsupported = || self.unsupported(request.describe(op.operation_id));
-        op.capability.ok_or_else(unsupported)?;
-        let mut data = Map::new();
-        for (name, value) in provided(request) {
-            let param = op.param(name).ok_or_else(unsupported)?;
-            param
-                .check(&value)
-                .map_err(|reason| Error::InvalidParameter {
-                    context: context.clone(),
-                    parameter: param.name,
-                    reason,
-                })?;
-            data.insert(name.to_owned(), Value::String(value));
+    ) -> Result<Vec<u8>, Error> {
+        if request.callback_url.is_some() && !op.accepts_callback {
+            return Err(Error::InvalidRequest {
+                context: context.clone(),
+                field: "CallbackUrl".into(),
+                reason: "is not accepted: this operation only answers synchronously".into(),
+            });
         }
+        let mut body = request_body(request);
         if let Some(credential) = &self.account_credential {
-            let credential =
-                serde_json::to_value(credential).map_err(|e| Error::InvalidParameter {
-                    context: context.clone(),
-                    parameter: "AccountCredential",
-                    reason: e.to_string(),
-                })?;
-            data.insert("AccountCredential".into(), credential);
+            body = body.account_credential(credential.clone());
         }
-        let mut body = Map::new();
-        body.insert("RequestData".into(), Value::Object(data));
-        if let Some(url) = &request.callback_url {
-            if !op.accepts_callback {
-                return Err(Error::InvalidParameter {
-                    context: context.clone(),
-                    parameter: "CallbackUrl",
-                    reason: "is not accepted: this operation only answers synchronously".into(),
-                });
-            }
-            body.insert("CallbackUrl".into(), Value::String(url.clone()));
-        }
-        Ok(Value::Object(body))
+        let not_sent = |field: &str, reason: String| Error::InvalidRequest {
+            context: context.clone(),
+            field: field.to_owned(),
+            reason,
+        };
+        let json = serde_json::to_value(&body)
+            .map_err(|e| not_sent("RequestData", format!("cannot be written as JSON: {e}")))?;
+        op.check_body(&json)
+            .map_err(|e| not_sent(&e.field, e.reason))?;
+        serde_json::to_vec(&json)
+            .map_err(|e| not_sent("RequestData", format!("cannot be written as JSON: {e}")))
     }
 }
 
-/// The parameters a request provides, by Khipu's names.
-fn provided(request: &DataRequest) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
+/// A 200 or 202 answer as a reply: the data, the promise of a callback, or Khipu's
+/// `Status: ERROR`.
+fn decode<C: Container>(
+    context: &Context,
+    status: u16,
+    bytes: &[u8],
+) -> Result<Reply<C::Item>, Error> {
+    let envelope: Envelope<C> = serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+        context: context.clone(),
+        status: Some(status),
+        message: e.to_string(),
+        excerpt: excerpt(bytes),
+    })?;
+    crate::reply::from_envelope(envelope, status == 202, context)
+}
+
+/// The shared request body a data request stands for (without the account credential).
+fn request_body(request: &DataRequest) -> RequestBody {
+    let mut body = RequestBody::new();
     match &request.subject {
-        Subject::Account(n) => out.push(("AccountNumber", n.clone())),
-        Subject::Card(d) => out.push(("LastDigits", d.clone())),
+        Subject::Account(n) => body = body.account_number(n.clone()),
+        Subject::Card(d) => body = body.last_digits(d.clone()),
         Subject::None => {}
     }
     if let Some(c) = &request.currency {
-        out.push(("Currency", c.clone()));
+        body = body.currency(c.clone());
     }
     match request.period {
         Period::Default => {}
-        Period::Month(m) => out.push(("BookingDate", m.to_string())),
+        Period::Month(m) => body = body.booking_date(m.to_string()),
         Period::Range(a, b) => {
-            out.push(("BookingDateStart", a.to_string()));
-            out.push(("BookingDateEnd", b.to_string()));
+            body = body
+                .booking_date_start(a.to_string())
+                .booking_date_end(b.to_string());
         }
     }
-    out
+    if let Some(url) = &request.callback_url {
+        body = body.callback_url(url.clone());
+    }
+    body
+}
+
+/// The parameters a request provides, by Khipu's names.
+fn provided(request: &DataRequest) -> Vec<&'static str> {
+    let body = request_body(request);
+    let data = &body.request_data;
+    [
+        ("AccountNumber", &data.account_number),
+        ("LastDigits", &data.last_digits),
+        ("Currency", &data.currency),
+        ("BookingDate", &data.booking_date),
+        ("BookingDateStart", &data.booking_date_start),
+        ("BookingDateEnd", &data.booking_date_end),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.is_some().then_some(name))
+    .collect()
 }
 
 fn fit(op: &OperationInfo, request: &DataRequest) -> Fit {
     let provided = provided(request);
-    if provided.iter().any(|(name, _)| op.param(name).is_none()) {
+    if provided.iter().any(|name| op.param(name).is_none()) {
         return Fit::No;
     }
     match op
         .params
         .iter()
-        .find(|p| p.required && !provided.iter().any(|(n, _)| *n == p.name))
+        .find(|p| p.required && !provided.contains(&p.name))
     {
         Some(p) => Fit::Missing(p.name),
         None => Fit::Yes,

@@ -21,13 +21,10 @@ use crate::reply::Reply;
 
 /// Parses a callback body holding `Data.<C::NAME>` (for example `TransactionsData`).
 pub fn parse<C: Container>(body: &[u8]) -> Result<Reply<C::Item>, Error> {
-    let context = Context {
-        bank: "callback",
-        operation: C::NAME,
-    };
+    let context = Context::api("callback", C::NAME);
     let envelope: Envelope<C> = serde_json::from_slice(body).map_err(|e| Error::Decode {
         context: context.clone(),
-        status: 200,
+        status: None,
         message: e.to_string(),
         excerpt: excerpt(body),
     })?;

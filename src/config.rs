@@ -1,84 +1,36 @@
-//! How to reach Khipu: base URL, credentials, timeouts, retries.
+//! How to reach Khipu: one [`Config`] builds every client, with the same options and defaults.
 
 use std::fmt;
 use std::time::Duration;
 
-use crate::error::Error;
+use khipu_types::client::ApiClient;
 
-/// Khipu's production base URL for the Open Data API.
-pub const DEFAULT_BASE_URL: &str = "https://api.khipu.com";
+use crate::error::Error;
+use crate::http::Connection;
 
 pub use khipu_types::Secret;
+pub use khipu_types::auth::Credentials;
 
-/// `base_url` parsed and checked: `https`, or `http` to a loopback address only; the error is the
-/// message, which each client wraps in its own configuration error. Shared by the banking and
-/// payments clients.
-pub(crate) fn check_base_url(base_url: &str) -> Result<url::Url, String> {
-    // The URL may hold a password (`https://user:pass@host`): it is shown redacted, never as given.
-    let shown = khipu_types::display::redact_url(base_url);
-    let url =
-        url::Url::parse(base_url).map_err(|e| format!("base URL `{shown}` is not a URL: {e}"))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!(
-            "base URL `{shown}` contains a user name or password; credentials go in the client's settings, never in the URL"
-        ));
-    }
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if khipu_types::http::is_loopback_url(&url) => Ok(url),
-        "http" => Err(format!(
-            "base URL `{shown}`: plain http is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); use https"
-        )),
-        other => Err(format!("base URL `{shown}`: unsupported scheme `{other}`")),
-    }
-}
+/// The deprecated `AccountCredential` object (an account link or the user's bank login); its
+/// `Debug` hides the contents. The same type the generated clients' request bodies carry.
+pub use khipu_types::banking::AccountCredential;
 
-/// khipu-rs' HTTP policy (see [`khipu_types::http`]) for a checked base URL: https-only when the
-/// base is https, and `timeout` for connecting and for each attempt. Shared by the banking and
-/// payments clients.
-pub(crate) fn http_builder(base: &str, timeout: Duration) -> reqwest::ClientBuilder {
-    khipu_types::http::client_builder()
-        .https_only(base.starts_with("https://"))
-        .connect_timeout(timeout)
-        .timeout(timeout)
-}
-
-/// How requests authenticate: one scheme, never both (Khipu refuses requests that carry both).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Credentials {
-    /// An OAuth 2.0 access token (JWT), sent as `Authorization: Bearer <token>`.
-    Bearer(Secret),
-    /// An API key, sent as `x-api-key`. Khipu is deprecating it in favour of tokens.
-    ApiKey(Secret),
-}
-
-impl Credentials {
-    /// Bearer JWT credentials.
-    pub fn bearer(token: impl Into<String>) -> Self {
-        Self::Bearer(Secret::new(token))
-    }
-
-    /// API key credentials.
-    pub fn api_key(key: impl Into<String>) -> Self {
-        Self::ApiKey(Secret::new(key))
-    }
-}
-
-/// How often and how patiently to retry what Khipu says may be retried at once
-/// (`RETRY_IMMEDIATELY`, and transport failures).
+/// How often and how patiently to retry what may be retried: reads whose error's
+/// [`retry_advice`](crate::Error::retry_advice) is `Now` (Khipu's `RETRY_IMMEDIATELY`, transport
+/// failures, 5xx). Writes are never retried, whatever the policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 disables retrying).
     pub max_retries: usize,
-    /// Delay before the first retry; doubles each time.
+    /// Delay before the first retry; doubles each time, with jitter.
     pub initial_backoff: Duration,
     /// Upper bound of one delay.
     pub max_backoff: Duration,
 }
 
 impl Default for RetryPolicy {
+    /// 2 retries, 200 ms then 400 ms (with jitter), at most 2 s.
     fn default() -> Self {
         Self {
             max_retries: 2,
@@ -111,27 +63,43 @@ impl RetryPolicy {
     }
 }
 
-/// Everything needed to talk to Khipu's Open Data API.
+/// Everything a client needs to reach Khipu. Every client is built from one, the same way, with
+/// the same defaults:
+///
+/// | option | default |
+/// |---|---|
+/// | [`base_url`](Config::base_url) | the API's own, from its spec (`https://api.khipu.com`, `https://payment-api.khipu.com`, `https://khipu.com/api`) |
+/// | [`timeout`](Config::timeout) | 30 s per attempt (connecting: at most 10 s of it) |
+/// | [`retry`](Config::retry) | 2 retries of reads, jittered exponential backoff; writes never |
+/// | [`max_response_bytes`](Config::max_response_bytes) | 32 MiB, enforced while the answer streams |
 ///
 /// ```
 /// use std::time::Duration;
-/// let config = khipu::Config::new(khipu::Credentials::bearer("eyJ..."))
-///     .timeout(Duration::from_secs(30));
-/// assert!(!format!("{config:?}").contains("eyJ"));
+/// use khipu::{Config, Credentials};
+///
+/// let config = Config::new(Credentials::bearer("eyJ...")).timeout(Duration::from_secs(60));
+/// let bank = khipu::connect("cl/personal/demo-bank.khipu.com", &config)?; // Box<dyn khipu::Bank>
+/// assert!(!format!("{config:?} {bank:?}").contains("eyJ"));
+///
+/// // Payments v3.0 takes an API key; v2.0 a receiver id and its secret:
+/// let payments = khipu::payments::Client::new(&Config::new(Credentials::api_key("sk-...")))?;
+/// let v2 = khipu::payments::v2::Client::new(&Config::new(Credentials::signed("985101", "s3cr3t")))?;
+/// # Ok::<(), khipu::Error>(())
 /// ```
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
-    /// Replaces `https://api.khipu.com` (plain `http` only to loopback addresses).
-    pub base_url: String,
-    /// How requests authenticate.
+    /// Replaces the API's own base URL (a sandbox or a proxy); plain `http` only to loopback
+    /// addresses.
+    pub base_url: Option<String>,
+    /// How requests authenticate; which kinds an API accepts comes from its spec.
     pub credentials: Credentials,
-    /// Deprecated `RequestData.AccountCredential` (account link or bank login), sent with every
-    /// request when set. Khipu requires it with API-key authentication.
+    /// Banking only: the deprecated `RequestData.AccountCredential` (account link or bank login),
+    /// sent with every bank request when set. Khipu requires it with API-key authentication.
     pub account_credential: Option<AccountCredential>,
-    /// Timeout of one attempt (connect and response).
+    /// Timeout of one attempt: connecting, sending and reading the whole answer.
     pub timeout: Duration,
-    /// Retries for `RETRY_IMMEDIATELY` and transport failures.
+    /// Retries of reads.
     pub retry: RetryPolicy,
     /// The largest answer read, in bytes; a larger one fails with [`Error::TooLarge`] while it
     /// streams, so a hostile or broken server cannot exhaust memory.
@@ -143,7 +111,10 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field(
                 "base_url",
-                &khipu_types::display::redact_url(&self.base_url),
+                &self
+                    .base_url
+                    .as_deref()
+                    .map(khipu_types::display::redact_url),
             )
             .field("credentials", &self.credentials)
             .field("account_credential", &self.account_credential)
@@ -154,30 +125,26 @@ impl fmt::Debug for Config {
     }
 }
 
-/// The deprecated `AccountCredential` object (an account link or the user's bank login); its
-/// `Debug` hides the contents. The same type the generated clients' request bodies carry.
-pub use khipu_types::banking::AccountCredential;
-
 impl Config {
-    /// Production base URL, 30 s timeout, default retries.
+    /// The defaults above, with `credentials`.
     pub fn new(credentials: Credentials) -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.into(),
+            base_url: None,
             credentials,
             account_credential: None,
-            timeout: Duration::from_secs(30),
+            timeout: khipu_types::http::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
-    /// Replaces the base URL (for a sandbox or a proxy).
+    /// Replaces the API's base URL (a sandbox or a proxy).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
 
-    /// Sends the deprecated `AccountCredential` with every request.
+    /// Sends the deprecated `AccountCredential` with every bank request.
     pub fn account_credential(mut self, credential: AccountCredential) -> Self {
         self.account_credential = Some(credential);
         self
@@ -189,48 +156,37 @@ impl Config {
         self
     }
 
-    /// Sets the retry policy.
+    /// Sets the retry policy of reads.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
     }
 
-    /// Sets the largest answer read, in bytes (default
-    /// [`khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB).
+    /// Sets the largest answer read, in bytes.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
         self
     }
 
-    /// The base URL, checked: `https`, or `http` to a loopback address only.
-    pub fn checked_base_url(&self) -> Result<url::Url, Error> {
-        check_base_url(&self.base_url).map_err(Error::Config)
+    /// Any generated client (a bank's typed client, `khipu::payments::api::Client`...), built the
+    /// way every client of the SDK is: base URL checked, the one HTTP policy, the credentials
+    /// checked against the schemes its spec declares. Typed clients send each request once: the
+    /// retry policy is the facade's.
+    ///
+    /// ```
+    /// use khipu::banking::cl::personal::demo_bank;
+    ///
+    /// let config = khipu::Config::new(khipu::Credentials::bearer("eyJ..."));
+    /// let client: demo_bank::Client = config.client()?;
+    /// # Ok::<(), khipu::Error>(())
+    /// ```
+    pub fn client<C: ApiClient>(&self) -> Result<C, Error> {
+        Ok(self.connection::<C>()?.client())
     }
 
-    /// An HTTP client that authenticates every request, with khipu-rs' policy (redirects never
-    /// followed: see [`khipu_types::http`]).
-    pub fn http_client(&self) -> Result<reqwest::Client, Error> {
-        let url = self.checked_base_url()?;
-        let (name, value) = match &self.credentials {
-            Credentials::Bearer(token) => (
-                reqwest::header::AUTHORIZATION,
-                format!("Bearer {}", token.expose()),
-            ),
-            Credentials::ApiKey(key) => (
-                reqwest::header::HeaderName::from_static("x-api-key"),
-                key.expose().to_owned(),
-            ),
-        };
-        let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
-            Error::Config("the credentials contain characters not allowed in an HTTP header".into())
-        })?;
-        value.set_sensitive(true);
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(name, value);
-        http_builder(url.as_str(), self.timeout)
-            .default_headers(headers)
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    /// The connection every client of API `C` sends through.
+    pub(crate) fn connection<C: ApiClient>(&self) -> Result<Connection, Error> {
+        Connection::new(self, C::NAME, C::auth(), C::default_base_url())
     }
 }
 
@@ -247,39 +203,7 @@ mod tests {
             !shown.contains("sk-live-123") && !shown.contains("hunter2"),
             "{shown}"
         );
-    }
-
-    #[test]
-    fn plain_http_only_to_loopback() {
-        let ok = |u: &str| {
-            Config::new(Credentials::bearer("t"))
-                .base_url(u)
-                .checked_base_url()
-                .is_ok()
-        };
-        assert!(ok("https://api.khipu.com"));
-        assert!(ok("http://127.0.0.1:8080"));
-        assert!(ok("http://[::1]:8080"));
-        assert!(ok("http://localhost:1"));
-        assert!(!ok("http://api.khipu.com"));
-        assert!(!ok("http://10.0.0.1"));
-        assert!(!ok("ftp://127.0.0.1"));
-        assert!(!ok("not a url"));
-        assert!(!ok("https://user:pass@api.khipu.com"));
-    }
-
-    #[test]
-    fn a_password_in_the_base_url_is_never_shown() {
-        for base in [
-            "https://user:hunter2@api.khipu.com",
-            "http://user:hunter2@bad host/",
-            "http://hunter2@10.0.0.1",
-            "ftp://u:hunter2@127.0.0.1",
-        ] {
-            let config = Config::new(Credentials::bearer("t")).base_url(base);
-            let err = config.checked_base_url().unwrap_err().to_string();
-            assert!(!err.contains("hunter2") && err.contains("***@"), "{err}");
-            assert!(!format!("{config:?}").contains("hunter2"));
-        }
+        let signed = format!("{:?}", Config::new(Credentials::signed("985101", "s3cr3t")));
+        assert!(!signed.contains("s3cr3t"), "{signed}");
     }
 }

@@ -1,22 +1,52 @@
-//! Errors of the `Bank` trait, with Khipu's retry advice.
+//! The one error type of every client (banking, payments v3.0 and v2.0), with Khipu's retry advice.
+//!
+//! What goes wrong on the wire is the same whatever the API: an HTTP status class, a redirect, an
+//! answer too large or undecodable, a transport failure or timeout, a configuration that cannot
+//! work, a request refused before it was sent. On top sit the domain variants: Khipu's own
+//! `Status: ERROR` with its retry advice, a validation error with Khipu's per-field messages, and a
+//! write whose outcome is unknown. Every status is mapped in one place (`http::answer`).
 
+use std::fmt;
 use std::time::Duration;
 
 use khipu_types::banking::{ErrorDetail, ErrorType};
+use serde_json::Value;
 
-/// Which bank and operation an error is about.
+/// Which API and operation an error is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Context {
-    /// Bank id (`cl/personal/demo-bank.khipu.com`).
-    pub bank: &'static str,
-    /// operationId (`fetchTransactions_1`).
+    /// The API family: `banking`, `payments v3.0`, `payments v2.0`.
+    pub api: &'static str,
+    /// For banking, the bank's id (`cl/personal/demo-bank.khipu.com`).
+    pub bank: Option<&'static str>,
+    /// The operation's id (`fetchTransactions_1`, `postPayment`).
     pub operation: &'static str,
 }
 
-impl std::fmt::Display for Context {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.bank, self.operation)
+impl Context {
+    /// Operation `operation` of bank `bank`.
+    pub(crate) const fn bank(bank: &'static str, operation: &'static str) -> Self {
+        Self {
+            api: crate::trace::BANKING,
+            bank: Some(bank),
+            operation,
+        }
+    }
+
+    /// Operation `operation` of API `api` (`payments v3.0`).
+    pub(crate) const fn api(api: &'static str, operation: &'static str) -> Self {
+        Self {
+            api,
+            bank: None,
+            operation,
+        }
+    }
+}
+
+impl fmt::Display for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.bank.unwrap_or(self.api), self.operation)
     }
 }
 
@@ -24,7 +54,7 @@ impl std::fmt::Display for Context {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RetryAdvice {
-    /// Retry now (`RETRY_IMMEDIATELY`, transport failures, server errors).
+    /// Retry now (`RETRY_IMMEDIATELY`, transport failures, server errors on a read).
     Now,
     /// Retrying will not help (`DO_NOT_RETRY`, and errors in the request itself).
     Never,
@@ -32,6 +62,9 @@ pub enum RetryAdvice {
     After(Duration),
     /// Retry once Khipu notifies that the cause is gone (`RETRY_AFTER_NOTIFICATION`).
     AfterNotification,
+    /// A write may have been carried out: read it back (the payment, its refunds, the
+    /// subscription) and send it again only if it is not there.
+    AfterCheck,
     /// Khipu sent a type this version does not know.
     Unknown(String),
 }
@@ -48,72 +81,199 @@ impl From<&ErrorType> for RetryAdvice {
     }
 }
 
-/// Why a call through the `Bank` trait failed.
+/// A field Khipu rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldError {
+    /// The field (`amount`).
+    pub field: String,
+    /// Why.
+    pub message: String,
+}
+
+/// What Khipu's error body said, whichever API's shape carried it: the banking `Error` object
+/// (`Code`, `Type`, `Description`), the payments body (`status`, `message`, `errors[]`) or
+/// Automatic Payments' (`error_code`, `message`). Kept as Khipu sent it; shown sanitized.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// Khipu's code: banking `Code` (`E201`), the payments `status` (`400`), `error_code`.
+    pub code: Option<String>,
+    /// Banking `Type`: how to treat the error (see [`Error::retry_advice`]).
+    pub kind: Option<ErrorType>,
+    /// Banking `Description`, or the payments `message`.
+    pub message: Option<String>,
+    /// Per-field errors (payments `errors[]`).
+    pub fields: Vec<FieldError>,
+}
+
+impl ErrorBody {
+    /// Khipu's error body in `bytes`, recognized by shape; `None` for anything else (an HTML page
+    /// from a gateway, an empty body, JSON of another shape).
+    pub(crate) fn parse(bytes: &[u8]) -> Option<Self> {
+        let value: Value = serde_json::from_slice(bytes).ok()?;
+        let object = value.as_object()?;
+        if let Some(error) = object.get("Error").filter(|e| e.is_object()) {
+            let detail: ErrorDetail = serde_json::from_value(error.clone()).ok()?;
+            return Some(Self::from(detail));
+        }
+        let text = |key: &str| match object.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let fields: Vec<FieldError> = object
+            .get("errors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| {
+                Some(FieldError {
+                    field: e.get("field")?.as_str().unwrap_or_default().to_owned(),
+                    message: e
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                })
+            })
+            .collect();
+        let body = Self {
+            code: text("error_code").or_else(|| text("status")),
+            kind: None,
+            message: text("message"),
+            fields,
+        };
+        (body.code.is_some() || body.message.is_some() || !body.fields.is_empty()).then_some(body)
+    }
+}
+
+impl From<ErrorDetail> for ErrorBody {
+    fn from(detail: ErrorDetail) -> Self {
+        Self {
+            code: detail.code,
+            kind: detail.kind,
+            message: detail.description,
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// `[Code E201, Type DO_NOT_RETRY, Description ...; amount: too large]`, sanitized.
+impl fmt::Display for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(code) = &self.code {
+            parts.push(format!("Code {}", sanitize(code)));
+        }
+        if let Some(kind) = &self.kind {
+            parts.push(format!("Type {}", sanitize(kind.as_str())));
+        }
+        if let Some(message) = &self.message {
+            parts.push(sanitize(message));
+        }
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|e| format!("{}: {}", sanitize(&e.field), sanitize(&e.message)))
+            .collect();
+        if !fields.is_empty() {
+            parts.push(fields.join("; "));
+        }
+        write!(f, "[{}]", parts.join(", "))
+    }
+}
+
+/// Why a call failed, whichever client made it. Never contains a credential.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Khipu ran the operation and answered `Status: ERROR` (even with HTTP 200).
-    #[error("{context}: Khipu error {}{}: {} (operation {})", shown(detail.code.as_deref(), "(no code)"), detail.kind.as_ref().map(|k| format!(" ({})", sanitize(k.as_str()))).unwrap_or_default(), shown(detail.description.as_deref(), "(no description)"), sanitize(operation_id))]
+    #[error("{context}: Khipu error {body} (operation {})", sanitize(operation_id))]
     Khipu {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
-        /// The operation's id, for Khipu's support.
+        /// Khipu's id of the operation, for its support.
         operation_id: String,
-        /// Khipu's `Error` object: `Code` (`E201`), `Type` (how to treat it), `Description`.
-        detail: Box<ErrorDetail>,
+        /// Khipu's error: `code` (`E201`), `kind` (how to treat it), `message`.
+        body: Box<ErrorBody>,
     },
-    /// HTTP 400: Khipu could not process the request (malformed payload).
-    #[error("{context}: HTTP 400 bad request{}: {excerpt}", detail_text(detail))]
-    BadRequest {
-        /// Bank and operation.
+    /// HTTP 400 (or 422): Khipu refused the request's data; `body.fields` says which fields.
+    #[error("{context}: HTTP {status} validation error{}: {excerpt}", shown(body))]
+    Validation {
+        /// API and operation.
         context: Context,
-        /// Khipu's error object, when the body had one.
-        detail: Option<Box<ErrorDetail>>,
+        /// 400, or 422 (Automatic Payments).
+        status: u16,
+        /// Khipu's error body, when it sent one.
+        body: Option<Box<ErrorBody>>,
         /// The start of the body.
         excerpt: String,
+    },
+    /// A write (create, confirm, refund, void, delete, subscribe, charge) failed after it may have
+    /// reached Khipu: a 5xx with any body or none, an answer that does not decode, a timeout or a
+    /// reset after sending. Khipu may have carried it out (it once answered 500 to a refund it
+    /// had made). Never retried: read it back before trying again ([`RetryAdvice::AfterCheck`]).
+    #[error(
+        "{context}: outcome unknown ({cause}); Khipu may have carried it out: look it up before trying again"
+    )]
+    OutcomeUnknown {
+        /// API and operation.
+        context: Context,
+        /// What happened (`HTTP 500: ...`, `timed out waiting for the answer`).
+        cause: String,
+        /// The HTTP status, when Khipu answered.
+        status: Option<u16>,
     },
     /// HTTP 401: missing, invalid or expired credentials.
     #[error(
         "{context}: HTTP 401 unauthorized (check the token or API key){}: {excerpt}",
-        detail_text(detail)
+        shown(body)
     )]
     Unauthorized {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
-        /// Khipu's error object, when the body had one.
-        detail: Option<Box<ErrorDetail>>,
+        /// Khipu's error body, when it sent one.
+        body: Option<Box<ErrorBody>>,
         /// The start of the body.
         excerpt: String,
     },
-    /// HTTP 404: the path does not exist (a bank or operation Khipu does not serve).
-    #[error("{context}: HTTP 404 not found{}: {excerpt}", detail_text(detail))]
+    /// HTTP 403: not allowed (v2.0: wrong receiver id or signature; a feature not contracted).
+    #[error("{context}: HTTP 403 forbidden{}: {excerpt}", shown(body))]
+    Forbidden {
+        /// API and operation.
+        context: Context,
+        /// Khipu's error body, when it sent one.
+        body: Option<Box<ErrorBody>>,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// HTTP 404: no such payment, or a path Khipu does not serve.
+    #[error("{context}: HTTP 404 not found{}: {excerpt}", shown(body))]
     NotFound {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
-        /// Khipu's error object, when the body had one.
-        detail: Option<Box<ErrorDetail>>,
+        /// Khipu's error body, when it sent one.
+        body: Option<Box<ErrorBody>>,
         /// The start of the body.
         excerpt: String,
     },
-    /// HTTP 5xx: Khipu failed.
-    #[error(
-        "{context}: HTTP {status} server error{}: {excerpt}",
-        detail_text(detail)
-    )]
+    /// HTTP 5xx on a read (after the retries its API allows).
+    #[error("{context}: HTTP {status} server error{}: {excerpt}", shown(body))]
     Server {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
         /// The status code.
         status: u16,
-        /// Khipu's error object, when the body had one.
-        detail: Option<Box<ErrorDetail>>,
+        /// Khipu's error body, when it sent one.
+        body: Option<Box<ErrorBody>>,
         /// The start of the body.
         excerpt: String,
     },
-    /// Any other unexpected status.
+    /// Any other status.
     #[error("{context}: unexpected HTTP {status}: {excerpt}")]
     UnexpectedStatus {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
         /// The status code.
         status: u16,
@@ -124,7 +284,7 @@ pub enum Error {
     /// the request body would go with it to wherever it points.
     #[error("{context}: HTTP {status} redirect to {location}, not followed (check the base URL)")]
     Redirect {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
         /// The HTTP status (301, 302, 303, 307, 308...).
         status: u16,
@@ -135,18 +295,18 @@ pub enum Error {
     /// reading stopped there.
     #[error("{context}: the answer exceeded the {limit}-byte response limit; reading stopped")]
     TooLarge {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
         /// The limit in force, in bytes.
         limit: usize,
     },
     /// The answer could not be decoded.
-    #[error("{context}: cannot decode the HTTP {status} answer ({message}): {excerpt}")]
+    #[error("{context}: cannot decode the {}answer ({message}): {excerpt}", status.map(|s| format!("HTTP {s} ")).unwrap_or_default())]
     Decode {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
-        /// The status code.
-        status: u16,
+        /// The status code, when known.
+        status: Option<u16>,
         /// What did not decode.
         message: String,
         /// The start of the body.
@@ -155,13 +315,24 @@ pub enum Error {
     /// The request did not complete (connection, TLS, timeout).
     #[error("{context}: {}: {source}", if *timeout { "timed out" } else { "transport failure" })]
     Transport {
-        /// Bank and operation.
+        /// API and operation.
         context: Context,
-        /// The request timed out.
+        /// The attempt timed out ([`Config::timeout`](crate::Config::timeout)).
         timeout: bool,
         /// What failed.
         #[source]
         source: reqwest::Error,
+    },
+    /// The request was refused before anything was sent: a missing or invalid value, named by its
+    /// field on the wire (`AccountNumber`, `transaction_id`, `amount`).
+    #[error("{context}: `{field}` {reason}; nothing was sent")]
+    InvalidRequest {
+        /// API and operation.
+        context: Context,
+        /// The field at fault.
+        field: String,
+        /// Why, after the field's name (`is 25 characters long; the bank accepts at most 20`).
+        reason: String,
     },
     /// The bank cannot do what was asked.
     #[error("bank {bank} cannot give {asked}; it offers: {}", if offers.is_empty() { "nothing through the Bank trait".to_owned() } else { offers.join("; ") })]
@@ -173,24 +344,6 @@ pub enum Error {
         /// What the bank offers.
         offers: Vec<String>,
     },
-    /// A parameter the operation requires was not given; nothing was sent.
-    #[error("{context}: missing parameter {parameter}")]
-    MissingParameter {
-        /// Bank and operation.
-        context: Context,
-        /// Khipu's name of the parameter (`Currency`).
-        parameter: &'static str,
-    },
-    /// A parameter breaks the spec's limits; nothing was sent.
-    #[error("{context}: parameter {parameter} {reason}")]
-    InvalidParameter {
-        /// Bank and operation.
-        context: Context,
-        /// Khipu's name of the parameter.
-        parameter: &'static str,
-        /// What is wrong.
-        reason: String,
-    },
     /// No such bank in this build.
     #[error("unknown bank `{id}`; this build knows: {}", known.join(", "))]
     UnknownBank {
@@ -199,30 +352,24 @@ pub enum Error {
         /// The ids of the banks compiled in.
         known: Vec<&'static str>,
     },
-    /// The configuration cannot work (base URL, credentials).
+    /// The configuration cannot work (base URL, credentials the API does not take).
     #[error("configuration: {0}")]
     Config(String),
 }
 
-fn detail_text(detail: &Option<Box<ErrorDetail>>) -> String {
-    match detail {
-        Some(d) => format!(
-            " [Code {}, Type {}, Description {}]",
-            shown(d.code.as_deref(), "-"),
-            shown(d.kind.as_ref().map(|k| k.as_str()), "-"),
-            shown(d.description.as_deref(), "-")
-        ),
-        None => String::new(),
-    }
+fn shown(body: &Option<Box<ErrorBody>>) -> String {
+    body.as_ref().map(|b| format!(" {b}")).unwrap_or_default()
 }
 
 impl Error {
-    /// A fixed name for the kind of failure, for traces (never text from the network).
-    pub(crate) fn label(&self) -> &'static str {
+    /// A fixed name for the kind of failure, for traces and metrics (never text from the network).
+    pub fn label(&self) -> &'static str {
         match self {
             Error::Khipu { .. } => "khipu error",
-            Error::BadRequest { .. } => "bad request",
+            Error::Validation { .. } => "validation error",
+            Error::OutcomeUnknown { .. } => "outcome unknown",
             Error::Unauthorized { .. } => "unauthorized",
+            Error::Forbidden { .. } => "forbidden",
             Error::NotFound { .. } => "not found",
             Error::Server { .. } => "server error",
             Error::UnexpectedStatus { .. } => "unexpected status",
@@ -231,36 +378,130 @@ impl Error {
             Error::Decode { .. } => "undecodable answer",
             Error::Transport { timeout: true, .. } => "timed out",
             Error::Transport { .. } => "transport failure",
-            Error::Unsupported { .. }
-            | Error::MissingParameter { .. }
-            | Error::InvalidParameter { .. }
+            Error::InvalidRequest { .. }
+            | Error::Unsupported { .. }
             | Error::UnknownBank { .. }
             | Error::Config(_) => "not sent",
         }
     }
 
     /// What Khipu advises: for `Status: ERROR` answers its `Error.Type`; `Now` for transport
-    /// failures and server errors; `Never` for errors in the request or configuration.
+    /// failures and server errors; `AfterCheck` for a write whose outcome is unknown; `Never` for
+    /// errors in the request or configuration. Reads are retried exactly when this says `Now`.
     pub fn retry_advice(&self) -> RetryAdvice {
         match self {
-            Error::Khipu { detail, .. } => match &detail.kind {
+            Error::Khipu { body, .. } => match &body.kind {
                 Some(kind) => RetryAdvice::from(kind),
                 None => RetryAdvice::Unknown(String::new()),
             },
             Error::Transport { .. } | Error::Server { .. } => RetryAdvice::Now,
+            Error::OutcomeUnknown { .. } => RetryAdvice::AfterCheck,
             _ => RetryAdvice::Never,
         }
     }
 
-    /// Khipu's error object, for `Status: ERROR` answers and HTTP errors whose body had one.
-    pub fn detail(&self) -> Option<ErrorDetail> {
+    /// Khipu's error body, for `Status: ERROR` answers and HTTP errors whose body had one.
+    pub fn body(&self) -> Option<&ErrorBody> {
         match self {
-            Error::Khipu { detail, .. } => Some((**detail).clone()),
-            Error::BadRequest { detail, .. }
-            | Error::Unauthorized { detail, .. }
-            | Error::NotFound { detail, .. }
-            | Error::Server { detail, .. } => detail.as_deref().cloned(),
+            Error::Khipu { body, .. } => Some(body),
+            Error::Validation { body, .. }
+            | Error::Unauthorized { body, .. }
+            | Error::Forbidden { body, .. }
+            | Error::NotFound { body, .. }
+            | Error::Server { body, .. } => body.as_deref(),
             _ => None,
+        }
+    }
+
+    /// The HTTP status, when Khipu answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Unauthorized { .. } => Some(401),
+            Error::Forbidden { .. } => Some(403),
+            Error::NotFound { .. } => Some(404),
+            Error::Validation { status, .. }
+            | Error::Server { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
+            Error::OutcomeUnknown { status, .. } | Error::Decode { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// `true` when a write may or may not have been carried out (see [`Error::OutcomeUnknown`]).
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// `true` when nothing reached Khipu: the request was refused before sending, or the
+    /// configuration cannot work.
+    pub fn is_not_sent(&self) -> bool {
+        self.label() == "not sent"
+    }
+
+    /// The API and operation, when the error is about one.
+    pub fn context(&self) -> Option<&Context> {
+        match self {
+            Error::Khipu { context, .. }
+            | Error::Validation { context, .. }
+            | Error::OutcomeUnknown { context, .. }
+            | Error::Unauthorized { context, .. }
+            | Error::Forbidden { context, .. }
+            | Error::NotFound { context, .. }
+            | Error::Server { context, .. }
+            | Error::UnexpectedStatus { context, .. }
+            | Error::Redirect { context, .. }
+            | Error::TooLarge { context, .. }
+            | Error::Decode { context, .. }
+            | Error::Transport { context, .. }
+            | Error::InvalidRequest { context, .. } => Some(context),
+            Error::Unsupported { .. } | Error::UnknownBank { .. } | Error::Config(_) => None,
+        }
+    }
+
+    /// What this error means for a write: once the request may have reached Khipu, any failure
+    /// (a 5xx, an answer that does not decode or is too large, a timeout or reset after sending)
+    /// is [`Error::OutcomeUnknown`]; a definite answer (4xx, a redirect) and anything that never
+    /// left (a refused connection, a request refused before sending) is kept.
+    pub(crate) fn after_write(self) -> Self {
+        let cause = match &self {
+            Error::Server {
+                status, excerpt, ..
+            } => format!("HTTP {status}: {excerpt}"),
+            Error::UnexpectedStatus {
+                status, excerpt, ..
+            } if *status >= 500 => format!("HTTP {status}: {excerpt}"),
+            Error::Decode {
+                message, status, ..
+            } => format!(
+                "the {}answer does not decode: {message}",
+                status.map(|s| format!("HTTP {s} ")).unwrap_or_default()
+            ),
+            Error::TooLarge { limit, .. } => {
+                format!("the answer exceeded the {limit}-byte response limit")
+            }
+            Error::Transport {
+                timeout: true,
+                source,
+                ..
+            } if !source.is_connect() => "timed out waiting for the answer".to_owned(),
+            Error::Transport { source, .. } if !source.is_connect() => {
+                format!("the connection failed after sending: {source}")
+            }
+            _ => return self,
+        };
+        let status = self.status();
+        match self {
+            Error::Server { context, .. }
+            | Error::UnexpectedStatus { context, .. }
+            | Error::Decode { context, .. }
+            | Error::TooLarge { context, .. }
+            | Error::Transport { context, .. } => Error::OutcomeUnknown {
+                context,
+                cause,
+                status,
+            },
+            other => other,
         }
     }
 }
@@ -268,7 +509,7 @@ impl Error {
 /// At most this many characters of a body go into an error.
 pub(crate) const EXCERPT_CHARS: usize = 200;
 
-/// The start of a body, as text, for error messages.
+/// The start of a body, as text safe for a terminal, for error messages.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = sanitize(&String::from_utf8_lossy(body));
     let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
@@ -285,26 +526,3 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 /// Text from the network made safe for a terminal (one implementation for the SDK, the CLI and
 /// the sandbox).
 pub(crate) use khipu_types::display::sanitize;
-
-/// An optional field of Khipu's error object, sanitized, or `default`.
-fn shown(field: Option<&str>, default: &str) -> String {
-    sanitize(field.unwrap_or(default))
-}
-
-/// At most this much of an error body is read: enough for an excerpt, bounded against a hostile
-/// server that sends gigabytes.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
-
-/// The start of `response`'s body, at most [`ERROR_BODY_LIMIT`] bytes; what cannot be read is left.
-pub(crate) async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
-    let mut body = Vec::new();
-    while body.len() < ERROR_BODY_LIMIT {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                body.extend_from_slice(&chunk[..chunk.len().min(ERROR_BODY_LIMIT - body.len())])
-            }
-            _ => break,
-        }
-    }
-    body
-}

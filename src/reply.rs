@@ -3,7 +3,7 @@
 use khipu_types::DateTime;
 use khipu_types::banking::{Container, Envelope, Status};
 
-use crate::error::{Context, Error};
+use crate::error::{Context, Error, ErrorBody};
 
 /// A bank's answer: the data now, or the promise of a callback.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +88,7 @@ pub(crate) fn from_envelope<C: Container>(
         return Err(Error::Khipu {
             context: context.clone(),
             operation_id: envelope.operation_id,
-            detail: Box::new(envelope.error.unwrap_or_default()),
+            body: Box::new(ErrorBody::from(envelope.error.unwrap_or_default())),
         });
     }
     if accepted {

@@ -10,6 +10,11 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use crate::error::Context;
+
+/// The `api` of every Open Data (bank) call.
+pub(crate) const BANKING: &str = "banking";
+
 /// One HTTP attempt, from sending to the decoded answer.
 pub(crate) struct Attempt {
     #[cfg(feature = "tracing")]
@@ -18,30 +23,24 @@ pub(crate) struct Attempt {
 }
 
 impl Attempt {
-    /// Opens the span of attempt `attempt` (1 for the first) of `operation`; `bank` for banking
-    /// calls, `subject` (an account number or card digits) masked before it is recorded.
+    /// Opens the span of attempt `attempt` (1 for the first) of the call `context` names;
+    /// `subject` (an account number or card digits) is masked before it is recorded.
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-    pub(crate) fn start(
-        api: &'static str,
-        bank: Option<&str>,
-        operation: &str,
-        attempt: u32,
-        subject: Option<&str>,
-    ) -> Self {
+    pub(crate) fn start(context: &Context, attempt: u32, subject: Option<&str>) -> Self {
         #[cfg(feature = "tracing")]
         let span = {
             use tracing::field::Empty;
             let span = tracing::info_span!(
                 "khipu.http",
-                api,
+                api = context.api,
                 bank = Empty,
-                operation,
+                operation = context.operation,
                 attempt,
                 subject = Empty,
                 status = Empty,
                 elapsed_ms = Empty,
             );
-            if let Some(bank) = bank {
+            if let Some(bank) = context.bank {
                 span.record("bank", bank);
             }
             if let Some(subject) = subject {
@@ -91,8 +90,7 @@ impl Attempt {
 /// Khipu's advice (`advice`) says may be retried now.
 #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
 pub(crate) fn retrying(
-    api: &'static str,
-    operation: &str,
+    context: &Context,
     attempt: u32,
     outcome: &'static str,
     advice: &str,
@@ -100,8 +98,8 @@ pub(crate) fn retrying(
 ) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
-        api,
-        operation,
+        api = context.api,
+        operation = context.operation,
         attempt,
         outcome,
         advice,
@@ -112,6 +110,7 @@ pub(crate) fn retrying(
 
 /// `****` then the last 4 characters. Card digits are only the last 4 to begin with, so they
 /// show as they are, after `****`.
+#[cfg(any(feature = "tracing", test))]
 pub(crate) fn mask(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
     let keep = chars.len().min(4);

@@ -128,7 +128,7 @@ async fn ready_replies_decode_into_the_canonical_types() {
             .expect(1)
             .mount(&server)
             .await;
-        let b = khipu::connect(bank.id, config(&server)).unwrap();
+        let b = khipu::connect(bank.id, &config(&server)).unwrap();
         let reply = call(b.as_ref(), kind, &request)
             .await
             .unwrap_or_else(|e| panic!("{} {}: {e}", bank.id, op.operation_id));
@@ -164,7 +164,7 @@ async fn typed_items_keep_unknown_values_and_offsets() {
     .respond_with(ResponseTemplate::new(200).set_body_json(envelope("Balance", json!([balance]))))
     .mount(&server)
     .await;
-    let demo = khipu::connect("cl/personal/demo-bank.khipu.com", config(&server)).unwrap();
+    let demo = khipu::connect("cl/personal/demo-bank.khipu.com", &config(&server)).unwrap();
     let reply = demo
         .transactions(&DataRequest::account("000011887755"))
         .await
@@ -173,7 +173,7 @@ async fn typed_items_keep_unknown_values_and_offsets() {
     assert_eq!(t.status, TransactionStatus::Unknown("Reversed".into()));
     assert_eq!(t.booking_date_time.offset().local_minus_utc(), -4 * 3600);
     assert_eq!(t.booking_date_time.as_str(), "2017-07-22T00:00:00-0400");
-    let ar = khipu::connect("ar/personal/santander.com.ar", config(&server)).unwrap();
+    let ar = khipu::connect("ar/personal/santander.com.ar", &config(&server)).unwrap();
     let reply = ar
         .balances(&DataRequest::account("000011887755"))
         .await
@@ -206,7 +206,7 @@ async fn a_callback_url_gives_an_accepted_reply() {
             .expect(1)
             .mount(&server)
             .await;
-        let b = khipu::connect(bank.id, config(&server)).unwrap();
+        let b = khipu::connect(bank.id, &config(&server)).unwrap();
         match call(b.as_ref(), kind, &request).await.unwrap() {
             Reply::Accepted {
                 operation_id,
@@ -267,7 +267,7 @@ async fn status_error_of_each_type_is_a_typed_error_with_its_advice() {
                 .expect(*attempts)
                 .mount(&server)
                 .await;
-            let b = khipu::connect(bank.id, config(&server)).unwrap();
+            let b = khipu::connect(bank.id, &config(&server)).unwrap();
             let (request, _) = request_for(op);
             let err = call(b.as_ref(), op.capability.unwrap().kind, &request)
                 .await
@@ -276,22 +276,16 @@ async fn status_error_of_each_type_is_a_typed_error_with_its_advice() {
                 Error::Khipu {
                     context,
                     operation_id,
-                    detail,
+                    body,
                 } => {
                     assert_eq!(
                         (context.bank, context.operation),
-                        (bank.id, op.operation_id)
+                        (Some(bank.id), op.operation_id)
                     );
                     assert_eq!(operation_id, OPERATION_ID);
-                    assert_eq!(detail.code.as_deref(), Some("E201"));
-                    assert_eq!(detail.kind.as_ref(), Some(kind));
-                    assert!(
-                        detail
-                            .description
-                            .as_deref()
-                            .unwrap()
-                            .contains("no se encuentra")
-                    );
+                    assert_eq!(body.code.as_deref(), Some("E201"));
+                    assert_eq!(body.kind.as_ref(), Some(kind));
+                    assert!(body.message.as_deref().unwrap().contains("no se encuentra"));
                 }
                 other => panic!("expected a Khipu error, got {other:?}"),
             }
@@ -313,7 +307,7 @@ async fn asking_for_what_a_bank_cannot_do_names_the_bank_and_its_offers() {
         .mount(&server)
         .await;
     for bank in khipu::banks() {
-        let b = khipu::connect(bank.id, config(&server)).unwrap();
+        let b = khipu::connect(bank.id, &config(&server)).unwrap();
         let err = b.statements(&DataRequest::card("1234")).await.unwrap_err();
         let Error::Unsupported {
             bank: id, offers, ..
@@ -329,7 +323,7 @@ async fn asking_for_what_a_bank_cannot_do_names_the_bank_and_its_offers() {
             "{err}"
         );
     }
-    let demo = khipu::connect("cl/personal/demo-bank.khipu.com", config(&server)).unwrap();
+    let demo = khipu::connect("cl/personal/demo-bank.khipu.com", &config(&server)).unwrap();
     let err = demo
         .transactions(&DataRequest::account("1").month("2022-07".parse().unwrap()))
         .await
@@ -351,7 +345,7 @@ async fn a_missing_or_invalid_parameter_fails_before_anything_is_sent() {
         .await;
     for (bank, op) in capabilities() {
         let cap = op.capability.unwrap();
-        let b = khipu::connect(bank.id, config(&server)).unwrap();
+        let b = khipu::connect(bank.id, &config(&server)).unwrap();
         let Some(required) = op.params.iter().find(|p| p.required) else {
             continue;
         };
@@ -363,36 +357,38 @@ async fn a_missing_or_invalid_parameter_fails_before_anything_is_sent() {
         }
         let err = call(b.as_ref(), cap.kind, &request).await.unwrap_err();
         match err {
-            Error::MissingParameter { context, parameter } => {
-                assert_eq!(context.bank, bank.id);
-                assert!(op.param(parameter).unwrap().required);
+            Error::InvalidRequest { context, field, .. } => {
+                assert_eq!(context.bank, Some(bank.id));
+                assert!(op.param(&field).unwrap().required);
             }
             other => panic!(
-                "{} {}: expected MissingParameter, got {other:?}",
+                "{} {}: expected InvalidRequest, got {other:?}",
                 bank.id, op.operation_id
             ),
         }
     }
-    let bci = khipu::connect("cl/entrepreneur/bci.cl", config(&server)).unwrap();
+    let bci = khipu::connect("cl/entrepreneur/bci.cl", &config(&server)).unwrap();
     let err = bci
         .balances(&DataRequest::account("000011887755"))
         .await
         .unwrap_err();
     assert!(
-        err.to_string().ends_with("missing parameter Currency"),
+        err.to_string().ends_with(
+            "fetchPendingCurrentDayBalances_1: `Currency` is required; nothing was sent"
+        ),
         "{err}"
     );
-    let demo = khipu::connect("cl/personal/demo-bank.khipu.com", config(&server)).unwrap();
+    let demo = khipu::connect("cl/personal/demo-bank.khipu.com", &config(&server)).unwrap();
     let err = demo
         .transactions(&DataRequest::account("1".repeat(21)))
         .await
         .unwrap_err();
     assert!(
         err.to_string()
-            .contains("AccountNumber is 21 characters long; the bank accepts at most 20"),
+            .contains("`AccountNumber` is 21 characters long; the bank accepts at most 20"),
         "{err}"
     );
-    let chile = khipu::connect("cl/personal/bancochile.cl", config(&server)).unwrap();
+    let chile = khipu::connect("cl/personal/bancochile.cl", &config(&server)).unwrap();
     let err = chile
         .balances(&DataRequest::account("11887755").currency("clp"))
         .await
@@ -416,7 +412,7 @@ async fn http_errors_are_distinct_and_show_an_excerpt() {
     ];
     let demo = khipu::connect(
         "cl/personal/demo-bank.khipu.com",
-        config(&server).retry(RetryPolicy::none()),
+        &config(&server).retry(RetryPolicy::none()),
     )
     .unwrap();
     for (status, body) in cases {
@@ -431,7 +427,7 @@ async fn http_errors_are_distinct_and_show_an_excerpt() {
             .await
             .unwrap_err();
         let matched = match status {
-            400 => matches!(err, Error::BadRequest { .. }),
+            400 => matches!(err, Error::Validation { status: 400, .. }),
             401 => matches!(err, Error::Unauthorized { .. }),
             404 => matches!(err, Error::NotFound { .. }),
             500 => matches!(err, Error::Server { status: 500, .. }),
@@ -453,7 +449,16 @@ async fn http_errors_are_distinct_and_show_an_excerpt() {
         .balances(&DataRequest::account("000011887755"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Decode {
+                status: Some(200),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("<html>gateway</html>"), "{err}");
     server.reset().await;
     Mock::given(method("POST"))
@@ -464,7 +469,7 @@ async fn http_errors_are_distinct_and_show_an_excerpt() {
         .balances(&DataRequest::account("000011887755"))
         .await
         .unwrap_err();
-    assert_eq!(err.detail().unwrap().code.as_deref(), Some("A000"));
+    assert_eq!(err.body().unwrap().code.as_deref(), Some("A000"));
 }
 
 #[tokio::test]
@@ -487,7 +492,7 @@ async fn auth_is_one_scheme_and_secrets_stay_hidden() {
     let config = Config::new(Credentials::api_key("key-123"))
         .base_url(server.uri())
         .account_credential(khipu::AccountCredential::link("link-xyz"));
-    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config).unwrap();
+    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", &config).unwrap();
     assert!(
         bank.balances(&DataRequest::account("000011887755"))
             .await
@@ -508,7 +513,7 @@ async fn auth_is_one_scheme_and_secrets_stay_hidden() {
 #[tokio::test]
 async fn server_errors_are_retried_as_their_advice_says() {
     let server = MockServer::start().await;
-    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config(&server)).unwrap();
+    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", &config(&server)).unwrap();
     let (tag, item) = item(DataKind::Balances);
     for callback in [false, true] {
         server.reset().await;
@@ -570,7 +575,7 @@ async fn transport_failures_are_retried_then_reported() {
                 .max_retries(2)
                 .backoff(Duration::from_millis(1), Duration::from_millis(2)),
         );
-    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config).unwrap();
+    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", &config).unwrap();
     let err = bank.accounts(&DataRequest::new()).await.unwrap_err();
     assert!(
         matches!(err, Error::Transport { timeout: false, .. }),
@@ -581,15 +586,18 @@ async fn transport_failures_are_retried_then_reported() {
 
 #[test]
 fn unknown_banks_and_plain_http_are_refused() {
-    let err =
-        khipu::connect("cl/personal/nope.cl", Config::new(Credentials::bearer("t"))).unwrap_err();
+    let err = khipu::connect(
+        "cl/personal/nope.cl",
+        &Config::new(Credentials::bearer("t")),
+    )
+    .unwrap_err();
     assert!(
         err.to_string().contains("cl/personal/demo-bank.khipu.com"),
         "{err}"
     );
     let err = khipu::connect(
         "cl/personal/demo-bank.khipu.com",
-        Config::new(Credentials::bearer("t")).base_url("http://api.khipu.com"),
+        &Config::new(Credentials::bearer("t")).base_url("http://api.khipu.com"),
     )
     .unwrap_err();
     assert!(

@@ -10,7 +10,8 @@
 use khipu::banking::cl::personal::demo_bank;
 use khipu::model;
 use khipu::payments::v2::api as v2_0;
-use khipu_types::auth::{Auth, Credential};
+use khipu::{Config, Credentials};
+use khipu_types::auth::Auth;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -197,11 +198,8 @@ async fn payment_keeps_its_timestamp_offsets_and_empty_funds_source() {
         .respond_with(ResponseTemplate::new(200).set_body_json(&payment))
         .mount(&server)
         .await;
-    let client = v2_0::Client::new(
-        &server.uri(),
-        Auth::new(&v2_0::AUTH, Credential::signed("985101", "secret")).unwrap(),
-    )
-    .unwrap();
+    let config = Config::new(Credentials::signed("985101", "secret")).base_url(server.uri());
+    let client: v2_0::Client = config.client().unwrap();
     let reply = client
         .get_payment_by_id()
         .id("gqzdy6chjne9")
@@ -241,8 +239,10 @@ fn as_floats(value: Value) -> Value {
     }
 }
 
+/// Error answers come back whole, status first: a declared JSON error body and a gateway's HTML
+/// 500 alike (the generator's `error-responses` pass), so no status is lost to a decoding error.
 #[tokio::test]
-async fn payment_errors_share_one_type_across_400_403_503() {
+async fn error_answers_come_back_whole_with_their_status() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/2.0/banks"))
@@ -252,18 +252,32 @@ async fn payment_errors_share_one_type_across_400_403_503() {
         )
         .mount(&server)
         .await;
-    let client = v2_0::Client::new(
-        &server.uri(),
-        Auth::new(&v2_0::AUTH, Credential::signed("985101", "secret")).unwrap(),
-    )
-    .unwrap();
+    Mock::given(method("POST"))
+        .and(path("/2.0/payments"))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_string("<html>Service Unavailable</html>"),
+        )
+        .mount(&server)
+        .await;
+    let config = Config::new(Credentials::signed("985101", "secret")).base_url(server.uri());
+    let client: v2_0::Client = config.client().unwrap();
     match client.get_banks().send().await.unwrap_err() {
-        progenitor_client::Error::ErrorResponse(e) => {
-            assert_eq!(e.status(), 403);
-            assert_eq!(e.message.as_deref(), Some("Sin autorización"));
-            assert!(e.errors.is_empty());
+        progenitor_client::Error::UnexpectedResponse(response) => {
+            assert_eq!(response.status(), 403);
+            let body: v2_0::types::ErrorResponse = response.json().await.unwrap();
+            assert_eq!(body.message.as_deref(), Some("Sin autorización"));
         }
-        other => panic!("expected a typed error response, got {other:?}"),
+        other => panic!("expected the answer back whole, got {other:?}"),
+    }
+    let body = v2_0::types::PaymentsCreateRequest::builder()
+        .amount(1000)
+        .currency(v2_0::types::PaymentsCreateRequestCurrency::Clp)
+        .subject("x");
+    match client.post_payment().body(body).send().await.unwrap_err() {
+        progenitor_client::Error::UnexpectedResponse(response) => {
+            assert_eq!(response.status(), 503);
+        }
+        other => panic!("expected the 503 back whole, got {other:?}"),
     }
 }
 
@@ -352,7 +366,8 @@ async fn the_macro_client_decodes_like_the_generated_one() {
     );
 }
 
-/// A bearer-token credential for a bank spec's `AUTH`.
+/// A bearer-token credential for a bank spec's `AUTH`: how a typed client is built by hand, below
+/// `Config::client`.
 fn bearer(spec: &'static khipu_types::auth::AuthSpec) -> Auth {
-    Auth::new(spec, Credential::bearer("test-token")).unwrap()
+    Auth::new(spec, Credentials::bearer("test-token")).unwrap()
 }

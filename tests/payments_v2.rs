@@ -9,9 +9,9 @@
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use khipu::RetryPolicy;
-use khipu::payments::PaymentsError;
+use khipu::payments::NewPayment;
 use khipu::payments::v2::{Check, Client, Currency, Expected, VerifyError, notification, types};
+use khipu::{Config, Credentials, Error, RetryAdvice, RetryPolicy};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use wiremock::matchers::{method, path};
@@ -115,13 +115,19 @@ fn payment() -> Value {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::with_base_url(RECEIVER, SECRET, &server.uri())
-        .unwrap()
-        .retry(
-            RetryPolicy::default()
-                .max_retries(2)
-                .backoff(Duration::from_millis(1), Duration::from_millis(2)),
-        )
+    client_with(
+        server,
+        RetryPolicy::default()
+            .max_retries(2)
+            .backoff(Duration::from_millis(1), Duration::from_millis(2)),
+    )
+}
+
+fn client_with(server: &MockServer, retry: RetryPolicy) -> Client {
+    let config = Config::new(Credentials::signed(RECEIVER, SECRET))
+        .base_url(server.uri())
+        .retry(retry);
+    Client::new(&config).unwrap()
 }
 
 async fn mount(server: &MockServer, verb: &str, route: &str, body: Value) {
@@ -179,12 +185,9 @@ async fn every_operation_is_signed_as_khipu_checks_it() {
         c.banks().await.unwrap().banks[0].type_,
         types::BankItemType::Persona
     );
-    let body = types::PaymentsCreateRequest::builder()
-        .amount(1000)
-        .currency(Currency::Clp)
-        .subject("Pago ñandú & café = 10+1 ~ok");
+    let body = NewPayment::new(1000, "CLP", "Pago ñandú & café = 10+1 ~ok");
     assert_eq!(
-        c.create_payment(body).await.unwrap().payment_id,
+        c.create_payment(&body).await.unwrap().payment_id,
         "gqzdy6chjne9"
     );
     assert_eq!(
@@ -260,13 +263,10 @@ async fn create_payment_goes_on_the_wire_as_khipu_expects() {
         ))
         .mount(&server)
         .await;
-    let body = types::PaymentsCreateRequest::builder()
-        .amount(1000)
-        .currency(Currency::Clp)
-        .subject("Cobro de prueba")
-        .send_email(Some(true))
-        .expires_date(Some("2023-12-31T15:45:00-04:00".parse().unwrap()));
-    client(&server).create_payment(body).await.unwrap();
+    let body = NewPayment::new(1000, "CLP", "Cobro de prueba")
+        .send_email(true)
+        .expires_date("2023-12-31T15:45:00-04:00".parse().unwrap());
+    client(&server).create_payment(&body).await.unwrap();
     let request = server.received_requests().await.unwrap().pop().unwrap();
     assert_eq!(
         request.headers["content-type"],
@@ -287,11 +287,8 @@ async fn create_payment_goes_on_the_wire_as_khipu_expects() {
             ("subject".to_owned(), "Cobro de prueba".to_owned()),
         ]
     );
-    let decimals = types::PaymentsCreateRequest::builder()
-        .amount("1234.5")
-        .currency(Currency::Usd)
-        .subject("x");
-    client(&server).create_payment(decimals).await.unwrap();
+    let decimals = NewPayment::new("1234.5".parse::<khipu::Amount>().unwrap(), "USD", "x");
+    client(&server).create_payment(&decimals).await.unwrap();
     let body = String::from_utf8(
         server
             .received_requests()
@@ -328,26 +325,26 @@ async fn khipus_three_error_models_are_typed() {
         .respond_with(ResponseTemplate::new(200).set_body_string("<html>proxy</html>"))
         .mount(&server)
         .await;
-    let c = client(&server).retry(RetryPolicy::none());
+    let c = client_with(&server, RetryPolicy::none());
     let err = c
-        .create_payment(
-            types::PaymentsCreateRequest::builder()
-                .amount(-1)
-                .currency(Currency::Clp)
-                .subject("x"),
-        )
+        .create_payment(&NewPayment::new(-1, "CLP", "x"))
         .await
         .unwrap_err();
     match &err {
-        PaymentsError::Validation {
+        Error::Validation {
             status,
-            message,
-            errors,
+            body: Some(body),
             ..
         } => {
-            assert_eq!((*status, message.as_str()), (400, "Datos inválidos"));
             assert_eq!(
-                (errors[0].field.as_str(), errors[0].message.as_str()),
+                (*status, body.code.as_deref(), body.message.as_deref()),
+                (400, Some("400"), Some("Datos inválidos"))
+            );
+            assert_eq!(
+                (
+                    body.fields[0].field.as_str(),
+                    body.fields[0].message.as_str()
+                ),
                 ("amount", "debe ser mayor que 0")
             );
         }
@@ -359,28 +356,31 @@ async fn khipus_three_error_models_are_typed() {
     );
     assert!(matches!(
         c.banks().await.unwrap_err(),
-        PaymentsError::Forbidden { .. }
+        Error::Forbidden { .. }
     ));
     assert!(matches!(
         c.confirm_payment("x").await.unwrap_err(),
-        PaymentsError::OutcomeUnknown {
+        Error::OutcomeUnknown {
             status: Some(503),
             ..
         }
     ));
     let err = c.payment("y").await.unwrap_err();
     assert!(
-        matches!(err, PaymentsError::Decode { .. })
-            && err.to_string().contains("<html>proxy</html>"),
+        matches!(err, Error::Decode { .. }) && err.to_string().contains("<html>proxy</html>"),
         "{err}"
     );
-    let too_long = types::PaymentsCreateRequest::builder()
-        .amount(1)
-        .currency(Currency::Clp)
-        .subject("s".repeat(256));
-    let err = c.create_payment(too_long).await.unwrap_err();
+    let too_long = NewPayment::new(1, "CLP", "s".repeat(256));
+    let err = c.create_payment(&too_long).await.unwrap_err();
     assert!(
-        matches!(err, PaymentsError::InvalidRequest { .. }),
+        matches!(&err, Error::InvalidRequest { field, .. } if field == "subject"),
+        "{err:?}"
+    );
+    // A field v2.0 does not have is refused, not silently dropped.
+    let v3_only = NewPayment::new(1, "CLP", "x").psp_client_merchant_name("Tienda");
+    let err = c.create_payment(&v3_only).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { field, .. } if field == "psp_client_merchant_name"),
         "{err:?}"
     );
 }
@@ -408,19 +408,17 @@ async fn a_failed_create_is_not_retried_but_a_read_is() {
         .await;
     let c = client(&server);
     let err = c
-        .create_payment(
-            types::PaymentsCreateRequest::builder()
-                .amount(1000)
-                .currency(Currency::Clp)
-                .subject("x"),
-        )
+        .create_payment(&NewPayment::new(1000, "CLP", "x"))
         .await
         .unwrap_err();
     assert!(
         err.is_outcome_unknown(),
         "a write that failed with 503 may have happened: {err:?}"
     );
-    assert!(c.payment("gqzdy6chjne9").await.unwrap_err().is_transient());
+    assert_eq!(
+        c.payment("gqzdy6chjne9").await.unwrap_err().retry_advice(),
+        RetryAdvice::Now
+    );
 }
 
 #[tokio::test]
@@ -459,7 +457,9 @@ async fn notifications_are_verified_before_goods_go_out() {
             other => panic!("{other:?}"),
         }
     }
-    let other_receiver = Client::with_base_url("111", SECRET, &server.uri()).unwrap();
+    let other_receiver =
+        Client::new(&Config::new(Credentials::signed("111", SECRET)).base_url(server.uri()))
+            .unwrap();
     let err = other_receiver
         .verify_notification(&notice, &Expected::new(1000, Currency::Clp))
         .await
@@ -515,7 +515,10 @@ async fn the_secret_never_shows() {
     let err = c.banks().await.unwrap_err();
     assert!(!err.to_string().contains(SECRET) && !format!("{err:?}").contains(SECRET));
     assert!(
-        Client::with_base_url(RECEIVER, SECRET, "http://khipu.com/api").is_err(),
+        Client::new(
+            &Config::new(Credentials::signed(RECEIVER, SECRET)).base_url("http://khipu.com/api")
+        )
+        .is_err(),
         "plain http off loopback"
     );
 }

@@ -9,9 +9,9 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use khipu::RetryPolicy;
 use khipu::payments::notification::{NotificationError, Verifier};
-use khipu::payments::{Amount, Client, PaymentsError, PredictQuery, types};
+use khipu::payments::{Amount, Client, NewPayment, PredictQuery, types};
+use khipu::{Config, Credentials, Error, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
@@ -34,13 +34,10 @@ impl Match for KeyOnly {
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::builder()
-        .api_key(KEY)
+    let config = Config::new(Credentials::api_key(KEY))
         .base_url(server.uri())
-        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)))
-        .build()
-        .unwrap();
-    (server, client)
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)));
+    (server, Client::new(&config).unwrap())
 }
 
 fn pending_payment() -> Value {
@@ -129,12 +126,9 @@ async fn every_operation_sends_the_key_and_exact_json() {
     assert_eq!(banks.banks[0].min_amount, Amount::from(200));
     let created = c
         .create_payment(
-            types::PaymentPostPayment::builder()
-                .amount("1234.5")
-                .currency(types::PaymentPostPaymentCurrency::Clp)
-                .subject("Orden 123")
-                .transaction_id(Some("order-123".parse().unwrap()))
-                .notify_api_version(Some("3.0".parse().unwrap())),
+            &NewPayment::new("1234.5".parse::<Amount>().unwrap(), "CLP", "Orden 123")
+                .transaction_id("order-123")
+                .notify_api_version("3.0"),
         )
         .await
         .unwrap();
@@ -191,19 +185,14 @@ async fn a_create_answered_500_is_sent_once_and_reported_as_outcome_unknown() {
         .mount(&server)
         .await;
     let err = c
-        .create_payment(
-            types::PaymentPostPayment::builder()
-                .amount(1000)
-                .currency(types::PaymentPostPaymentCurrency::Clp)
-                .subject("x"),
-        )
+        .create_payment(&NewPayment::new(1000, "CLP", "x"))
         .await
         .unwrap_err();
     assert!(err.is_outcome_unknown(), "{err:?}");
-    assert_eq!(err.http_status(), Some(500));
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(err.retry_advice(), khipu::RetryAdvice::AfterCheck);
     assert!(
-        err.to_string()
-            .contains("look the payment up before trying again"),
+        err.to_string().contains("look it up before trying again"),
         "{err}"
     );
 }
@@ -221,15 +210,13 @@ async fn a_refund_that_times_out_is_outcome_unknown_and_not_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let c = Client::builder()
-        .api_key(KEY)
+    let config = Config::new(Credentials::api_key(KEY))
         .base_url(server.uri())
-        .timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
+        .timeout(Duration::from_millis(300));
+    let c = Client::new(&config).unwrap();
     let err = c.refund_payment("p1", None).await.unwrap_err();
     assert!(
-        matches!(err, PaymentsError::OutcomeUnknown { status: None, .. }),
+        matches!(err, Error::OutcomeUnknown { status: None, .. }),
         "{err:?}"
     );
     assert!(err.to_string().contains("timed out"), "{err}");
@@ -245,28 +232,25 @@ async fn reads_retry_5xx_and_errors_are_typed() {
         .mount(&server)
         .await;
     let err = c.payment("flaky").await.unwrap_err();
-    assert!(
-        matches!(err, PaymentsError::Server { status: 503, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Server { status: 503, .. }), "{err:?}");
 
     for (status, body, check) in [
         (
             400,
             json!({"status": 400, "message": "Datos inválidos", "errors": [{"field": "amount", "message": "debe ser positivo"}]}),
-            (|e: &PaymentsError| matches!(e, PaymentsError::Validation { errors, .. } if errors[0].field == "amount"))
-                as fn(&PaymentsError) -> bool,
+            (|e: &Error| matches!(e, Error::Validation { body: Some(b), .. } if b.fields[0].field == "amount"))
+                as fn(&Error) -> bool,
         ),
         (401, json!({"status": 401, "message": "no key"}), |e| {
-            matches!(e, PaymentsError::Unauthorized { .. })
+            matches!(e, Error::Unauthorized { .. })
         }),
         (403, json!({"status": 403, "message": "no"}), |e| {
-            matches!(e, PaymentsError::Forbidden { .. })
+            matches!(e, Error::Forbidden { .. })
         }),
         (
             404,
             json!({"status": 404, "message": "no such payment"}),
-            |e| matches!(e, PaymentsError::NotFound { message, .. } if message == "no such payment"),
+            |e| matches!(e, Error::NotFound { body: Some(b), .. } if b.message.as_deref() == Some("no such payment")),
         ),
     ] {
         let id = format!("e{status}");
@@ -286,16 +270,19 @@ async fn reads_retry_5xx_and_errors_are_typed() {
 #[tokio::test]
 async fn a_missing_key_is_a_config_error() {
     assert!(matches!(
-        Client::builder().build(),
-        Err(PaymentsError::Config(_))
+        Client::new(&Config::new(Credentials::api_key(""))),
+        Err(Error::Config(_))
     ));
     assert!(matches!(
-        Client::builder()
-            .api_key("k")
-            .base_url("http://example.com")
-            .build(),
-        Err(PaymentsError::Config(_))
+        Client::new(&Config::new(Credentials::api_key("k")).base_url("http://example.com")),
+        Err(Error::Config(_))
     ));
+    // Payments v3.0 takes an API key, never a bearer token: refused before anything is sent.
+    let wrong = Client::new(&Config::new(Credentials::bearer("t"))).unwrap_err();
+    assert!(
+        wrong.to_string().contains("does not accept a bearer token"),
+        "{wrong}"
+    );
     let _ = header("x", "y"); // matchers used above
 }
 

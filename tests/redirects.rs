@@ -8,7 +8,7 @@
 )]
 
 use khipu::banking::cl::personal::demo_bank;
-use khipu::payments::{self, PaymentsError};
+use khipu::payments::{self, NewPayment};
 use khipu::{Config, Credentials, DataRequest, Error};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -47,7 +47,7 @@ async fn the_bank_trait_stops_at_a_redirect_and_names_it() {
     for status in [301, 302, 303, 307, 308] {
         let (origin, elsewhere) = redirecting(status).await;
         let config = Config::new(Credentials::api_key("sk-live-secret")).base_url(origin.uri());
-        let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config).unwrap();
+        let bank = khipu::connect("cl/personal/demo-bank.khipu.com", &config).unwrap();
         let err = bank
             .transactions(&DataRequest::account("000011887755"))
             .await
@@ -73,46 +73,38 @@ async fn the_bank_trait_stops_at_a_redirect_and_names_it() {
 #[tokio::test]
 async fn payments_v3_stops_at_a_redirect_on_reads_and_writes() {
     let (origin, elsewhere) = redirecting(307).await;
-    let client = payments::Client::builder()
-        .api_key("sk-live-secret")
-        .base_url(origin.uri())
-        .build()
-        .unwrap();
+    let config = Config::new(Credentials::api_key("sk-live-secret")).base_url(origin.uri());
+    let client = payments::Client::new(&config).unwrap();
     let read = client.banks().await.unwrap_err();
     assert!(
-        matches!(&read, PaymentsError::Redirect { status: 307, location, .. } if location.contains("127.0.0.2")),
+        matches!(&read, Error::Redirect { status: 307, location, .. } if location.contains("127.0.0.2")),
         "{read:?}"
     );
     let write = client
-        .create_payment(
-            payments::types::PaymentPostPayment::builder()
-                .amount(1000)
-                .currency(payments::types::PaymentPostPaymentCurrency::Clp)
-                .subject("x"),
-        )
+        .create_payment(&NewPayment::new(1000, "CLP", "x"))
         .await
         .unwrap_err();
-    assert!(matches!(write, PaymentsError::Redirect { .. }), "{write:?}");
-    assert_eq!(read.http_status(), Some(307));
+    assert!(matches!(write, Error::Redirect { .. }), "{write:?}");
+    assert_eq!(read.status(), Some(307));
     assert_nothing_reached(&elsewhere).await;
 }
 
 #[tokio::test]
 async fn payments_v2_stops_at_a_redirect() {
     let (origin, elsewhere) = redirecting(302).await;
-    let client =
-        payments::v2::Client::with_base_url("985101", "merchant-secret", &origin.uri()).unwrap();
+    let config =
+        Config::new(Credentials::signed("985101", "merchant-secret")).base_url(origin.uri());
+    let client = payments::v2::Client::new(&config).unwrap();
     let err = client.banks().await.unwrap_err();
-    assert!(matches!(err, PaymentsError::Redirect { .. }), "{err:?}");
+    assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
     assert_nothing_reached(&elsewhere).await;
 }
 
 #[tokio::test]
 async fn the_typed_clients_do_not_follow_redirects() {
-    use khipu_types::auth::{Auth, Credential};
     let (origin, elsewhere) = redirecting(308).await;
-    let auth = Auth::new(&demo_bank::AUTH, Credential::api_key("sk-live-secret")).unwrap();
-    let client = demo_bank::Client::new(&origin.uri(), auth).unwrap();
+    let config = Config::new(Credentials::api_key("sk-live-secret")).base_url(origin.uri());
+    let client: demo_bank::Client = config.client().unwrap();
     let err = client
         .fetch_transactions_1()
         .body(khipu::model::RequestBody::new().account_number("000011887755"))
@@ -142,25 +134,19 @@ async fn the_sandbox_does_not_follow_redirects_from_callbacks_or_notifications()
 
     // A banking callback.
     let config = Config::new(Credentials::bearer("t")).base_url(sandbox.url());
-    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config).unwrap();
+    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", &config).unwrap();
     let request = DataRequest::account("000011887755").callback_url(format!("{}/cb", origin.uri()));
     assert!(bank.transactions(&request).await.unwrap().is_accepted());
     wait_for(&origin, 1).await;
 
     // A 3.0 payment notification.
-    let client = payments::Client::builder()
-        .api_key(sandbox.api_key())
-        .base_url(sandbox.url())
-        .build()
-        .unwrap();
+    let config = Config::new(Credentials::api_key(sandbox.api_key())).base_url(sandbox.url());
+    let client = payments::Client::new(&config).unwrap();
     let created = client
         .create_payment(
-            payments::types::PaymentPostPayment::builder()
-                .amount(1000)
-                .currency(payments::types::PaymentPostPaymentCurrency::Clp)
-                .subject("x")
-                .notify_url(Some(format!("{}/notify", origin.uri()).parse().unwrap()))
-                .notify_api_version(Some("3.0".parse().unwrap())),
+            &NewPayment::new(1000, "CLP", "x")
+                .notify_url(format!("{}/notify", origin.uri()))
+                .notify_api_version("3.0"),
         )
         .await
         .unwrap();

@@ -1,6 +1,6 @@
-//! End to end against the sandbox (khipu-mock), through the public API and the `khipu` command:
-//! every bank times every capability, the payment flow, the callback round trip, and each injected
-//! failure reaching the caller as the right typed error.
+//! End to end against the sandbox (khipu-mock), through the public API: every bank times every
+//! capability, the payment flows, the callback round trip, and each injected failure reaching the
+//! caller as the right typed error (the same through the `khipu` command: khipu-cli/tests).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use khipu::model::TransactionsData;
+use khipu::payments::NewPayment;
 use khipu::payments::v2::{Currency, Expected, notification, types};
 use khipu::{
     Bank, Config, Credentials, DataKind, DataRequest, Error, Reply, RetryAdvice, RetryPolicy,
@@ -57,7 +58,7 @@ async fn every_bank_times_every_capability_through_the_trait() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let mut calls = 0;
     for (info, op) in capabilities() {
-        let bank = khipu::connect(info.id, config(&sandbox)).unwrap();
+        let bank = khipu::connect(info.id, &config(&sandbox)).unwrap();
         let kind = op.capability.unwrap().kind;
         let got = items(bank.as_ref(), kind, &request_for(op).0)
             .await
@@ -84,88 +85,6 @@ async fn every_bank_times_every_capability_through_the_trait() {
 }
 
 #[tokio::test]
-async fn every_bank_times_every_capability_through_the_khipu_command() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    for (info, op) in capabilities() {
-        let cap = op.capability.unwrap();
-        let mut args: Vec<String> = vec![
-            cap.kind.name().into(),
-            "--bank".into(),
-            info.id.into(),
-            "--json".into(),
-        ];
-        args.extend([
-            "--base-url".into(),
-            sandbox.url().into(),
-            "--operation".into(),
-            op.operation_id.into(),
-        ]);
-        for (param, flag, value) in [
-            ("AccountNumber", "--account", "000011887755"),
-            ("LastDigits", "--last-digits", "1234"),
-            ("Currency", "--currency", "CLP"),
-            ("BookingDate", "--month", "2022-07"),
-        ] {
-            if op.param(param).is_some_and(|p| p.required) {
-                args.extend([flag.into(), value.into()]);
-            }
-        }
-        if op.param("BookingDateStart").is_some_and(|p| p.required) {
-            args.extend([
-                "--from".into(),
-                "2022-06".into(),
-                "--to".into(),
-                "2022-07".into(),
-            ]);
-        }
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_khipu"));
-        cmd.args(&args)
-            .env("KHIPU_TOKEN", "sandbox-token")
-            .env_remove("KHIPU_API_KEY");
-        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(reply["status"], "ok");
-        assert!(!reply["data"].as_array().unwrap().is_empty(), "{args:?}");
-    }
-}
-
-#[tokio::test]
-async fn the_quickstart_prints_the_demo_transactions() {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_khipu"));
-    cmd.args([
-        "--mock",
-        "transactions",
-        "--bank",
-        "cl/personal/demo-bank.khipu.com",
-        "--account",
-        "000011887755",
-    ]);
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("KHIPU_")) {
-        cmd.env_remove(k);
-    }
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        text.contains("2017-07-22T00:00:00-0400") && text.contains("PAGO DE CUENTAS"),
-        "{text}"
-    );
-}
-
-#[tokio::test]
 async fn callback_round_trip_gives_the_same_items_as_the_synchronous_call() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let receiver = MockServer::start().await;
@@ -175,7 +94,7 @@ async fn callback_round_trip_gives_the_same_items_as_the_synchronous_call() {
         .expect(1)
         .mount(&receiver)
         .await;
-    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", config(&sandbox)).unwrap();
+    let bank = khipu::connect("cl/personal/demo-bank.khipu.com", &config(&sandbox)).unwrap();
     let sync = bank
         .transactions(&DataRequest::account("000011887755"))
         .await
@@ -211,21 +130,17 @@ async fn the_payment_flow() {
         .expect(1)
         .mount(&shop)
         .await;
-    let client = khipu::payments::v2::Client::with_base_url(
-        sandbox.receiver_id(),
-        sandbox.secret(),
-        sandbox.url(),
+    let client = khipu::payments::v2::Client::new(
+        &Config::new(Credentials::signed(sandbox.receiver_id(), sandbox.secret()))
+            .base_url(sandbox.url()),
     )
     .unwrap();
     assert!(!client.banks().await.unwrap().banks.is_empty());
     let created = client
         .create_payment(
-            types::PaymentsCreateRequest::builder()
-                .amount(1000)
-                .currency(Currency::Clp)
-                .subject("Orden 123")
-                .transaction_id(Some("order-123".parse().unwrap()))
-                .notify_url(Some(format!("{}/notify", shop.uri()).parse().unwrap())),
+            &NewPayment::new(1000, "CLP", "Orden 123")
+                .transaction_id("order-123")
+                .notify_url(format!("{}/notify", shop.uri())),
         )
         .await
         .unwrap();
@@ -280,29 +195,27 @@ async fn the_payment_flow() {
             .delete_payment(&created.payment_id)
             .await
             .unwrap_err(),
-        khipu::payments::PaymentsError::Validation { .. }
+        Error::Validation { .. }
     ));
     let second = client
-        .create_payment(
-            types::PaymentsCreateRequest::builder()
-                .amount("5.5")
-                .currency(Currency::Usd)
-                .subject("x"),
-        )
+        .create_payment(&NewPayment::new(
+            "5.5".parse::<khipu::Amount>().unwrap(),
+            "USD",
+            "x",
+        ))
         .await
         .unwrap();
     client.delete_payment(&second.payment_id).await.unwrap();
     assert!(client.payment(&second.payment_id).await.is_err());
     // the sandbox checks the signature: a wrong secret is refused with 403
-    let forger = khipu::payments::v2::Client::with_base_url(
-        sandbox.receiver_id(),
-        "not-the-secret",
-        sandbox.url(),
+    let forger = khipu::payments::v2::Client::new(
+        &Config::new(Credentials::signed(sandbox.receiver_id(), "not-the-secret"))
+            .base_url(sandbox.url()),
     )
     .unwrap();
     assert!(matches!(
         forger.banks().await.unwrap_err(),
-        khipu::payments::PaymentsError::Forbidden { .. }
+        Error::Forbidden { .. }
     ));
 }
 
@@ -325,7 +238,7 @@ async fn injected_failures_reach_the_caller_typed_with_their_advice() {
             Sandbox::start(SandboxConfig::default().inject(Injection::parse(directive).unwrap()))
                 .await
                 .unwrap();
-        let bank = khipu::connect("cl/personal/btgpactual.cl", config(&sandbox)).unwrap();
+        let bank = khipu::connect("cl/personal/btgpactual.cl", &config(&sandbox)).unwrap();
         let err = bank
             .transactions(&DataRequest::account("1"))
             .await
@@ -343,7 +256,7 @@ async fn injected_failures_reach_the_caller_typed_with_their_advice() {
             .unwrap();
             let bank = khipu::connect(
                 "ar/personal/santander.com.ar",
-                config(&sandbox).timeout(Duration::from_millis(300)),
+                &config(&sandbox).timeout(Duration::from_millis(300)),
             )
             .unwrap();
             bank.balances(&DataRequest::account("1")).await.unwrap_err()
@@ -363,18 +276,14 @@ async fn injected_failures_reach_the_caller_typed_with_their_advice() {
         Sandbox::start(SandboxConfig::default().inject(Injection::parse("status=503").unwrap()))
             .await
             .unwrap();
-    let payments = khipu::payments::v2::Client::with_base_url(
-        sandbox.receiver_id(),
-        sandbox.secret(),
-        sandbox.url(),
+    let payments = khipu::payments::v2::Client::new(
+        &Config::new(Credentials::signed(sandbox.receiver_id(), sandbox.secret()))
+            .base_url(sandbox.url()),
     )
     .unwrap();
     let err = payments.banks().await.unwrap_err();
     assert!(
-        matches!(
-            err,
-            khipu::payments::PaymentsError::Server { status: 503, .. }
-        ) && err.is_transient(),
+        matches!(err, Error::Server { status: 503, .. }) && err.retry_advice() == RetryAdvice::Now,
         "{err:?}"
     );
 }
@@ -438,7 +347,7 @@ async fn the_sandbox_checks_auth_and_bodies_as_khipu_does() {
 
 #[tokio::test]
 async fn the_v3_payment_flow_with_a_signed_notification() {
-    use khipu::payments::{Amount, PaymentsError, PredictQuery, notification, types};
+    use khipu::payments::{Amount, PredictQuery, notification, types};
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let shop = MockServer::start().await;
     Mock::given(method("POST"))
@@ -447,21 +356,15 @@ async fn the_v3_payment_flow_with_a_signed_notification() {
         .expect(1)
         .mount(&shop)
         .await;
-    let client = khipu::payments::Client::builder()
-        .api_key(sandbox.api_key())
-        .base_url(sandbox.url())
-        .build()
-        .unwrap();
+    let config = Config::new(Credentials::api_key(sandbox.api_key())).base_url(sandbox.url());
+    let client = khipu::payments::Client::new(&config).unwrap();
     assert!(!client.banks().await.unwrap().banks.is_empty());
     let created = client
         .create_payment(
-            types::PaymentPostPayment::builder()
-                .amount("1500.25")
-                .currency(types::PaymentPostPaymentCurrency::Clp)
-                .subject("Orden 3")
-                .transaction_id(Some("order-3".parse().unwrap()))
-                .notify_url(Some(format!("{}/notify", shop.uri()).parse().unwrap()))
-                .notify_api_version(Some("3.0".parse().unwrap())),
+            &NewPayment::new("1500.25".parse::<Amount>().unwrap(), "CLP", "Orden 3")
+                .transaction_id("order-3")
+                .notify_url(format!("{}/notify", shop.uri()))
+                .notify_api_version("3.0"),
         )
         .await
         .unwrap();
@@ -491,23 +394,19 @@ async fn the_v3_payment_flow_with_a_signed_notification() {
         .refund_payment(id, Some(Amount::from(1001)))
         .await
         .unwrap_err();
-    assert!(
-        matches!(too_much, PaymentsError::Validation { .. }),
-        "{too_much:?}"
-    );
+    assert!(matches!(too_much, Error::Validation { .. }), "{too_much:?}");
     client.refund_payment(id, None).await.unwrap();
     assert!(client.refund_payment(id, None).await.is_err());
     assert!(matches!(
         client.payment("nonexistent1").await.unwrap_err(),
-        PaymentsError::NotFound { .. }
+        Error::NotFound { .. }
     ));
-    let stranger = khipu::payments::Client::builder()
-        .api_key("wrong-key")
-        .base_url(sandbox.url())
-        .build()
-        .unwrap();
+    let stranger = khipu::payments::Client::new(
+        &Config::new(Credentials::api_key("wrong-key")).base_url(sandbox.url()),
+    )
+    .unwrap();
     assert!(matches!(
         stranger.banks().await.unwrap_err(),
-        PaymentsError::Unauthorized { .. }
+        Error::Unauthorized { .. }
     ));
 }

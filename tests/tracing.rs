@@ -13,7 +13,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use khipu::payments::{Client, types};
+use khipu::payments::{Client, NewPayment};
 use khipu::{Config, Credentials, DataRequest, Error, RetryPolicy};
 use serde_json::json;
 use tracing_subscriber::filter::LevelFilter;
@@ -82,7 +82,7 @@ async fn banking_attempts_retries_and_errors_are_traced_without_secrets() {
     let config = Config::new(Credentials::bearer(TOKEN))
         .base_url(server.uri())
         .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)));
-    let bank = khipu::connect(BANK, config).unwrap();
+    let bank = khipu::connect(BANK, &config).unwrap();
     let reply = bank
         .transactions(&DataRequest::account(ACCOUNT))
         .await
@@ -145,23 +145,15 @@ async fn payments_calls_are_traced_without_the_key() {
     let sandbox = khipu_mock::Sandbox::start(khipu_mock::SandboxConfig::default())
         .await
         .unwrap();
-    let client = Client::builder()
-        .api_key(sandbox.api_key())
-        .base_url(sandbox.url())
-        .build()
-        .unwrap();
+    let config = Config::new(Credentials::api_key(sandbox.api_key())).base_url(sandbox.url());
+    let client = Client::new(&config).unwrap();
     let created = client
-        .create_payment(
-            types::PaymentPostPayment::builder()
-                .amount("1000".parse::<khipu::payments::Amount>().unwrap())
-                .currency(types::PaymentPostPaymentCurrency::Clp)
-                .subject("SUBJECT-IN-THE-BODY"),
-        )
+        .create_payment(&NewPayment::new(1000, "CLP", "SUBJECT-IN-THE-BODY"))
         .await
         .unwrap();
     client.payment(&created.payment_id).await.unwrap();
     let missing = client.payment("no-such-payment").await.unwrap_err();
-    assert_eq!(missing.http_status(), Some(404), "{missing:?}");
+    assert_eq!(missing.status(), Some(404), "{missing:?}");
 
     let text = captured.text();
     for expected in [

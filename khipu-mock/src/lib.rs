@@ -1,19 +1,25 @@
-//! A local Khipu sandbox: every operation of every spec in `specs/` (embedded at build time), on
-//! 127.0.0.1, behaving as the specs describe Khipu. See the crate's README for what it checks and
-//! what it does not do.
+//! A local Khipu sandbox: every operation of every spec khipu-rs generates its clients from (each
+//! with its overlay applied, embedded in this crate), on 127.0.0.1, behaving as the specs describe
+//! Khipu. See the crate's README for what it checks and what it does not do.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
 //! let sandbox = khipu_mock::Sandbox::start(khipu_mock::SandboxConfig::default()).await?;
-//! // with the khipu crate:
-//! //   khipu::Config::new(khipu::Credentials::bearer("any-token")).base_url(sandbox.url())
-//! //   khipu::payments::Client::with_base_url(sandbox.receiver_id(), sandbox.secret(), sandbox.url())
+//! // with the khipu-rs crate (`use khipu::{Config, Credentials}`):
+//! //   banking:       Config::new(Credentials::bearer("any-token")).base_url(sandbox.url())
+//! //   payments v3.0: Config::new(Credentials::api_key(sandbox.api_key())).base_url(sandbox.url())
+//! //   payments v2.0: Config::new(Credentials::signed(sandbox.receiver_id(), sandbox.secret())).base_url(sandbox.url())
 //! assert!(sandbox.url().starts_with("http://127.0.0.1:"));
 //! assert!(sandbox.specs().routes.len() >= 22);
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
+
+/// README.md's Rust blocks, compiled as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 mod banking;
 mod clock;
@@ -92,7 +98,7 @@ impl Sandbox {
     }
 
     /// The base URL for every API (`http://127.0.0.1:PORT`): banking paths start with `/v1`,
-    /// payments paths with `/v3` or `/2.0`.
+    /// Payments v3.0 paths with `/v3`, v2.0 paths with `/2.0`.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -128,6 +134,25 @@ impl Sandbox {
     pub async fn pay(&self, payment_id: &str) -> Result<PayOutcome, String> {
         payments::pay(&self.state, payment_id).await
     }
+}
+
+/// What a person starting the sandbox needs to know, one API per line, the URL on the first:
+/// where it listens, and the credentials each API takes.
+pub fn banner(sandbox: &Sandbox) -> String {
+    let url = sandbox.url();
+    let specs = sandbox.specs();
+    format!(
+        "khipu sandbox listening on {url} ({} specs, {} operations)\n\
+         \x20 banking:       base URL {url} (paths /v1/...), any bearer token or x-api-key\n\
+         \x20 payments v3.0: base URL {url} (paths /v3/...), x-api-key: {}\n\
+         \x20 payments v2.0: base URL {url} (paths /2.0/...), receiver id {}, secret {}\n\
+         \x20 routes: GET {url}/_sandbox/routes; pay a payment: POST {url}/_sandbox/payments/<id>/pay",
+        specs.specs.len(),
+        specs.routes.len(),
+        sandbox.api_key(),
+        sandbox.receiver_id(),
+        sandbox.secret(),
+    )
 }
 
 impl Drop for Sandbox {

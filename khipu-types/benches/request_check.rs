@@ -38,6 +38,16 @@ static INFO: BankInfo = BankInfo::new(
     "v1.0",
     "",
     &OPERATIONS,
+    "https://api.khipu.com",
+    &AUTH,
+);
+
+static AUTH: khipu_types::auth::AuthSpec = khipu_types::auth::AuthSpec::new(
+    khipu_types::auth::Requirement::new(
+        &[khipu_types::auth::Scheme::Bearer { name: "JWT" }],
+        false,
+    ),
+    &[],
 );
 
 fn request_check(c: &mut Criterion) {

@@ -2,15 +2,15 @@
 //!
 //! The generator reads a document's `components/securitySchemes` and its `security` requirements
 //! (global and per operation) into an [`AuthSpec`] constant (`AUTH`) in each generated module. A
-//! generated client holds an [`Auth`]: that spec plus the one [`Credential`] the caller has.
+//! generated client holds an [`Auth`]: that spec plus the one [`Credentials`] the caller has.
 //! Before every request, [`apply`] (progenitor's pre-hook) finds the operation's requirement and
 //! meets it with the credential:
 //!
 //! | scheme in the spec | credential | what the request carries |
 //! |---|---|---|
-//! | `apiKey`, `in: header` | [`Credential::api_key`] | that header (`x-api-key: <key>`) |
-//! | `http`, `scheme: bearer` | [`Credential::bearer`] | `Authorization: Bearer <token>` |
-//! | `apiKey` marked `x-khipu-auth: hmac-sha256-v2` | [`Credential::signed`] | `Authorization: <receiver_id>:<HMAC>` over the built request |
+//! | `apiKey`, `in: header` | [`Credentials::api_key`] | that header (`x-api-key: <key>`) |
+//! | `http`, `scheme: bearer` | [`Credentials::bearer`] | `Authorization: Bearer <token>` |
+//! | `apiKey` marked `x-khipu-auth: hmac-sha256-v2` | [`Credentials::signed`] | `Authorization: <receiver_id>:<HMAC>` over the built request |
 //!
 //! Nothing else is added: a v3.0 client sends `x-api-key` and no `Authorization` header.
 
@@ -148,10 +148,13 @@ fn path_matches(template: &str, path: &str) -> bool {
             .all(|(p, t)| (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || p == t)
 }
 
-/// The one credential a client holds.
-#[derive(Clone)]
+/// The one credential a client holds: the bearer JWT or API key of the Open Data API, the API key
+/// of Payments v3.0 and Automatic Payments, or the receiver id and secret that sign Payments v2.0
+/// requests. Which ones an API takes comes from its spec ([`Auth::new`] refuses the others).
+/// `Debug` never shows the secret part.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Credential {
+pub enum Credentials {
     /// A fixed API key, sent in the header the spec names.
     ApiKey(Secret),
     /// A bearer token (a JWT for the banking API).
@@ -160,7 +163,7 @@ pub enum Credential {
     Signed(Signer),
 }
 
-impl Credential {
+impl Credentials {
     /// An API key.
     pub fn api_key(key: impl Into<String>) -> Self {
         Self::ApiKey(Secret::new(key))
@@ -171,7 +174,8 @@ impl Credential {
         Self::Bearer(Secret::new(token))
     }
 
-    /// A v2.0 signer for `receiver_id` with `secret`.
+    /// The Payments v2.0 signature: requests are signed for the collection account `receiver_id`
+    /// with its `secret`.
     pub fn signed(receiver_id: impl Into<String>, secret: impl Into<String>) -> Self {
         Self::Signed(Signer::new(receiver_id, secret))
     }
@@ -179,27 +183,37 @@ impl Credential {
     fn fits(&self, scheme: &Scheme) -> bool {
         matches!(
             (self, scheme),
-            (Credential::ApiKey(_), Scheme::ApiKeyHeader { .. })
-                | (Credential::Bearer(_), Scheme::Bearer { .. })
-                | (Credential::Signed(_), Scheme::KhipuSigned { .. })
+            (Credentials::ApiKey(_), Scheme::ApiKeyHeader { .. })
+                | (Credentials::Bearer(_), Scheme::Bearer { .. })
+                | (Credentials::Signed(_), Scheme::KhipuSigned { .. })
         )
+    }
+
+    /// `true` when the secret part is empty (an unset environment variable, say).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Credentials::ApiKey(s) | Credentials::Bearer(s) => s.expose().is_empty(),
+            Credentials::Signed(signer) => {
+                signer.receiver_id().is_empty() || signer.secret().expose().is_empty()
+            }
+        }
     }
 
     fn kind(&self) -> &'static str {
         match self {
-            Credential::ApiKey(_) => "an API key",
-            Credential::Bearer(_) => "a bearer token",
-            Credential::Signed(_) => "a v2.0 signing secret",
+            Credentials::ApiKey(_) => "an API key",
+            Credentials::Bearer(_) => "a bearer token",
+            Credentials::Signed(_) => "a v2.0 signing secret",
         }
     }
 }
 
-impl fmt::Debug for Credential {
+impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Credential::ApiKey(s) => f.debug_tuple("ApiKey").field(s).finish(),
-            Credential::Bearer(s) => f.debug_tuple("Bearer").field(s).finish(),
-            Credential::Signed(s) => f.debug_tuple("Signed").field(s).finish(),
+            Credentials::ApiKey(s) => f.debug_tuple("ApiKey").field(s).finish(),
+            Credentials::Bearer(s) => f.debug_tuple("Bearer").field(s).finish(),
+            Credentials::Signed(s) => f.debug_tuple("Signed").field(s).finish(),
         }
     }
 }
@@ -213,7 +227,7 @@ pub struct AuthError(String);
 #[derive(Clone)]
 pub struct Auth {
     spec: &'static AuthSpec,
-    credential: Option<Credential>,
+    credential: Option<Credentials>,
 }
 
 impl fmt::Debug for Auth {
@@ -227,7 +241,7 @@ impl fmt::Debug for Auth {
 impl Auth {
     /// Auth for `spec` with `credential`; refused when the spec has no scheme that credential
     /// meets (an API key for an API that only takes bearer tokens).
-    pub fn new(spec: &'static AuthSpec, credential: Credential) -> Result<Self, AuthError> {
+    pub fn new(spec: &'static AuthSpec, credential: Credentials) -> Result<Self, AuthError> {
         if !spec.schemes().any(|s| credential.fits(s)) {
             let accepted: Vec<String> = spec.schemes().map(Scheme::describe).collect();
             return Err(AuthError(format!(
@@ -255,7 +269,7 @@ impl Auth {
     }
 
     /// The credential held.
-    pub fn credential(&self) -> Option<&Credential> {
+    pub fn credential(&self) -> Option<&Credentials> {
         self.credential.as_ref()
     }
 }
@@ -296,18 +310,18 @@ pub async fn apply(auth: &Auth, request: &mut reqwest::Request) -> Result<(), Au
         )));
     };
     match (scheme, credential) {
-        (Scheme::ApiKeyHeader { header, .. }, Credential::ApiKey(key)) => {
+        (Scheme::ApiKeyHeader { header, .. }, Credentials::ApiKey(key)) => {
             let name = reqwest::header::HeaderName::from_bytes(header.as_bytes())
                 .map_err(|_| AuthError(format!("`{header}` is not a valid header name")))?;
             request.headers_mut().insert(name, sensitive(key.expose())?);
         }
-        (Scheme::Bearer { .. }, Credential::Bearer(token)) => {
+        (Scheme::Bearer { .. }, Credentials::Bearer(token)) => {
             request.headers_mut().insert(
                 reqwest::header::AUTHORIZATION,
                 sensitive(&format!("Bearer {}", token.expose()))?,
             );
         }
-        (Scheme::KhipuSigned { .. }, Credential::Signed(signer)) => {
+        (Scheme::KhipuSigned { .. }, Credentials::Signed(signer)) => {
             crate::payments::sign(signer, request)
                 .await
                 .map_err(|e| AuthError(e.to_string()))?;
@@ -358,7 +372,7 @@ mod tests {
 
     #[tokio::test]
     async fn api_key_goes_in_its_header_and_nothing_else() {
-        let auth = Auth::new(&SPEC, Credential::api_key("k-123")).unwrap();
+        let auth = Auth::new(&SPEC, Credentials::api_key("k-123")).unwrap();
         let r = run(&auth, "POST", "https://x.test/v3/payments")
             .await
             .unwrap();
@@ -369,7 +383,7 @@ mod tests {
 
     #[tokio::test]
     async fn per_operation_security_wins() {
-        let auth = Auth::new(&SPEC, Credential::api_key("k")).unwrap();
+        let auth = Auth::new(&SPEC, Credentials::api_key("k")).unwrap();
         let open = run(&auth, "GET", "https://x.test/base/v3/banks")
             .await
             .unwrap();
@@ -383,7 +397,7 @@ mod tests {
     #[test]
     fn a_credential_the_spec_does_not_take_is_refused_early() {
         static ONLY_KEY: AuthSpec = AuthSpec::new(Requirement::new(&[KEY], false), &[]);
-        let err = Auth::new(&ONLY_KEY, Credential::bearer("t")).unwrap_err();
+        let err = Auth::new(&ONLY_KEY, Credentials::bearer("t")).unwrap_err();
         assert!(
             err.to_string().contains("does not accept a bearer token"),
             "{err}"
@@ -391,7 +405,7 @@ mod tests {
         assert!(
             !format!(
                 "{:?}",
-                Auth::new(&ONLY_KEY, Credential::api_key("hunter2")).unwrap()
+                Auth::new(&ONLY_KEY, Credentials::api_key("hunter2")).unwrap()
             )
             .contains("hunter2")
         );

@@ -21,6 +21,10 @@ pub struct BankInfo {
     pub spec_sha256: &'static str,
     /// The operations the spec describes.
     pub operations: &'static [OperationInfo],
+    /// Where Khipu serves the bank's API (the spec's first server).
+    pub base_url: &'static str,
+    /// How the bank's API authenticates (the spec's security schemes).
+    pub auth: &'static crate::auth::AuthSpec,
 }
 
 impl BankInfo {
@@ -35,6 +39,8 @@ impl BankInfo {
         api_version: &'static str,
         spec_sha256: &'static str,
         operations: &'static [OperationInfo],
+        base_url: &'static str,
+        auth: &'static crate::auth::AuthSpec,
     ) -> Self {
         Self {
             id,
@@ -45,7 +51,16 @@ impl BankInfo {
             api_version,
             spec_sha256,
             operations,
+            base_url,
+            auth,
         }
+    }
+
+    /// The operation with this operationId.
+    pub fn operation(&self, operation_id: &str) -> Option<&'static OperationInfo> {
+        self.operations
+            .iter()
+            .find(|o| o.operation_id == operation_id)
     }
 }
 
@@ -58,7 +73,7 @@ impl BankInfo {
         &self,
         client_method: &str,
         request: &reqwest::Request,
-    ) -> Result<(), String> {
+    ) -> Result<(), RequestError> {
         let Some(op) = self
             .operations
             .iter()
@@ -157,7 +172,7 @@ impl OperationInfo {
     /// Checks a JSON request body against [`params`](Self::params): every required parameter is
     /// there, every parameter given is one the operation takes, and every string value keeps its
     /// limits. Parameters sit in `RequestData`, or at the top for a body without it (Account Link).
-    pub fn check_body(&self, body: &serde_json::Value) -> Result<(), String> {
+    pub fn check_body(&self, body: &serde_json::Value) -> Result<(), RequestError> {
         let (holder, top_level) = match body.get("RequestData") {
             Some(data) => (data, false),
             None => (body, true),
@@ -168,30 +183,57 @@ impl OperationInfo {
         for param in self.params {
             match given.get(param.name) {
                 None if param.required => {
-                    return Err(format!(
-                        "`{}` is required by {}",
-                        param.name, self.operation_id
+                    return Err(RequestError::new(
+                        param.name,
+                        format!("is required by {}", self.operation_id),
                     ));
                 }
                 Some(serde_json::Value::String(value)) => param
                     .check(value)
-                    .map_err(|why| format!("`{}` {why}", param.name))?,
+                    .map_err(|why| RequestError::new(param.name, why))?,
                 _ => {}
             }
         }
         for name in given.keys() {
             let envelope = top_level && name == "CallbackUrl";
             if name != "AccountCredential" && !envelope && self.param(name).is_none() {
-                return Err(format!(
-                    "`{}` is not a parameter of {}",
+                return Err(RequestError::new(
                     crate::display::sanitize(name),
-                    self.operation_id
+                    format!("is not a parameter of {}", self.operation_id),
                 ));
             }
         }
         Ok(())
     }
 }
+
+/// A request refused before it was sent: the field at fault, by its name on the wire, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestError {
+    /// The field (`AccountNumber`, `transaction_id`, `amount`).
+    pub field: String,
+    /// Why, as the rest of a sentence after the field's name (`is required by fetchBalance_1`).
+    pub reason: String,
+}
+
+impl RequestError {
+    /// `field` is refused because `reason`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for RequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for RequestError {}
 
 /// The kinds of data a bank operation can return (the `Data` container).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

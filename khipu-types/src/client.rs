@@ -2,8 +2,26 @@
 //! for and the limits it reads answers under. It is progenitor's "inner" value: generated clients
 //! are built with `Client::new_with_client(base, http, Options::new(auth))` (or `auth.into()`).
 
-use crate::auth::{Auth, AuthError};
+use crate::auth::{Auth, AuthError, AuthSpec};
 use crate::http::DEFAULT_MAX_RESPONSE_BYTES;
+
+/// What every generated client says about the API it speaks, from its spec, so that one piece of
+/// code can build any of them: `khipu::Config::client::<C>()` builds a bank's typed client, the
+/// Payments v3.0 client and every other the same way (base URL checked, one HTTP policy, the
+/// credential checked against the spec's schemes).
+pub trait ApiClient: Sized {
+    /// Which API, for messages and traces (`cl/personal/demo-bank.khipu.com`, `payments v3.0`).
+    const NAME: &'static str;
+
+    /// The spec's auth (the module's `AUTH`).
+    fn auth() -> &'static AuthSpec;
+
+    /// Where Khipu serves the API: the spec's first server (`https://api.khipu.com`).
+    fn default_base_url() -> &'static str;
+
+    /// The client for `base_url`, sending with `http` under `options`.
+    fn from_parts(base_url: &str, http: reqwest::Client, options: Options) -> Self;
+}
 
 /// A generated client's credential and limits. `Debug` never shows the credential.
 #[derive(Debug, Clone)]

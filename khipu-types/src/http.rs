@@ -15,19 +15,32 @@
 
 use std::time::Duration;
 
-/// Timeout for connecting and for a whole request, unless the caller sets its own.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+/// The one default timeout policy of every khipu-rs client: each HTTP attempt (connecting,
+/// sending, and reading the whole answer) ends after 30 s, unless the caller sets its own. Khipu's
+/// Open Data operations read the bank while the request waits, so they need more than a typical
+/// JSON API; a retry, when the API's rule allows one, starts a new attempt with a new 30 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long connecting (TCP and TLS) may take within an attempt, unless the attempt's own
+/// timeout is shorter: a host that does not answer fails fast and, for a read, is retried.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The largest response body a client reads by default: 32 MiB, about 20,000 transactions.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
-/// A builder with khipu-rs' defaults: TLS provider installed, 15 s connect and request timeouts,
-/// redirects not followed.
+/// A builder with khipu-rs' defaults: TLS provider installed, [`DEFAULT_CONNECT_TIMEOUT`] and
+/// [`DEFAULT_TIMEOUT`], redirects not followed.
 pub fn client_builder() -> reqwest::ClientBuilder {
+    client_builder_with(DEFAULT_TIMEOUT)
+}
+
+/// [`client_builder`] with `timeout` for each attempt (connecting takes at most
+/// [`DEFAULT_CONNECT_TIMEOUT`] of it).
+pub fn client_builder_with(timeout: Duration) -> reqwest::ClientBuilder {
     install_tls_provider();
     reqwest::ClientBuilder::new()
-        .connect_timeout(DEFAULT_TIMEOUT)
-        .timeout(DEFAULT_TIMEOUT)
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
 }
 

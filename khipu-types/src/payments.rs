@@ -34,7 +34,7 @@ pub fn rawurlencode(text: &str) -> String {
 }
 
 /// The identity requests are signed with: the collection account (receiver) and its secret.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signer {
     receiver_id: String,
     secret: Secret,
@@ -52,6 +52,10 @@ impl Signer {
     /// The receiver (collection account) id.
     pub fn receiver_id(&self) -> &str {
         &self.receiver_id
+    }
+
+    pub(crate) fn secret(&self) -> &crate::Secret {
+        &self.secret
     }
 
     /// The `Authorization` value for `to_sign`.

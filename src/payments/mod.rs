@@ -1,20 +1,21 @@
 //! Khipu's instant Payments API: v3.0, the API merchants integrate today, at the top of this
-//! module; v2.0 (signed form posts) in [`v2`].
+//! module (feature `payments-v3-0`); v2.0, signed form posts, in [`v2`] (feature `payments-v2-0`).
+//!
+//! Both clients are built from a [`Config`](crate::Config) like every client of the SDK and fail
+//! with the one [`Error`](crate::Error):
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use khipu::payments::{Client, PredictQuery, types};
+//! use khipu::payments::{Client, NewPayment};
+//! use khipu::{Config, Credentials};
 //!
-//! let client = Client::builder().api_key(std::env::var("KHIPU_API_KEY")?).build()?;
+//! let client = Client::new(&Config::new(Credentials::api_key(std::env::var("KHIPU_API_KEY")?)))?;
 //! let created = client
 //!     .create_payment(
-//!         types::PaymentPostPayment::builder()
-//!             .amount("1234.5")
-//!             .currency(types::PaymentPostPaymentCurrency::Clp)
-//!             .subject("Order 123")
-//!             .transaction_id(Some("order-123".parse()?))
-//!             .notify_url(Some("https://my-shop.example/khipu/notify".parse()?))
-//!             .notify_api_version(Some("3.0".parse()?)),
+//!         &NewPayment::new(1000, "CLP", "Order 123")
+//!             .transaction_id("order-123")
+//!             .notify_url("https://my-shop.example/khipu/notify")
+//!             .notify_api_version("3.0"),
 //!     )
 //!     .await?;
 //! let payment = client.payment(&created.payment_id).await?;
@@ -24,20 +25,22 @@
 //!
 //! - Amounts are [`Amount`]s: exact decimals (no `f64`), written as `1000` or `1234.5`, read from
 //!   numbers and from decimal strings (`"1000.0000"`).
-//! - Writes (create, confirm, refund, delete, receiver) are sent once. A 5xx, a timeout or a
-//!   broken connection after sending is [`PaymentsError::OutcomeUnknown`]: Khipu may have done it,
-//!   so look the payment up before trying again. Reads retry 5xx and transport failures with
-//!   bounded backoff.
-//! - Khipu's error body becomes [`PaymentsError::Validation`] (with per-field errors),
-//!   `Unauthorized`, `Forbidden`, `NotFound` or `Server`.
+//! - Writes (create, confirm, refund, delete, receiver) are sent once. A 5xx, an answer that does
+//!   not decode, a timeout or a broken connection after sending is
+//!   [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown): Khipu may have done it, so look the
+//!   payment up before trying again. Reads retry 5xx and transport failures with bounded backoff.
+//! - Khipu's 400 is [`Error::Validation`](crate::Error::Validation), with its per-field errors.
 //! - [`notification::verify`] checks a 3.0 notification's signature and age before decoding it.
 
-mod call;
-mod error;
+mod new_payment;
+#[cfg(feature = "payments-v2-0")]
 pub mod v2;
+#[cfg(feature = "payments-v3-0")]
 mod v3;
 
-pub use error::{FieldError, PaymentsError};
 pub use khipu_types::Amount;
+pub use new_payment::NewPayment;
+#[cfg(feature = "payments-v3-0")]
 pub use v3::api::types;
-pub use v3::{Client, ClientBuilder, DEFAULT_BASE_URL, PredictQuery, api, notification};
+#[cfg(feature = "payments-v3-0")]
+pub use v3::{Client, PredictQuery, api, notification};

@@ -12,11 +12,11 @@ use khipu_codegen_engine::workspace;
 /// `target/reliability.json` itself.
 const BENCHES: [(&str, &str); 6] = [
     ("khipu-codegen-engine", "codegen"),
-    ("khipu", "decode"),
-    ("khipu", "call"),
+    ("khipu-rs", "decode"),
+    ("khipu-rs", "call"),
     ("khipu-types", "signing"),
     ("khipu-types", "request_check"),
-    ("khipu", "reliability"),
+    ("khipu-rs", "reliability"),
 ];
 
 pub fn run(repo: &Path, skip_criterion: bool, skip_build: bool) -> ExitCode {

@@ -1,10 +1,12 @@
 //! Maintainer commands. `cargo xtask codegen` regenerates `khipu-generated` from `specs/`;
 //! `cargo xtask codegen --check` verifies it is up to date without writing anything;
-//! `cargo xtask diff <git-ref>` reports the API changes since a commit.
+//! `cargo xtask diff <git-ref>` reports the API changes since a commit; `cargo xtask consumer`
+//! builds a crate outside the workspace against the packaged crates.
 
 mod bench;
 mod changes;
 mod codegen;
+mod consumer;
 
 use std::process::ExitCode;
 
@@ -30,6 +32,13 @@ enum Command {
     Diff {
         /// A commit, tag or branch (`main`, `HEAD~3`, `v0.1.0`).
         git_ref: String,
+    },
+    /// Build a crate outside the workspace against the packaged crates (one bank, Payments v3.0)
+    /// and check it has no command-line or sandbox crate in its tree.
+    Consumer {
+        /// Also time its clean build beside a reqwest + serde + tokio floor (3 alternating runs).
+        #[arg(long)]
+        bench: bool,
     },
     /// Run the criterion benches and time builds; write BENCHMARKS.md.
     Bench {
@@ -58,6 +67,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Codegen { check } => codegen::run(&repo, check),
         Command::Diff { git_ref } => changes::diff(&repo, &git_ref),
+        Command::Consumer { bench } => consumer::run(&repo, bench),
         Command::Bench {
             skip_criterion,
             skip_build,

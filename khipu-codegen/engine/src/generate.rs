@@ -43,7 +43,7 @@ fn client_hooks(bank: bool) -> TokenStream {
                 info: &::progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
                 INFO.check_request(info.operation_id, request)
-                    .map_err(::progenitor_client::Error::InvalidRequest)
+                    .map_err(|e| ::progenitor_client::Error::InvalidRequest(e.to_string()))
             }
         }
     });

@@ -24,6 +24,8 @@ pub mod load;
 pub mod normalize;
 pub mod overlay;
 pub mod postprocess;
+#[cfg(test)]
+mod testing;
 pub mod walk;
 pub mod workspace;
 
@@ -202,7 +204,20 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
         .unwrap_or_default()
         .to_owned();
     let operations = operations(&doc, declared.as_ref().unwrap_or(&doc));
-    let preamble = preamble(&identity, &title, &version, &sha256, &operations, &auth);
+    // A module of types only (a webhooks document) is never called: it needs no server.
+    let base_url = match operations.is_empty() {
+        true => None,
+        false => Some(server_url(&doc).map_err(at)?),
+    };
+    let preamble = preamble(
+        &identity,
+        &title,
+        &version,
+        &sha256,
+        base_url.as_deref(),
+        &operations,
+        &auth,
+    );
     let tokens = quote! { #preamble #file };
     let mut client = Client {
         spec: name,
@@ -328,12 +343,41 @@ fn capability(
     Ok(Capability { container })
 }
 
+/// Where Khipu serves the API: the spec's first server, an absolute `https` (or `http`) URL
+/// without a trailing slash. Every client needs a default base URL, so a spec without one is
+/// refused, pointing at `servers`.
+fn server_url(doc: &Value) -> Result<String, (pointer::Pointer, String)> {
+    let at = pointer::Pointer::root().push("servers");
+    let url = doc
+        .get("servers")
+        .and_then(|s| s.get(0))
+        .and_then(|s| s.get("url"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            (
+                at.clone(),
+                "the spec names no server (`servers: [{url: https://...}]`); the client needs it as its default base URL".to_owned(),
+            )
+        })?;
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    if !absolute || url.contains('{') {
+        return Err((
+            at.push("0").push("url"),
+            format!(
+                "`{url}` is not an absolute http(s) URL without variables; the client needs one as its default base URL"
+            ),
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
 /// Items placed before progenitor's: what the module says about itself.
 fn preamble(
     identity: &Identity,
     title: &str,
     version: &str,
     sha256: &str,
+    base_url: Option<&str>,
     operations: &[Operation],
     auth: &auth::Auth,
 ) -> TokenStream {
@@ -343,6 +387,35 @@ fn preamble(
         #[doc = #sha_doc]
         pub const SPEC_SHA256: &str = #sha256;
         #auth
+    };
+    let Some(base_url) = base_url else {
+        return head;
+    };
+    let url_doc = " Where Khipu serves this API (the spec's first server).";
+    let name = match identity {
+        Identity::Bank(bank) => bank.id(),
+        Identity::Payments { version } => format!("payments v{version}"),
+    };
+    let head = quote! {
+        #head
+        #[doc = #url_doc]
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+        impl ::khipu_types::client::ApiClient for Client {
+            const NAME: &'static str = #name;
+            fn auth() -> &'static ::khipu_types::auth::AuthSpec {
+                &AUTH
+            }
+            fn default_base_url() -> &'static str {
+                DEFAULT_BASE_URL
+            }
+            fn from_parts(
+                base_url: &str,
+                http: ::reqwest::Client,
+                options: ::khipu_types::client::Options,
+            ) -> Self {
+                Self::new_with_client(base_url, http, options)
+            }
+        }
     };
     let Identity::Bank(bank) = identity else {
         return head;
@@ -386,6 +459,7 @@ fn preamble(
         /// This bank in the catalog: its identity and the operations its spec describes.
         pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
             #id, #country, #segment, #domain, #title, #version, #sha256, &[#(#ops),*],
+            DEFAULT_BASE_URL, &AUTH,
         );
     }
 }

@@ -1,5 +1,6 @@
-//! Dropping a bank spec into specs/ is all it takes: module, feature, catalog entry and module tree
-//! follow from the file, with no other edit.
+//! Dropping a bank spec into specs/ is all it takes: module, feature (on the generated crate and on
+//! the facade), catalog entry, module tree and the sandbox's data follow from the file, with no
+//! other edit.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -28,6 +29,13 @@ impl Scratch {
             std::fs::create_dir_all(file.parent().unwrap()).unwrap();
             std::fs::write(file, text).unwrap();
         }
+        // The facade's manifest, whose generated feature list codegen keeps in step.
+        let manifest = format!(
+            "[package]\nname = \"khipu-rs\"\n\n[features]\ndefault = [\"all-banks\"]\n{}\nold-bank = []\n{}\n\n[dependencies]\n",
+            workspace::FEATURES_BEGIN,
+            workspace::FEATURES_END
+        );
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
         Self(dir)
     }
 }
@@ -81,6 +89,18 @@ fn a_new_bank_gets_a_module_a_feature_and_a_catalog_entry() {
     assert!(cargo.contains("cl = [\"cl-business-newbank\"]"), "{cargo}");
     assert!(cargo.contains("\ncl-business-newbank = []"), "{cargo}");
     assert!(cargo.contains("all-banks = [\"cl\"]"), "{cargo}");
+    let facade = file(&plan, "Cargo.toml");
+    assert!(
+        facade.contains("\ncl-business-newbank = [\"khipu-generated/cl-business-newbank\"]")
+            && facade.contains("\ncl = [\"cl-business-newbank\"]")
+            && !facade.contains("old-bank")
+            && facade.contains("default = [\"all-banks\"]"),
+        "{facade}"
+    );
+    let served: serde_json::Value =
+        serde_json::from_str(file(&plan, "khipu-mock/specs.json")).unwrap();
+    assert_eq!(served[0]["name"], "banking/cl/business/newbank.cl.yaml");
+    assert!(served[0]["doc"]["paths"].is_object());
     let catalog = file(&plan, "khipu-generated/src/catalog.rs");
     assert!(catalog.contains("#[cfg(feature = \"cl-business-newbank\")]\n    banks.push(&crate::banking::cl::business::newbank::INFO);"), "{catalog}");
     assert!(

@@ -14,6 +14,24 @@ pub static AUTH: ::khipu_types::auth::AuthSpec = ::khipu_types::auth::AuthSpec::
     ),
     &[],
 );
+/// Where Khipu serves this API (the spec's first server).
+pub const DEFAULT_BASE_URL: &str = "https://khipu.com/api";
+impl ::khipu_types::client::ApiClient for Client {
+    const NAME: &'static str = "payments v2.0";
+    fn auth() -> &'static ::khipu_types::auth::AuthSpec {
+        &AUTH
+    }
+    fn default_base_url() -> &'static str {
+        DEFAULT_BASE_URL
+    }
+    fn from_parts(
+        base_url: &str,
+        http: ::reqwest::Client,
+        options: ::khipu_types::client::Options,
+    ) -> Self {
+        Self::new_with_client(base_url, http, options)
+    }
+}
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -4855,7 +4873,7 @@ pub struct Client {
 }
 impl Client {
     /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
-    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts,
+    /// [`khipu_types::http::client_builder`]): TLS through rustls, 30 s timeouts,
     /// redirects not followed.
     ///
     /// `baseurl` is the scheme, host and optional port and path stem, such as
@@ -5085,9 +5103,7 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/2.0/banks`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::BanksResponse>, Error<types::ErrorResponse>> {
+        pub async fn send(self) -> Result<ResponseValue<types::BanksResponse>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/2.0/banks", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -5118,15 +5134,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5157,9 +5164,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/2.0/payments`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PaymentsResponse>, Error<types::ErrorResponse>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PaymentsResponse>, Error<()>> {
             let Self {
                 client,
                 notification_token,
@@ -5198,15 +5203,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5249,10 +5245,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/2.0/payments`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PaymentsCreateResponse>, Error<types::ErrorResponse>>
-        {
+        pub async fn send(self) -> Result<ResponseValue<types::PaymentsCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::PaymentsCreateRequest::try_from(v).map_err(|e| e.to_string()))
@@ -5287,15 +5280,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5325,9 +5309,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/2.0/payments/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PaymentsResponse>, Error<types::ErrorResponse>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PaymentsResponse>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5363,15 +5345,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5401,9 +5374,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/2.0/payments/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorResponse>> {
+        pub async fn send(self) -> Result<ResponseValue<types::SuccessResponse>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5439,15 +5410,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5477,9 +5439,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/2.0/payments/{id}/confirm`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorResponse>> {
+        pub async fn send(self) -> Result<ResponseValue<types::SuccessResponse>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5515,15 +5475,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5573,9 +5524,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/2.0/payments/{id}/refunds`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorResponse>> {
+        pub async fn send(self) -> Result<ResponseValue<types::SuccessResponse>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -5615,15 +5564,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5668,8 +5608,7 @@ pub mod builder {
         ///Sends a `POST` request to `/2.0/receivers`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ReceiversCreateResponse>, Error<types::ErrorResponse>>
-        {
+        ) -> Result<ResponseValue<types::ReceiversCreateResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ReceiversCreateRequest::try_from(v).map_err(|e| e.to_string()))
@@ -5704,15 +5643,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5742,10 +5672,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/2.0/merchants/{id}/paymentMethods`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PaymentMethodsResponse>, Error<types::ErrorResponse>>
-        {
+        pub async fn send(self) -> Result<ResponseValue<types::PaymentMethodsResponse>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5781,15 +5708,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -17,6 +17,24 @@ pub static AUTH: ::khipu_types::auth::AuthSpec = ::khipu_types::auth::AuthSpec::
     ),
     &[],
 );
+/// Where Khipu serves this API (the spec's first server).
+pub const DEFAULT_BASE_URL: &str = "https://payment-api.khipu.com";
+impl ::khipu_types::client::ApiClient for Client {
+    const NAME: &'static str = "payments v3.0";
+    fn auth() -> &'static ::khipu_types::auth::AuthSpec {
+        &AUTH
+    }
+    fn default_base_url() -> &'static str {
+        DEFAULT_BASE_URL
+    }
+    fn from_parts(
+        base_url: &str,
+        http: ::reqwest::Client,
+        options: ::khipu_types::client::Options,
+    ) -> Self {
+        Self::new_with_client(base_url, http, options)
+    }
+}
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -5755,7 +5773,7 @@ pub struct Client {
 }
 impl Client {
     /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
-    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts,
+    /// [`khipu_types::http::client_builder`]): TLS through rustls, 30 s timeouts,
     /// redirects not followed.
     ///
     /// `baseurl` is the scheme, host and optional port and path stem, such as
@@ -5995,9 +6013,7 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/v3/banks`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::BankGetBanks>, Error<types::KhipuError>> {
+        pub async fn send(self) -> Result<ResponseValue<types::BankGetBanks>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/v3/banks", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -6028,21 +6044,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6072,7 +6073,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v3/payments/{id}/confirm`
-        pub async fn send(self) -> Result<ResponseValue<types::Success>, Error<types::KhipuError>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Success>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6108,21 +6109,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6152,9 +6138,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/v3/payments/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PaymentGetPayment>, Error<types::KhipuError>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PaymentGetPayment>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6190,21 +6174,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6234,7 +6203,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/v3/payments/{id}`
-        pub async fn send(self) -> Result<ResponseValue<types::Success>, Error<types::KhipuError>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Success>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6270,21 +6239,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6325,9 +6279,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v3/payments`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PaymentPostPayment2>, Error<types::KhipuError>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PaymentPostPayment2>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::PaymentPostPayment::try_from(v).map_err(|e| e.to_string()))
@@ -6362,21 +6314,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6431,7 +6368,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v3/payments/{id}/refunds`
-        pub async fn send(self) -> Result<ResponseValue<types::Success>, Error<types::KhipuError>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Success>, Error<()>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6473,21 +6410,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6550,9 +6472,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/v3/predict`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PredictGetPredict>, Error<types::KhipuError>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PredictGetPredict>, Error<()>> {
             let Self {
                 client,
                 amount,
@@ -6600,21 +6520,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6657,9 +6562,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v3/receivers`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ReceiverPostReceiver2>, Error<types::KhipuError>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ReceiverPostReceiver2>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ReceiverPostReceiver::try_from(v).map_err(|e| e.to_string()))
@@ -6694,21 +6597,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6740,8 +6628,7 @@ pub mod builder {
         ///Sends a `GET` request to `/v3/merchants/{id}/paymentMethods`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MerchantGetPaymentMethods>, Error<types::KhipuError>>
-        {
+        ) -> Result<ResponseValue<types::MerchantGetPaymentMethods>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -6777,21 +6664,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -1,102 +1,55 @@
 //! The signed payments client.
 
 use std::fmt;
-use std::time::Duration;
 
 use khipu_types::Amount;
-use khipu_types::auth::{Auth, Credential};
-use khipu_types::client::Options;
-use progenitor_client::ClientInfo;
+use khipu_types::auth::Credentials;
 
 use super::api as v2_0;
 use super::notification::{Expected, Notification, VerifyError};
 use super::types;
-use crate::config::RetryPolicy;
-use crate::payments::call::{self, Op, http_client, write};
-use crate::payments::error::PaymentsError;
+use crate::config::Config;
+use crate::error::{Context, Error};
+use crate::http::{Connection, Rule};
+use crate::payments::NewPayment;
 
-/// Khipu's production base URL for the Payments API (paths start with `/2.0`).
-pub const DEFAULT_BASE_URL: &str = "https://khipu.com/api";
-
-/// A Payments API v2.0 client for one collection account (receiver).
+/// A Payments API v2.0 client for one collection account (receiver): every request signed with
+/// its secret.
 #[derive(Clone)]
 pub struct Client {
     api: v2_0::Client,
+    connection: Connection,
     receiver_id: String,
-    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("payments::Client")
+        f.debug_struct("payments::v2::Client")
             .field("receiver_id", &self.receiver_id)
-            .field("base_url", &self.api.baseurl())
-            .finish_non_exhaustive()
+            .field("connection", &self.connection)
+            .finish()
     }
 }
 
+/// This API's name in errors and traces.
+const API: &str = <v2_0::Client as khipu_types::client::ApiClient>::NAME;
+
 impl Client {
-    /// A client for Khipu's production API.
-    pub fn new(
-        receiver_id: impl Into<String>,
-        secret: impl Into<String>,
-    ) -> Result<Self, PaymentsError> {
-        Self::with_base_url(receiver_id, secret, DEFAULT_BASE_URL)
-    }
-
-    /// A client for another base URL (a sandbox); plain `http` only to loopback addresses.
-    pub fn with_base_url(
-        receiver_id: impl Into<String>,
-        secret: impl Into<String>,
-        base_url: &str,
-    ) -> Result<Self, PaymentsError> {
-        let receiver_id = receiver_id.into();
-        let url = crate::config::check_base_url(base_url).map_err(PaymentsError::Config)?;
-        let base = url.as_str().trim_end_matches('/');
-        let http = http_client(base, khipu_types::http::DEFAULT_TIMEOUT)?;
-        let auth = Auth::new(&v2_0::AUTH, Credential::signed(receiver_id.clone(), secret))
-            .map_err(|e| PaymentsError::Config(e.to_string()))?;
-        let api = v2_0::Client::new_with_client(base, http, Options::new(auth));
+    /// A client built from `config` like every client of the SDK; the credentials must be the
+    /// collection account's id and secret ([`Credentials::signed`]).
+    pub fn new(config: &Config) -> Result<Self, Error> {
+        let Credentials::Signed(signer) = &config.credentials else {
+            return Err(Error::Config(format!(
+                "{API}: requests are signed: use Credentials::signed(receiver_id, secret)"
+            )));
+        };
+        let receiver_id = signer.receiver_id().to_owned();
+        let connection = config.connection::<v2_0::Client>()?;
         Ok(Self {
-            api,
+            api: connection.client(),
+            connection,
             receiver_id,
-            retry: RetryPolicy::default(),
         })
-    }
-
-    /// Sets how the safe reads retry 503s and transport failures.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Sets the timeout of each attempt.
-    pub fn timeout(self, timeout: Duration) -> Result<Self, PaymentsError> {
-        let http = http_client(self.api.baseurl(), timeout)?;
-        let options = self.api.inner().clone();
-        Ok(Self {
-            api: v2_0::Client::new_with_client(self.api.baseurl(), http, options),
-            ..self
-        })
-    }
-
-    /// Sets the largest answer read, in bytes (default
-    /// [`khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB); a larger one is
-    /// [`PaymentsError::TooLarge`], found while it streams.
-    pub fn max_response_bytes(self, bytes: usize) -> Self {
-        let options = self.api.inner().clone().max_response_bytes(bytes);
-        Self {
-            api: v2_0::Client::new_with_client(
-                self.api.baseurl(),
-                self.api.client().clone(),
-                options,
-            ),
-            ..self
-        }
-    }
-
-    fn op(&self, name: &'static str) -> Op {
-        Op::new("payments v2.0", name, self.api.inner())
     }
 
     /// The collection account this client signs for.
@@ -110,25 +63,32 @@ impl Client {
     }
 
     /// Banks the payer can use with this collection account. Retried on 5xx.
-    pub async fn banks(&self) -> Result<types::BanksResponse, PaymentsError> {
-        self.read("getBanks", || self.api.get_banks().send()).await
+    pub async fn banks(&self) -> Result<types::BanksResponse, Error> {
+        let context = Context::api(API, "getBanks");
+        crate::http::generated(&self.connection, &context, Rule::Read, || {
+            self.api.get_banks().send()
+        })
+        .await
     }
 
-    /// Creates a payment. Never retried automatically: a retry could create it twice.
+    /// Creates a payment. Never retried: a failure after sending is
+    /// [`Error::OutcomeUnknown`]; look the payment up before trying again.
     pub async fn create_payment(
         &self,
-        body: types::builder::PaymentsCreateRequest,
-    ) -> Result<types::PaymentsCreateResponse, PaymentsError> {
-        write(
-            self.op("postPayment"),
-            self.api.post_payment().body(body).send(),
-        )
+        payment: &NewPayment,
+    ) -> Result<types::PaymentsCreateResponse, Error> {
+        let context = Context::api(API, "postPayment");
+        let body: types::PaymentsCreateRequest = payment.to_body(&context)?;
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            self.api.post_payment().body(body.clone()).send()
+        })
         .await
     }
 
     /// The payment with this id. Retried on 5xx.
-    pub async fn payment(&self, id: &str) -> Result<types::PaymentsResponse, PaymentsError> {
-        self.read("getPaymentById", || {
+    pub async fn payment(&self, id: &str) -> Result<types::PaymentsResponse, Error> {
+        let context = Context::api(API, "getPaymentById");
+        crate::http::generated(&self.connection, &context, Rule::Read, || {
             self.api.get_payment_by_id().id(id).send()
         })
         .await
@@ -138,8 +98,9 @@ impl Client {
     pub async fn payment_by_notification_token(
         &self,
         token: &str,
-    ) -> Result<types::PaymentsResponse, PaymentsError> {
-        self.read("postPaymentByToken", || {
+    ) -> Result<types::PaymentsResponse, Error> {
+        let context = Context::api(API, "postPaymentByToken");
+        crate::http::generated(&self.connection, &context, Rule::Read, || {
             self.api
                 .post_payment_by_token()
                 .notification_token(token)
@@ -149,50 +110,51 @@ impl Client {
     }
 
     /// Deletes a pending payment (irreversible). Never retried.
-    pub async fn delete_payment(&self, id: &str) -> Result<types::SuccessResponse, PaymentsError> {
-        write(
-            self.op("deletePaymentById"),
-            self.api.delete_payment_by_id().id(id).send(),
-        )
+    pub async fn delete_payment(&self, id: &str) -> Result<types::SuccessResponse, Error> {
+        let context = Context::api(API, "deletePaymentById");
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            self.api.delete_payment_by_id().id(id).send()
+        })
         .await
     }
 
-    /// Confirms a payment (a separately contracted feature).
-    pub async fn confirm_payment(&self, id: &str) -> Result<types::SuccessResponse, PaymentsError> {
-        write(
-            self.op("postPaymentConfirmById"),
-            self.api.post_payment_confirm_by_id().id(id).send(),
-        )
+    /// Confirms a payment (a separately contracted feature). Never retried.
+    pub async fn confirm_payment(&self, id: &str) -> Result<types::SuccessResponse, Error> {
+        let context = Context::api(API, "postPaymentConfirmById");
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            self.api.post_payment_confirm_by_id().id(id).send()
+        })
         .await
     }
 
-    /// Refunds a payment, in full or `amount` of it.
+    /// Refunds a payment, in full (`None`) or `amount` of it. Never retried.
     pub async fn refund_payment(
         &self,
         id: &str,
         amount: Option<Amount>,
-    ) -> Result<types::SuccessResponse, PaymentsError> {
-        let body = types::RefundRequest::builder().amount(amount);
-        write(
-            self.op("postPaymentRefundsById"),
+    ) -> Result<types::SuccessResponse, Error> {
+        let context = Context::api(API, "postPaymentRefundsById");
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            let body = types::RefundRequest::builder().amount(amount);
             self.api
                 .post_payment_refunds_by_id()
                 .id(id)
                 .body(body)
-                .send(),
-        )
+                .send()
+        })
         .await
     }
 
-    /// Creates a collection account for an integrator (a separately contracted feature).
+    /// Creates a collection account for an integrator (a separately contracted feature). Never
+    /// retried.
     pub async fn create_receiver(
         &self,
         body: types::builder::ReceiversCreateRequest,
-    ) -> Result<types::ReceiversCreateResponse, PaymentsError> {
-        write(
-            self.op("postReceiver"),
-            self.api.post_receiver().body(body).send(),
-        )
+    ) -> Result<types::ReceiversCreateResponse, Error> {
+        let context = Context::api(API, "postReceiver");
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            self.api.post_receiver().body(body.clone()).send()
+        })
         .await
     }
 
@@ -200,13 +162,15 @@ impl Client {
     pub async fn payment_methods(
         &self,
         merchant_id: Option<&str>,
-    ) -> Result<types::PaymentMethodsResponse, PaymentsError> {
+    ) -> Result<types::PaymentMethodsResponse, Error> {
+        let context = Context::api(API, "getMerchantPaymentMethodsById");
         let id = merchant_id.unwrap_or(&self.receiver_id);
-        let numeric: f64 = id.parse().map_err(|_| PaymentsError::InvalidRequest {
-            operation: "getMerchantPaymentMethodsById",
-            message: format!("merchant id `{id}` is not a number"),
+        let numeric: f64 = id.parse().map_err(|_| Error::InvalidRequest {
+            context: context.clone(),
+            field: "id".into(),
+            reason: format!("`{}` is not a number", crate::error::sanitize(id)),
         })?;
-        self.read("getMerchantPaymentMethodsById", || {
+        crate::http::generated(&self.connection, &context, Rule::Read, || {
             self.api
                 .get_merchant_payment_methods_by_id()
                 .id(numeric)
@@ -229,18 +193,5 @@ impl Client {
             .map_err(VerifyError::Fetch)?;
         expected.check(&self.receiver_id, &payment)?;
         Ok(payment)
-    }
-
-    async fn read<T, F, Fut>(&self, operation: &'static str, call: F) -> Result<T, PaymentsError>
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<
-                Output = Result<
-                    progenitor_client::ResponseValue<T>,
-                    progenitor_client::Error<types::ErrorResponse>,
-                >,
-            >,
-    {
-        call::read(&self.retry, self.op(operation), call).await
     }
 }

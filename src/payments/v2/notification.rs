@@ -22,7 +22,7 @@ use khipu_types::Amount;
 
 use super::Currency;
 use super::types::{PaymentsResponse, PaymentsResponseStatus};
-use crate::payments::PaymentsError;
+use crate::error::Error;
 
 /// A notification as Khipu POSTs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,7 +175,7 @@ impl fmt::Display for Check {
 pub enum VerifyError {
     /// The payment could not be fetched.
     #[error("cannot fetch the notified payment: {0}")]
-    Fetch(#[source] PaymentsError),
+    Fetch(#[source] Error),
     /// The payment is not the expected one.
     #[error("the notified payment fails the {check} check: expected {expected}, found {found}")]
     Mismatch {

@@ -1,41 +1,30 @@
 //! The v3.0 payments client.
 
 use std::fmt;
-use std::time::Duration;
 
 use khipu_types::Amount;
-use khipu_types::auth::{Auth, Credential};
-use khipu_types::client::Options;
-use progenitor_client::ClientInfo;
 
 use super::api::{self, types};
-use crate::Secret;
-use crate::config::RetryPolicy;
-use crate::payments::call::{Op, http_client, read, write};
-use crate::payments::error::PaymentsError;
-
-/// Khipu's production base URL for the Payments API v3.0 (paths start with `/v3`).
-pub const DEFAULT_BASE_URL: &str = "https://payment-api.khipu.com";
+use crate::config::Config;
+use crate::error::{Context, Error};
+use crate::http::{Connection, Rule};
+use crate::payments::NewPayment;
 
 /// A Payments API v3.0 client: JSON over HTTPS with the merchant's `x-api-key`.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), khipu::payments::PaymentsError> {
-/// use khipu::payments::{Client, types};
+/// # async fn run() -> Result<(), khipu::Error> {
+/// use khipu::payments::{Client, NewPayment};
+/// use khipu::{Config, Credentials};
 ///
-/// let client = Client::builder()
-///     .api_key(std::env::var("KHIPU_API_KEY").unwrap_or_default())
-///     .timeout(std::time::Duration::from_secs(10))
-///     .build()?;
+/// let config = Config::new(Credentials::api_key("<merchant API key>"));
+/// let client = Client::new(&config)?;
 /// let created = client
 ///     .create_payment(
-///         types::PaymentPostPayment::builder()
-///             .amount(1000)
-///             .currency(types::PaymentPostPaymentCurrency::Clp)
-///             .subject("Order 123")
-///             .transaction_id(Some("order-123".parse().unwrap()))
-///             .notify_url(Some("https://my-shop.example/khipu/notify".parse().unwrap()))
-///             .notify_api_version(Some("3.0".parse().unwrap())),
+///         &NewPayment::new(1000, "CLP", "Order 123")
+///             .transaction_id("order-123")
+///             .notify_url("https://my-shop.example/khipu/notify")
+///             .notify_api_version("3.0"),
 ///     )
 ///     .await?;
 /// println!("send the payer to {}", created.payment_url);
@@ -44,100 +33,14 @@ pub const DEFAULT_BASE_URL: &str = "https://payment-api.khipu.com";
 #[derive(Clone)]
 pub struct Client {
     api: api::Client,
-    retry: RetryPolicy,
+    connection: Connection,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("payments::Client")
-            .field("base_url", &self.api.baseurl())
-            .field("api_key", &"***")
-            .field("retry", &self.retry)
+            .field("connection", &self.connection)
             .finish()
-    }
-}
-
-/// Builds a [`Client`]: `Client::builder().api_key(..).base_url(..).timeout(..).build()?`.
-#[derive(Clone, Default)]
-pub struct ClientBuilder {
-    api_key: Option<Secret>,
-    base_url: Option<String>,
-    timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
-    max_response_bytes: Option<usize>,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .finish()
-    }
-}
-
-impl ClientBuilder {
-    /// The merchant's API key (sent as `x-api-key`; never printed).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(Secret::new(key));
-        self
-    }
-
-    /// Another base URL (a sandbox); plain `http` only to loopback addresses.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Timeout for connecting and for each attempt (default 15 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// How the reads retry 5xx and transport failures (writes are never retried).
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    /// The largest answer read, in bytes (default
-    /// [`khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB); a larger one is
-    /// [`PaymentsError::TooLarge`], found while it streams.
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = Some(bytes);
-        self
-    }
-
-    /// The client, or what is wrong with the settings.
-    pub fn build(self) -> Result<Client, PaymentsError> {
-        let key = self
-            .api_key
-            .filter(|k| !k.expose().is_empty())
-            .ok_or_else(|| PaymentsError::Config("an API key is required (api_key)".into()))?;
-        let base = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        let url = crate::config::check_base_url(base).map_err(PaymentsError::Config)?;
-        let base = url.as_str().trim_end_matches('/');
-        let http = http_client(
-            base,
-            self.timeout.unwrap_or(khipu_types::http::DEFAULT_TIMEOUT),
-        )?;
-        let auth = Auth::new(&api::AUTH, Credential::api_key(key.expose()))
-            .map_err(|e| PaymentsError::Config(e.to_string()))?;
-        Ok(Client {
-            api: api::Client::new_with_client(
-                base,
-                http,
-                Options::new(auth).max_response_bytes(
-                    self.max_response_bytes
-                        .unwrap_or(khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES),
-                ),
-            ),
-            retry: self.retry.unwrap_or_default(),
-        })
     }
 }
 
@@ -172,14 +75,18 @@ impl PredictQuery {
     }
 }
 
-impl Client {
-    fn op(&self, name: &'static str) -> Op {
-        Op::new("payments v3.0", name, self.api.inner())
-    }
+/// This API's name in errors and traces.
+const API: &str = <api::Client as khipu_types::client::ApiClient>::NAME;
 
-    /// A builder; [`ClientBuilder::api_key`] is required.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+impl Client {
+    /// A client built from `config` like every client of the SDK; the credentials must be an API
+    /// key ([`Credentials::api_key`](crate::Credentials::api_key)), sent as `x-api-key`.
+    pub fn new(config: &Config) -> Result<Self, Error> {
+        let connection = config.connection::<api::Client>()?;
+        Ok(Self {
+            api: connection.client(),
+            connection,
+        })
     }
 
     /// The generated client, for anything this facade does not cover.
@@ -188,49 +95,52 @@ impl Client {
     }
 
     /// Banks the payer can use. Retried on 5xx.
-    pub async fn banks(&self) -> Result<types::BankGetBanks, PaymentsError> {
-        read(&self.retry, self.op("getBanks"), || {
+    pub async fn banks(&self) -> Result<types::BankGetBanks, Error> {
+        let context = Context::api(API, "getBanks");
+        crate::http::generated(&self.connection, &context, Rule::Read, || {
             self.api.get_banks().send()
         })
         .await
     }
 
-    /// Creates a payment. Never retried: on a 5xx or a timeout the error is
-    /// [`PaymentsError::OutcomeUnknown`]; look the payment up by your `transaction_id` first.
+    /// Creates a payment. Never retried: on a 5xx, an undecodable answer or a timeout the error is
+    /// [`Error::OutcomeUnknown`]; look the payment up by your `transaction_id` first.
     pub async fn create_payment(
         &self,
-        body: types::builder::PaymentPostPayment,
-    ) -> Result<types::PaymentPostPayment2, PaymentsError> {
-        write(
-            self.op("postPayment"),
-            self.api.post_payment().body(body).send(),
-        )
+        payment: &NewPayment,
+    ) -> Result<types::PaymentPostPayment2, Error> {
+        let context = Context::api(API, "postPayment");
+        let body: types::PaymentPostPayment = payment.to_body(&context)?;
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            self.api.post_payment().body(body.clone()).send()
+        })
         .await
     }
 
     /// The payment with this id. Retried on 5xx.
-    pub async fn payment(&self, id: &str) -> Result<types::PaymentGetPayment, PaymentsError> {
-        read(&self.retry, self.op("getPaymentById"), || {
+    pub async fn payment(&self, id: &str) -> Result<types::PaymentGetPayment, Error> {
+        let context = Context::api(API, "getPaymentById");
+        crate::http::generated(&self.connection, &context, Rule::Read, || {
             self.api.get_payment_by_id().id(id).send()
         })
         .await
     }
 
     /// Deletes a pending payment (irreversible). Never retried.
-    pub async fn delete_payment(&self, id: &str) -> Result<types::Success, PaymentsError> {
-        write(
-            self.op("deletePaymentById"),
-            self.api.delete_payment_by_id().id(id).send(),
-        )
+    pub async fn delete_payment(&self, id: &str) -> Result<types::Success, Error> {
+        let context = Context::api(API, "deletePaymentById");
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            self.api.delete_payment_by_id().id(id).send()
+        })
         .await
     }
 
     /// Confirms a payment (a separately contracted feature). Never retried.
-    pub async fn confirm_payment(&self, id: &str) -> Result<types::Success, PaymentsError> {
-        write(
-            self.op("postPaymentConfirmById"),
-            self.api.post_payment_confirm_by_id().id(id).send(),
-        )
+    pub async fn confirm_payment(&self, id: &str) -> Result<types::Success, Error> {
+        let context = Context::api(API, "postPaymentConfirmById");
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            self.api.post_payment_confirm_by_id().id(id).send()
+        })
         .await
     }
 
@@ -240,26 +150,24 @@ impl Client {
         &self,
         id: &str,
         amount: Option<Amount>,
-    ) -> Result<types::Success, PaymentsError> {
-        let body = types::PaymentPostPaymentRefunds::builder().amount(amount);
-        write(
-            self.op("postPaymentRefundsById"),
+    ) -> Result<types::Success, Error> {
+        let context = Context::api(API, "postPaymentRefundsById");
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            let body = types::PaymentPostPaymentRefunds::builder().amount(amount);
             self.api
                 .post_payment_refunds_by_id()
                 .id(id)
                 .body(body)
-                .send(),
-        )
+                .send()
+        })
         .await
     }
 
     /// Predicts whether a payment would go through. Retried on 5xx.
-    pub async fn predict(
-        &self,
-        query: &PredictQuery,
-    ) -> Result<types::PredictGetPredict, PaymentsError> {
+    pub async fn predict(&self, query: &PredictQuery) -> Result<types::PredictGetPredict, Error> {
+        let context = Context::api(API, "getPredict");
         let amount = query.amount.to_wire_text();
-        read(&self.retry, self.op("getPredict"), || {
+        crate::http::generated(&self.connection, &context, Rule::Read, || {
             self.api
                 .get_predict()
                 .payer_email(query.payer_email.as_str())
@@ -276,11 +184,11 @@ impl Client {
     pub async fn create_receiver(
         &self,
         body: types::builder::ReceiverPostReceiver,
-    ) -> Result<types::ReceiverPostReceiver2, PaymentsError> {
-        write(
-            self.op("postReceiver"),
-            self.api.post_receiver().body(body).send(),
-        )
+    ) -> Result<types::ReceiverPostReceiver2, Error> {
+        let context = Context::api(API, "postReceiver");
+        crate::http::generated(&self.connection, &context, Rule::Write, || {
+            self.api.post_receiver().body(body.clone()).send()
+        })
         .await
     }
 
@@ -288,21 +196,21 @@ impl Client {
     pub async fn payment_methods(
         &self,
         merchant_id: u64,
-    ) -> Result<types::MerchantGetPaymentMethods, PaymentsError> {
+    ) -> Result<types::MerchantGetPaymentMethods, Error> {
+        let context = Context::api(API, "getMerchantPaymentMethodsById");
         // The document types the id as `number`; ids are whole and far below 2^53, where an f64
         // is exact, which this check keeps true.
         if merchant_id > (1 << 53) {
-            return Err(PaymentsError::InvalidRequest {
-                operation: "getMerchantPaymentMethodsById",
-                message: format!("merchant id {merchant_id} is too large"),
+            return Err(Error::InvalidRequest {
+                context,
+                field: "id".into(),
+                reason: format!("{merchant_id} is too large"),
             });
         }
         let id = merchant_id as f64;
-        read(
-            &self.retry,
-            self.op("getMerchantPaymentMethodsById"),
-            || self.api.get_merchant_payment_methods_by_id().id(id).send(),
-        )
+        crate::http::generated(&self.connection, &context, Rule::Read, || {
+            self.api.get_merchant_payment_methods_by_id().id(id).send()
+        })
         .await
     }
 }

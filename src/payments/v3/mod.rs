@@ -4,6 +4,6 @@
 mod client;
 pub mod notification;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, PredictQuery};
+pub use client::{Client, PredictQuery};
 /// The generated v3.0 client and its types (from `specs/payments/v3.0.json` and its overlay).
 pub use khipu_generated::payments::v3_0 as api;

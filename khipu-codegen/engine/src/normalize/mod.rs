@@ -7,6 +7,7 @@
 mod canonical;
 mod canonical_requests;
 mod deprecated;
+mod error_responses;
 mod openapi31;
 mod operation_ids;
 mod response_constraints;
@@ -132,6 +133,11 @@ pub const PASSES: &[Pass] = &[
         name: "response-constraints",
         fixes: "drops maxLength/minLength/pattern from response schemas so a long value never fails a decode",
         run: response_constraints::run,
+    },
+    Pass {
+        name: "error-responses",
+        fixes: "removes 4xx/5xx/default responses: the runtime maps any non-success answer by its status first, so a non-JSON error body never hides the status",
+        run: error_responses::run,
     },
 ];
 

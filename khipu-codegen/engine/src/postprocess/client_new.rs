@@ -31,7 +31,7 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
             }
             *f = syn::parse_quote! {
                 /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
-                /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts,
+                /// [`khipu_types::http::client_builder`]): TLS through rustls, 30 s timeouts,
                 /// redirects not followed.
                 ///
                 /// `baseurl` is the scheme, host and optional port and path stem, such as

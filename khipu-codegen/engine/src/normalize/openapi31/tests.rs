@@ -319,6 +319,7 @@ fn khipu_31_payments() -> Value {
 }
 
 fn generate(doc: Value, file: &str) -> Result<crate::Client, crate::SpecError> {
+    let doc = crate::testing::with_server(doc);
     let source = crate::load::Source {
         name: file.into(),
         doc,

@@ -19,6 +19,24 @@ pub static AUTH: ::khipu_types::auth::AuthSpec = ::khipu_types::auth::AuthSpec::
     ),
     &[],
 );
+/// Where Khipu serves this API (the spec's first server).
+pub const DEFAULT_BASE_URL: &str = "https://api.khipu.com";
+impl ::khipu_types::client::ApiClient for Client {
+    const NAME: &'static str = "ar/personal/santander.com.ar";
+    fn auth() -> &'static ::khipu_types::auth::AuthSpec {
+        &AUTH
+    }
+    fn default_base_url() -> &'static str {
+        DEFAULT_BASE_URL
+    }
+    fn from_parts(
+        base_url: &str,
+        http: ::reqwest::Client,
+        options: ::khipu_types::client::Options,
+    ) -> Self {
+        Self::new_with_client(base_url, http, options)
+    }
+}
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "ar/personal/santander.com.ar",
@@ -38,6 +56,8 @@ pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankI
     .callback()
     .serves(::khipu_types::catalog::DataKind::Balances)
     .params(&[::khipu_types::catalog::Param::new("AccountNumber", true).max_length(20u64)])],
+    DEFAULT_BASE_URL,
+    &AUTH,
 );
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -56,7 +76,7 @@ pub struct Client {
 }
 impl Client {
     /// Creates a client for `baseurl` with khipu-rs' HTTP defaults (see
-    /// [`khipu_types::http::client_builder`]): TLS through rustls, 15 s timeouts,
+    /// [`khipu_types::http::client_builder`]): TLS through rustls, 30 s timeouts,
     /// redirects not followed.
     ///
     /// `baseurl` is the scheme, host and optional port and path stem, such as
@@ -223,7 +243,7 @@ impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client
         info: &::progenitor_client::OperationInfo,
     ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
         INFO.check_request(info.operation_id, request)
-            .map_err(::progenitor_client::Error::InvalidRequest)
+            .map_err(|e| ::progenitor_client::Error::InvalidRequest(e.to_string()))
     }
     async fn exec(
         &self,

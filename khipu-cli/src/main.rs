@@ -1,4 +1,4 @@
-//! `khipu`: Khipu's Open Data API from the command line.
+//! `khipu`: Khipu's Open Data banking API and Payments API from the command line, and the sandbox.
 //!
 //! Exit status: 0 on success, 1 on an API, network or decode error, 2 on a usage error.
 
@@ -6,6 +6,9 @@ mod args;
 mod banking;
 mod output;
 mod payments;
+mod router;
+mod sandbox;
+mod target;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -14,47 +17,24 @@ use clap::{CommandFactory, FromArgMatches};
 
 /// A failure, with the exit status it maps to.
 pub enum Failure {
-    /// Wrong arguments or environment (exit 2).
+    /// Wrong arguments or environment, or a request refused before sending (exit 2).
     Usage(String),
     /// Khipu, the network or decoding failed (exit 1).
     Api(khipu::Error),
-    /// The payments API, the network or decoding failed (exit 1).
-    Payments(khipu::payments::PaymentsError),
     /// A check refused its input, such as a notification that does not verify (exit 1).
     Rejected(String),
 }
 
 impl From<khipu::Error> for Failure {
     fn from(e: khipu::Error) -> Self {
-        match e {
-            // Asking a bank for what it cannot do, or with bad parameters, is a usage error.
-            khipu::Error::Unsupported { .. }
-            | khipu::Error::MissingParameter { .. }
-            | khipu::Error::InvalidParameter { .. }
-            | khipu::Error::UnknownBank { .. }
-            | khipu::Error::Config(_) => Failure::Usage(e.to_string()),
-            other => Failure::Api(other),
+        // Asking a bank for what it cannot do, a value the spec refuses, a bad base URL: nothing
+        // was sent, and the caller can fix it.
+        if e.is_not_sent() {
+            Failure::Usage(e.to_string())
+        } else {
+            Failure::Api(e)
         }
     }
-}
-
-/// Where the commands send requests, and with which credentials.
-pub struct Target {
-    /// A sandbox started for this command (`--mock`), if any.
-    pub sandbox: Option<khipu_mock::Sandbox>,
-}
-
-async fn run(cli: args::Cli) -> Result<(), Failure> {
-    let sandbox = if cli.mock {
-        let started = khipu_mock::Sandbox::start(khipu_mock::SandboxConfig::default()).await;
-        Some(
-            started
-                .map_err(|e| Failure::Usage(format!("--mock: cannot start the sandbox: {e}")))?,
-        )
-    } else {
-        None
-    };
-    banking::run(cli, &Target { sandbox }).await
 }
 
 /// `--version`: the crate version and the SHA-256 of every spec compiled in, so a report can say
@@ -68,14 +48,8 @@ fn long_version() -> String {
         text.push_str(&format!("\n  {}  {}", bank.spec_sha256, bank.id));
     }
     for (name, sha) in [
-        (
-            "payments v3.0",
-            khipu_generated::payments::v3_0::SPEC_SHA256,
-        ),
-        (
-            "payments v2.0",
-            khipu_generated::payments::v2_0::SPEC_SHA256,
-        ),
+        ("payments v3.0", khipu::payments::api::SPEC_SHA256),
+        ("payments v2.0", khipu::payments::v2::api::SPEC_SHA256),
     ] {
         text.push_str(&format!("\n  {sha}  {name}"));
     }
@@ -128,7 +102,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(router::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
             report(&message);
@@ -136,21 +110,14 @@ fn main() -> ExitCode {
         }
         Err(Failure::Api(error)) => {
             report(&error.to_string());
-            if let Some(detail) = error.detail() {
+            if let Some(body) = error.body() {
                 eprintln!(
-                    "{}",
-                    khipu_types::display::sanitize(&format!(
-                        "  Code: {}\n  Type: {}\n  Description: {}",
-                        detail.code.as_deref().unwrap_or("-"),
-                        detail.kind.as_ref().map(|k| k.as_str()).unwrap_or("-"),
-                        detail.description.as_deref().unwrap_or("-")
-                    ))
+                    "  Code: {}\n  Type: {}\n  Description: {}",
+                    sanitize(body.code.as_deref().unwrap_or("-")),
+                    sanitize(body.kind.as_ref().map(|k| k.as_str()).unwrap_or("-")),
+                    sanitize(body.message.as_deref().unwrap_or("-"))
                 );
             }
-            ExitCode::FAILURE
-        }
-        Err(Failure::Payments(error)) => {
-            report(&error.to_string());
             ExitCode::FAILURE
         }
         Err(Failure::Rejected(message)) => {
@@ -160,8 +127,12 @@ fn main() -> ExitCode {
     }
 }
 
+fn sanitize(text: &str) -> String {
+    khipu::display::sanitize(text)
+}
+
 /// Every error goes to stderr through here: whatever part of it came from a server, control
 /// characters are escaped before the terminal sees them.
 fn report(message: &str) {
-    eprintln!("khipu: {}", khipu_types::display::sanitize(message));
+    eprintln!("khipu: {}", sanitize(message));
 }

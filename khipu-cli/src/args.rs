@@ -6,8 +6,8 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "khipu",
     version,
-    about = "Khipu's Open Data banking API and Payments API from the command line",
-    after_help = "Examples:\n  khipu --mock transactions --bank cl/personal/demo-bank.khipu.com --account 000011887755\n  KHIPU_TOKEN=eyJ... khipu balances --bank cl/personal/demo-bank.khipu.com --account 000011887755 --output csv\n  khipu -v --mock payments create --amount 1000 --currency CLP --subject 'Order 1'\n\nExit status: 0 success, 1 API, network or decode error, 2 usage error."
+    about = "Khipu's Open Data banking API and Payments API from the command line, and a local sandbox",
+    after_help = "Examples:\n  khipu --mock transactions --bank cl/personal/demo-bank.khipu.com --account 000011887755\n  KHIPU_TOKEN=eyJ... khipu balances --bank cl/personal/demo-bank.khipu.com --account 000011887755 --output csv\n  khipu -v --mock payments create --amount 1000 --currency CLP --subject 'Order 1'\n  khipu sandbox --port 8080\n\nExit status: 0 success, 1 API, network or decode error, 2 usage error."
 )]
 pub struct Cli {
     /// Replaces https://api.khipu.com for banking commands (also KHIPU_BASE_URL) and
@@ -26,8 +26,7 @@ pub struct Cli {
     /// Example: khipu --mock banks
     #[arg(long, global = true)]
     pub mock: bool,
-    /// Seconds one attempt may take, connecting included (default 30 for banking, 15 for
-    /// payments). Example: --timeout 5
+    /// Seconds one attempt may take, connecting included (default 30). Example: --timeout 5
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
     /// Retries after a failed attempt, for what may be retried (default 2; payments writes are
@@ -121,6 +120,12 @@ pub enum Command {
         after_help = "Examples:\n  khipu payments banks\n  khipu payments --api 2.0 get --id abc123xyz"
     )]
     Payments(PaymentsArgs),
+    /// Run the sandbox for other programs: every operation of every spec on 127.0.0.1, with
+    /// throwaway credentials, until interrupted.
+    #[command(
+        after_help = "Example:\n  khipu sandbox --port 8080 --api-key my-test-key\n  then: KHIPU_API_KEY=my-test-key khipu --base-url http://127.0.0.1:8080 payments banks"
+    )]
+    Sandbox(SandboxArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  khipu completions bash > ~/.local/share/bash-completion/completions/khipu\n  khipu completions zsh > \"${fpath[1]}/_khipu\""
@@ -324,4 +329,30 @@ pub struct DataArgs {
     /// Example: --operation fetchTransactions_1
     #[arg(long)]
     pub operation: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The x-api-key Payments v3.0 requests must carry.
+    #[arg(long, default_value = "sandbox-api-key")]
+    pub api_key: String,
+    /// Receiver id Payments v2.0 requests must be signed for.
+    #[arg(long, default_value = "985101")]
+    pub receiver_id: String,
+    /// Secret Payments v2.0 requests must be signed with, and 3.0 notifications are signed with
+    /// (a throwaway).
+    #[arg(long, default_value = "sandbox-secret")]
+    pub secret: String,
+    /// Failures for every request: error=CODE:TYPE; status=NNN; delay=MS; malformed.
+    #[arg(long, value_parser = khipu_mock::Injection::parse)]
+    pub inject: Option<khipu_mock::Injection>,
+    /// Seconds a client may take to send headers, then the body, or stay idle.
+    #[arg(long, default_value_t = 10)]
+    pub read_timeout: u64,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, default_value_t = 256)]
+    pub max_connections: usize,
 }

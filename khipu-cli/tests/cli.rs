@@ -249,7 +249,7 @@ async fn usage_errors_exit_2_and_send_nothing() {
                 "1",
             ],
             vec![("KHIPU_TOKEN", "a")],
-            "missing parameter Currency",
+            "`Currency` is required; nothing was sent",
         ),
         (
             vec![
@@ -302,9 +302,12 @@ async fn payments_commands_sign_print_and_fail_with_the_right_status() {
         .await;
     Mock::given(method("GET"))
         .and(path("/2.0/payments/gqzdy6chjne9"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            serde_json::from_str::<Value>(include_str!("fixtures/payment.json")).unwrap(),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                serde_json::from_str::<Value>(include_str!("../../tests/fixtures/payment.json"))
+                    .unwrap(),
+            ),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -473,7 +476,7 @@ async fn payments_v3_by_default_offline_with_the_sandbox() {
 async fn verify_notification_checks_khipus_example_and_names_the_failure() {
     let body = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/webhook-v3-example.body.json"
+        "/../tests/fixtures/webhook-v3-example.body.json"
     );
     let signature = "t=1711965600393,s=GYzpjnXlTKQ+BJY7pZJmrM6DZgWMSJdtOr/dleBKTdg=";
     let env = [("KHIPU_SECRET", "1a4cbbbeb8bdb7e1d73572b9cc43ce4ce18f79d9")];

@@ -1,8 +1,8 @@
 //! Tables for people, JSON and CSV for scripts.
 
+use khipu::display::sanitize;
 use khipu::model::{Account, Balance, Statement, Transaction};
 use khipu::{BankInfo, Reply};
-use khipu_types::display::sanitize;
 use serde::Serialize;
 use serde_json::{Value, json};
 

@@ -1,0 +1,246 @@
+//! The `khipu payments ...` commands: v3.0 by default, v2.0 with `--api 2.0`. One dispatch for
+//! both versions; what one version lacks is a row of [`LACKS`].
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use khipu::display::sanitize;
+use khipu::payments::notification::Verifier;
+use khipu::payments::{self, NewPayment, PredictQuery, v2};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Failure;
+use crate::args::{ApiVersion, CreateArgs, PaymentsArgs, PaymentsCommand};
+use crate::target::Target;
+
+/// The client of the version `--api` picks.
+enum Client {
+    V3(payments::Client),
+    V2(v2::Client),
+}
+
+/// Commands one version does not have: (version, command, what to say instead).
+const LACKS: &[(ApiVersion, &str, &str)] = &[
+    (
+        ApiVersion::V2,
+        "predict",
+        "predict is a v3.0 operation; drop --api 2.0",
+    ),
+    (
+        ApiVersion::V3,
+        "get --notification-token",
+        "v3.0 looks payments up by --id (notification tokens are v2.0: --api 2.0)",
+    ),
+];
+
+/// The same call on whichever version's client, as JSON.
+macro_rules! either {
+    ($client:expr, |$c:ident| $call:expr) => {
+        match $client {
+            Client::V3($c) => value(&$call.await?),
+            Client::V2($c) => value(&$call.await?),
+        }
+    };
+}
+
+fn value<T: Serialize>(answer: &T) -> Result<Value, Failure> {
+    serde_json::to_value(answer)
+        .map_err(|e| Failure::Usage(format!("cannot print the answer: {e}")))
+}
+
+pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(), Failure> {
+    use PaymentsCommand as C;
+    if let C::VerifyNotification {
+        signature,
+        body,
+        at,
+        tolerance,
+    } = &args.command
+    {
+        return verify_notification(signature, body, *at, *tolerance, json);
+    }
+    let client = match args.api {
+        ApiVersion::V3 => Client::V3(payments::Client::new(&target.payments_v3()?)?),
+        ApiVersion::V2 => Client::V2(v2::Client::new(&target.payments_v2()?)?),
+    };
+    let answer = match (&args.command, &client) {
+        (C::Banks, _) => {
+            let banks = either!(&client, |c| c.banks())?;
+            return print_banks(&banks, json);
+        }
+        (
+            C::Predict {
+                payer_email,
+                bank_id,
+                amount,
+                currency,
+            },
+            Client::V3(c),
+        ) => value(
+            &c.predict(&PredictQuery::new(payer_email, bank_id, *amount, currency))
+                .await?,
+        )?,
+        (C::Create(args), _) => {
+            let payment = new_payment(args)?;
+            either!(&client, |c| c.create_payment(&payment))?
+        }
+        (C::Get { id: Some(id), .. }, _) => either!(&client, |c| c.payment(id))?,
+        (
+            C::Get {
+                notification_token: Some(token),
+                ..
+            },
+            Client::V2(c),
+        ) => value(&c.payment_by_notification_token(token).await?)?,
+        (C::Delete { id }, _) => either!(&client, |c| c.delete_payment(id))?,
+        (C::Confirm { id }, _) => either!(&client, |c| c.confirm_payment(id))?,
+        (C::Refund { id, amount }, _) => either!(&client, |c| c.refund_payment(id, *amount))?,
+        (C::Methods { merchant_id }, Client::V3(c)) => {
+            let id = merchant_id
+                .as_deref()
+                .ok_or_else(|| Failure::Usage("give --merchant-id".into()))?;
+            let id: u64 = id
+                .parse()
+                .map_err(|_| Failure::Usage(format!("--merchant-id: `{id}` is not a number")))?;
+            value(&c.payment_methods(id).await?)?
+        }
+        (C::Methods { merchant_id }, Client::V2(c)) => {
+            value(&c.payment_methods(merchant_id.as_deref()).await?)?
+        }
+        (command, _) => return Err(lacks(args.api, command)),
+    };
+    show(&answer, json)
+}
+
+/// What to say when `version` lacks `command`.
+fn lacks(version: ApiVersion, command: &PaymentsCommand) -> Failure {
+    let name = match command {
+        PaymentsCommand::Predict { .. } => "predict",
+        PaymentsCommand::Get {
+            notification_token: Some(_),
+            ..
+        } => "get --notification-token",
+        _ => "",
+    };
+    let why = LACKS
+        .iter()
+        .find(|(v, c, _)| *v == version && *c == name)
+        .map_or("give --id or --notification-token", |(_, _, why)| *why);
+    Failure::Usage(why.into())
+}
+
+fn print_banks(banks: &Value, json: bool) -> Result<(), Failure> {
+    if json {
+        return print_json(banks);
+    }
+    for b in banks["banks"].as_array().into_iter().flatten() {
+        let text = |key: &str| match &b[key] {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        print_bank(
+            &text("bank_id"),
+            &text("name"),
+            &text("type"),
+            &text("min_amount"),
+        );
+    }
+    Ok(())
+}
+
+fn print_bank(id: &str, name: &str, kind: &str, min: &str) {
+    println!(
+        "{:<8} {:<40} {:<8} min {}",
+        sanitize(id),
+        sanitize(name),
+        sanitize(kind),
+        sanitize(min)
+    );
+}
+
+fn verify_notification(
+    signature: &str,
+    body: &std::path::Path,
+    at: Option<u64>,
+    tolerance: u64,
+    json: bool,
+) -> Result<(), Failure> {
+    let secret = crate::target::env("KHIPU_SECRET")
+        .ok_or_else(|| Failure::Usage("verify-notification needs KHIPU_SECRET".into()))?;
+    let bytes = if body.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| Failure::Usage(format!("--body -: cannot read standard input: {e}")))?;
+        buf
+    } else {
+        std::fs::read(body)
+            .map_err(|e| Failure::Usage(format!("--body {}: {e}", body.display())))?
+    };
+    let mut verifier = Verifier::new(secret).tolerance(Duration::from_secs(tolerance));
+    if let Some(ms) = at {
+        verifier = verifier.now(UNIX_EPOCH + Duration::from_millis(ms));
+    }
+    match verifier.verify(&bytes, signature) {
+        Ok(notification) => show(&notification, json),
+        Err(e) => Err(Failure::Rejected(format!("notification rejected: {e}"))),
+    }
+}
+
+/// One of `NewPayment`'s optional text setters.
+type Setter = fn(NewPayment, &String) -> NewPayment;
+
+/// The payment `khipu payments create` describes, for either version.
+fn new_payment(args: &CreateArgs) -> Result<NewPayment, Failure> {
+    let mut payment =
+        NewPayment::new(args.amount, &args.currency, &args.subject).send_email(args.send_email);
+    let optional: [(&Option<String>, Setter); 9] = [
+        (&args.transaction_id, |p, v| p.transaction_id(v)),
+        (&args.body, |p, v| p.body(v)),
+        (&args.notify_url, |p, v| p.notify_url(v)),
+        (&args.notify_api_version, |p, v| p.notify_api_version(v)),
+        (&args.return_url, |p, v| p.return_url(v)),
+        (&args.cancel_url, |p, v| p.cancel_url(v)),
+        (&args.payer_email, |p, v| p.payer_email(v)),
+        (&args.payer_name, |p, v| p.payer_name(v)),
+        (&args.bank_id, |p, v| p.bank_id(v)),
+    ];
+    for (value, set) in optional {
+        if let Some(v) = value {
+            payment = set(payment, v);
+        }
+    }
+    if let Some(date) = &args.expires_date {
+        let date = date
+            .parse()
+            .map_err(|e| Failure::Usage(format!("--expires-date: {e}")))?;
+        payment = payment.expires_date(date);
+    }
+    Ok(payment)
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// One object: JSON, or one `field  value` line per field.
+fn show<T: Serialize>(value: &T, json: bool) -> Result<(), Failure> {
+    if json {
+        return print_json(value);
+    }
+    let Ok(Value::Object(fields)) = serde_json::to_value(value) else {
+        return print_json(value);
+    };
+    let width = fields.keys().map(String::len).max().unwrap_or(0);
+    for (k, v) in fields {
+        let text = match v {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        println!("{k:<width$}  {}", sanitize(&text));
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! `khipu sandbox`: the sandbox for other programs, until interrupted.
+
+use std::io::Write;
+
+use khipu_mock::{Sandbox, SandboxConfig};
+
+use crate::Failure;
+use crate::args::SandboxArgs;
+
+pub async fn run(args: &SandboxArgs) -> Result<(), Failure> {
+    let config = SandboxConfig::default()
+        .port(args.port)
+        .credentials(args.receiver_id.clone(), args.secret.clone())
+        .api_key(args.api_key.clone())
+        .inject(args.inject.clone().unwrap_or_default())
+        .read_timeout(std::time::Duration::from_secs(args.read_timeout))
+        .max_connections(args.max_connections);
+    let sandbox = Sandbox::start(config).await.map_err(|e| {
+        Failure::Usage(format!(
+            "sandbox: cannot listen on 127.0.0.1:{}: {e}",
+            args.port
+        ))
+    })?;
+    // Whoever started the sandbox may stop reading its output; that must not stop the sandbox.
+    let _ = writeln!(std::io::stdout(), "{}", khipu_mock::banner(&sandbox));
+    let _ = tokio::signal::ctrl_c().await;
+    Ok(())
+}

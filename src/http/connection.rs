@@ -1,0 +1,160 @@
+//! What every client sends through: a checked base URL, an HTTP client with the one policy, and
+//! the credentials as the API's spec asks for them.
+
+use std::fmt;
+
+use khipu_types::auth::{Auth, AuthSpec};
+use khipu_types::client::{ApiClient, Options};
+
+use crate::config::{Config, RetryPolicy};
+use crate::error::{Context, Error};
+use crate::http::answer::{self, Outcome};
+
+/// One API's connection: where, how, with what credentials, under which limits.
+#[derive(Clone)]
+pub(crate) struct Connection {
+    /// The checked base URL, without a trailing `/`.
+    pub(crate) base: String,
+    http: reqwest::Client,
+    /// The credential as the spec asks for it, and the response cap.
+    pub(crate) options: Options,
+    /// How reads are retried.
+    pub(crate) retry: RetryPolicy,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The options hold the credential; their Debug redacts it.
+        f.debug_struct("Connection")
+            .field("base", &self.base)
+            .field("options", &self.options)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// The connection to API `name` (authenticating as `auth` declares, served at
+    /// `default_base_url` unless the config says otherwise).
+    pub(crate) fn new(
+        config: &Config,
+        name: &str,
+        auth: &'static AuthSpec,
+        default_base_url: &str,
+    ) -> Result<Self, Error> {
+        if config.credentials.is_empty() {
+            return Err(Error::Config(format!(
+                "{name}: the credentials are empty (an unset environment variable?)"
+            )));
+        }
+        let base = check_base_url(config.base_url.as_deref().unwrap_or(default_base_url))
+            .map_err(|e| Error::Config(format!("{name}: {e}")))?;
+        let base = base.as_str().trim_end_matches('/').to_owned();
+        let auth = Auth::new(auth, config.credentials.clone())
+            .map_err(|e| Error::Config(format!("{name}: {e}")))?;
+        let http = khipu_types::http::client_builder_with(config.timeout)
+            .https_only(base.starts_with("https://"))
+            .build()
+            .map_err(|e| Error::Config(format!("{name}: cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            base,
+            http,
+            options: Options::new(auth).max_response_bytes(config.max_response_bytes),
+            retry: config.retry.clone(),
+        })
+    }
+
+    /// The generated client of this API.
+    pub(crate) fn client<C: ApiClient>(&self) -> C {
+        C::from_parts(&self.base, self.http.clone(), self.options.clone())
+    }
+
+    /// A POST of `body` (JSON) to `path`, authenticated, capped and mapped as every request is:
+    /// the status and the body of a success, or the error the answer stands for.
+    pub(crate) async fn post_json(
+        &self,
+        context: &Context,
+        path: &str,
+        body: &[u8],
+    ) -> Outcome<(u16, bytes::Bytes)> {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_vec())
+            .build();
+        let limit = self.options.response_limit();
+        let mut request = match request {
+            Ok(r) => r,
+            Err(e) => return (None, Err(answer::transport(context, limit, e))),
+        };
+        if let Err(e) = khipu_types::client::prepare(&self.options, &mut request).await {
+            return (None, Err(Error::Config(format!("{context}: {e}"))));
+        }
+        let response = match khipu_types::client::exec(&self.http, &self.options, request).await {
+            Ok(r) => r,
+            Err(e) => return (None, Err(answer::transport(context, limit, e))),
+        };
+        answer::read(context, limit, response).await
+    }
+}
+
+/// `base_url` parsed and checked: `https`, or `http` to a loopback address only.
+fn check_base_url(base_url: &str) -> Result<url::Url, String> {
+    // The URL may hold a password (`https://user:pass@host`): it is shown redacted, never as given.
+    let shown = khipu_types::display::redact_url(base_url);
+    let url =
+        url::Url::parse(base_url).map_err(|e| format!("base URL `{shown}` is not a URL: {e}"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "base URL `{shown}` contains a user name or password; credentials go in the client's settings, never in the URL"
+        ));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if khipu_types::http::is_loopback_url(&url) => Ok(url),
+        "http" => Err(format!(
+            "base URL `{shown}`: plain http is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); use https"
+        )),
+        other => Err(format!("base URL `{shown}`: unsupported scheme `{other}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Credentials;
+
+    fn ok(url: &str) -> bool {
+        check_base_url(url).is_ok()
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        assert!(ok("https://api.khipu.com"));
+        assert!(ok("http://127.0.0.1:8080"));
+        assert!(ok("http://[::1]:8080"));
+        assert!(ok("http://localhost:1"));
+        assert!(!ok("http://api.khipu.com"));
+        assert!(!ok("http://10.0.0.1"));
+        assert!(!ok("ftp://127.0.0.1"));
+        assert!(!ok("not a url"));
+        assert!(!ok("https://user:pass@api.khipu.com"));
+    }
+
+    #[test]
+    fn a_password_in_the_base_url_is_never_shown() {
+        for base in [
+            "https://user:hunter2@api.khipu.com",
+            "http://user:hunter2@bad host/",
+            "http://hunter2@10.0.0.1",
+            "ftp://u:hunter2@127.0.0.1",
+        ] {
+            let config = Config::new(Credentials::bearer("t")).base_url(base);
+            let err = check_base_url(base).unwrap_err();
+            assert!(!err.contains("hunter2") && err.contains("***@"), "{err}");
+            assert!(!format!("{config:?}").contains("hunter2"));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The one HTTP path every request takes, the `Bank` trait's and the payments clients' alike:
+//! a [`Connection`] (base URL, the one HTTP policy, the spec's auth, the response cap) sends each
+//! attempt, [`attempt::run`] repeats it as its API's [`Rule`] allows inside one tracing span per
+//! attempt, and [`answer`] maps whatever came back to the one [`Error`](crate::Error) type; a
+//! call through a generated client goes the same way (`generated`).
+
+pub(crate) mod answer;
+pub(crate) mod attempt;
+mod connection;
+#[cfg(any(feature = "payments-v3-0", feature = "payments-v2-0"))]
+mod generated;
+
+pub(crate) use attempt::{Call, Rule};
+pub(crate) use connection::Connection;
+#[cfg(any(feature = "payments-v3-0", feature = "payments-v2-0"))]
+pub(crate) use generated::generated;
