@@ -171,7 +171,10 @@ async fn typed_items_keep_unknown_values_and_offsets() {
         .unwrap();
     let t = &reply.items()[0];
     assert_eq!(t.status, TransactionStatus::Unknown("Reversed".into()));
-    assert_eq!(t.booking_date_time.offset().local_minus_utc(), -4 * 3600);
+    assert_eq!(
+        t.booking_date_time.offset().unwrap().local_minus_utc(),
+        -4 * 3600
+    );
     assert_eq!(t.booking_date_time.as_str(), "2017-07-22T00:00:00-0400");
     let ar = khipu::connect("ar/personal/santander.com.ar", &config(&server)).unwrap();
     let reply = ar
@@ -183,7 +186,11 @@ async fn typed_items_keep_unknown_values_and_offsets() {
         BalanceType::Unknown("IntradayAvailable".into())
     );
     assert_eq!(
-        reply.items()[0].date_time.offset().local_minus_utc(),
+        reply.items()[0]
+            .date_time
+            .offset()
+            .unwrap()
+            .local_minus_utc(),
         -3 * 3600
     );
 }
@@ -214,7 +221,10 @@ async fn a_callback_url_gives_an_accepted_reply() {
                 additional_information,
             } => {
                 assert_eq!(operation_id, OPERATION_ID);
-                assert_eq!(life_span.unwrap().offset().local_minus_utc(), -4 * 3600);
+                assert_eq!(
+                    life_span.unwrap().offset().unwrap().local_minus_utc(),
+                    -4 * 3600
+                );
                 assert!(additional_information.unwrap().contains("callback"));
             }
             other => panic!(
@@ -618,4 +628,66 @@ fn a_callback_body_parses_into_the_same_reply() {
     );
     let err = khipu::callback::parse::<khipu::model::TransactionsData>(b"{not json").unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
+/// One timestamp that is not one (`tempor`, a bare date) in one item does not fail the answer:
+/// the item keeps the text, every other item and field decodes as usual. For each timestamp
+/// field of the model, through the trait.
+#[tokio::test]
+async fn one_odd_timestamp_keeps_its_text_and_loses_nothing_else() {
+    let cases: [(DataKind, &str); 7] = [
+        (DataKind::Transactions, "BookingDateTime"),
+        (DataKind::Transactions, "ValueDateTime"),
+        (DataKind::Accounts, "StatusUpdateDateTime"),
+        (DataKind::Balances, "DateTime"),
+        (DataKind::Statements, "StartDateTime"),
+        (DataKind::Statements, "EndDateTime"),
+        (DataKind::Statements, "CreationDateTime"),
+    ];
+    let demo = "cl/personal/demo-bank.khipu.com";
+    for (kind, field) in cases {
+        for odd in ["tempor", "2017-07-22", ""] {
+            let server = MockServer::start().await;
+            let (container, good) = item(kind);
+            let mut bad = good.clone();
+            bad[field] = json!(odd);
+            Mock::given(method("POST"))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .set_body_json(envelope(container, json!([good, bad]))),
+                )
+                .mount(&server)
+                .await;
+            let bank = khipu::connect(demo, &config(&server)).unwrap();
+            let request = match kind {
+                DataKind::Accounts => DataRequest::new(),
+                _ => DataRequest::account("000011887755"),
+            };
+            let reply = call(bank.as_ref(), kind, &request)
+                .await
+                .unwrap_or_else(|e| panic!("{field} = {odd:?}: {e}"));
+            let items = reply.items();
+            assert_eq!(items.len(), 2, "{field}");
+            assert_eq!(items[1][field], json!(odd), "{field}: the text is kept");
+            assert_eq!(items[0], good, "{field}: the other item is untouched");
+            assert_eq!(items[1]["AccountId"], good["AccountId"], "{field}");
+        }
+    }
+    // LifeSpan, in an accepted answer.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"OperationId": OPERATION_ID,
+            "Status": "OK", "Data": null, "AdditionalInformation": null, "Error": null, "LifeSpan": "tempor"})))
+        .mount(&server)
+        .await;
+    let bank = khipu::connect(demo, &config(&server)).unwrap();
+    let request = DataRequest::account("000011887755").callback_url("https://my-api.example/cb");
+    match bank.transactions(&request).await.unwrap() {
+        Reply::Accepted { life_span, .. } => {
+            let life_span = life_span.unwrap();
+            assert_eq!(life_span.as_str(), "tempor");
+            assert!(life_span.value().is_none());
+        }
+        other => panic!("{other:?}"),
+    }
 }

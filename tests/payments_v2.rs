@@ -327,7 +327,7 @@ async fn khipus_three_error_models_are_typed() {
         .await;
     let c = client_with(&server, RetryPolicy::none());
     let err = c
-        .create_payment(&NewPayment::new(-1, "CLP", "x"))
+        .create_payment(&NewPayment::new(1000, "CLP", "x"))
         .await
         .unwrap_err();
     match &err {
@@ -376,6 +376,17 @@ async fn khipus_three_error_models_are_typed() {
         matches!(&err, Error::InvalidRequest { field, .. } if field == "subject"),
         "{err:?}"
     );
+    // What Khipu's limits refuse never leaves: a negative amount, more than 4 decimals.
+    for amount in ["-1", "0", "10.12345", "1234567890123456"] {
+        let payment = NewPayment::new(amount.parse::<khipu::Amount>().unwrap(), "CLP", "x");
+        let err = c.create_payment(&payment).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { field, .. } if field == "amount")
+                && err.is_not_sent()
+                && !err.is_outcome_unknown(),
+            "{amount}: {err:?}"
+        );
+    }
     // A field v2.0 does not have is refused, not silently dropped.
     let v3_only = NewPayment::new(1, "CLP", "x").psp_client_merchant_name("Tienda");
     let err = c.create_payment(&v3_only).await.unwrap_err();
@@ -521,4 +532,62 @@ async fn the_secret_never_shows() {
         .is_err(),
         "plain http off loopback"
     );
+}
+
+/// v2.0 alike: a create answered 5xx with any body is sent once and outcome unknown.
+#[tokio::test]
+async fn a_v2_create_answered_5xx_with_any_body_is_outcome_unknown_and_sent_once() {
+    for status in [500, 502, 503, 504] {
+        for (content_type, body) in [
+            ("text/html", "<html>Service Unavailable</html>"),
+            ("text/plain", ""),
+            (
+                "application/json",
+                r#"{"status": 503, "message": "Error de operación"}"#,
+            ),
+        ] {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .and(path("/2.0/payments"))
+                .respond_with(
+                    ResponseTemplate::new(status)
+                        .set_body_raw(body.as_bytes().to_vec(), content_type),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+            let err = client(&server)
+                .create_payment(&NewPayment::new(1000, "CLP", "x"))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::OutcomeUnknown { status: Some(s), .. } if *s == status),
+                "{status} {content_type}: {err:?}"
+            );
+        }
+    }
+}
+
+/// A form amount goes out with exactly its digits.
+#[tokio::test]
+async fn form_amounts_keep_their_digits() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2.0/payments"))
+        .and(SignedCorrectly)
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"payment_id": "p", "payment_url": "u", "simplified_transfer_url": "u",
+            "transfer_url": "u", "app_url": "u", "ready_for_terminal": true}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let amount: khipu::Amount = "36427014.9014".parse().unwrap();
+    client(&server)
+        .create_payment(&NewPayment::new(amount, "CLP", "x"))
+        .await
+        .unwrap();
+    let sent = server.received_requests().await.unwrap().pop().unwrap();
+    let body = String::from_utf8(sent.body).unwrap();
+    assert!(body.contains("amount=36427014.9014&"), "{body}");
 }

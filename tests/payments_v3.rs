@@ -391,3 +391,128 @@ fn each_failure_is_its_own_error() {
         Err(NotificationError::Undecodable(_))
     ));
 }
+
+/// Whatever a gateway puts in a 5xx to a create (HTML, nothing, text, Khipu's JSON), the create
+/// was sent once and its outcome is unknown; so is a 200 whose body does not decode.
+#[tokio::test]
+async fn a_create_answered_5xx_with_any_body_is_outcome_unknown_and_sent_once() {
+    let bodies: [(&str, &str); 4] = [
+        ("text/html", "<html>Internal Server Error</html>"),
+        ("text/plain", ""),
+        (
+            "text/plain",
+            "upstream connect error or disconnect/reset before headers",
+        ),
+        (
+            "application/json",
+            r#"{"status": 500, "message": "Error interno"}"#,
+        ),
+    ];
+    for status in [500, 502, 503, 504] {
+        for (content_type, body) in bodies {
+            let (server, c) = setup().await;
+            Mock::given(method("POST"))
+                .and(path("/v3/payments"))
+                .respond_with(
+                    ResponseTemplate::new(status)
+                        .set_body_raw(body.as_bytes().to_vec(), content_type),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+            let err = c
+                .create_payment(&NewPayment::new(1000, "CLP", "x"))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::OutcomeUnknown { status: Some(s), .. } if *s == status),
+                "{status} {content_type} {body:?}: {err:?}"
+            );
+            assert_eq!(err.retry_advice(), khipu::RetryAdvice::AfterCheck);
+        }
+    }
+    let (server, c) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/v3/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>proxy</html>"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = c
+        .create_payment(&NewPayment::new(1000, "CLP", "x"))
+        .await
+        .unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err:?}");
+}
+
+/// A create that never left is said to have never left: refused by Khipu's documented limits,
+/// or by a connection that was refused.
+#[tokio::test]
+async fn a_create_refused_before_sending_is_not_outcome_unknown() {
+    let (server, c) = setup().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    for (amount, why) in [
+        ("36427014.90143424", "decimal places"),
+        ("-1", "more than 0"),
+        ("1234567890123456", "significant digits"),
+    ] {
+        let payment = NewPayment::new(amount.parse::<Amount>().unwrap(), "CLP", "x");
+        let err = c.create_payment(&payment).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { field, reason, .. } if field == "amount" && reason.contains(why)),
+            "{amount}: {err:?}"
+        );
+        assert!(err.is_not_sent() && !err.is_outcome_unknown());
+        assert!(err.to_string().contains("nothing was sent"), "{err}");
+    }
+    let too_long = NewPayment::new(1000, "CLP", "x").transaction_id("t".repeat(256));
+    let err = c.create_payment(&too_long).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { field, .. } if field == "transaction_id"),
+        "{err:?}"
+    );
+    // Nothing listens on this port: the connection is refused, the payment was never sent.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed = Client::new(
+        &Config::new(Credentials::api_key(KEY)).base_url(format!("http://127.0.0.1:{port}")),
+    )
+    .unwrap();
+    let err = closed
+        .create_payment(&NewPayment::new(1000, "CLP", "x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { .. }) && !err.is_outcome_unknown(),
+        "{err:?}"
+    );
+}
+
+/// An amount with many digits goes out with exactly those digits.
+#[tokio::test]
+async fn amounts_go_out_with_their_exact_digits() {
+    let (server, c) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/v3/payments"))
+        .and(body_json(json!({"amount": 36427014.9014, "currency": "CLP", "subject": "x"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "payment_id": "p", "payment_url": "u", "simplified_transfer_url": "u", "transfer_url": "u",
+            "app_url": "u", "ready_for_terminal": false})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let amount: Amount = "36427014.9014".parse().unwrap();
+    c.create_payment(&NewPayment::new(amount, "CLP", "x"))
+        .await
+        .unwrap();
+    let sent = server.received_requests().await.unwrap().pop().unwrap();
+    let text = String::from_utf8(sent.body).unwrap();
+    assert!(text.contains(r#""amount":36427014.9014"#), "{text}");
+}

@@ -1,5 +1,6 @@
-//! Decoders that take bytes from the network, fed thousands of generated inputs: none panics, and
-//! the v3.0 notification verifier accepts nothing without a valid signature.
+//! Decoders that take bytes from the network, fed thousands of generated inputs: none panics, the
+//! v3.0 notification verifier accepts nothing without a valid signature, and money round-trips
+//! exactly.
 //!
 //! Each property runs 2,000 cases (proptest's default is 256).
 
@@ -91,6 +92,66 @@ proptest! {
         prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b)));
         let decoded = percent_decode(&encoded);
         prop_assert_eq!(decoded, text);
+    }
+}
+
+/// A decimal with up to 28 significant digits and up to 28 decimal places, either sign.
+fn decimal() -> impl Strategy<Value = khipu_types::Decimal> {
+    // 96 bits of mantissa: every value rust_decimal holds.
+    (any::<u64>(), 0u64..(1 << 32), 0u32..=28, any::<bool>()).prop_map(
+        |(lo, hi, scale, negative)| {
+            let mantissa = i128::from(lo) | (i128::from(hi) << 64);
+            let mut d = khipu_types::Decimal::from_i128_with_scale(mantissa, scale);
+            d.set_sign_negative(negative);
+            d
+        },
+    )
+}
+
+/// JSON number text: a sign, digits, maybe a fraction, maybe an exponent.
+fn json_number() -> impl Strategy<Value = String> {
+    (
+        "-?",
+        "(0|[1-9][0-9]{0,27})",
+        "(\\.[0-9]{1,30})?",
+        "([eE][+-]?[0-9]{1,2})?",
+    )
+        .prop_map(|(sign, int, frac, exp)| format!("{sign}{int}{frac}{exp}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// Any decimal goes out as exactly its digits and comes back as itself.
+    #[test]
+    fn any_decimal_round_trips_exactly(d in decimal()) {
+        let amount = khipu::Amount::from(d);
+        let wire = serde_json::to_string(&amount).unwrap();
+        prop_assert_eq!(&wire, &d.normalize().to_string());
+        prop_assert_eq!(serde_json::from_str::<khipu::Amount>(&wire).unwrap(), amount);
+        // Inside an answer, as a string (v3.0 writes `"1000.0000"`) or as a number.
+        let doc = format!(r#"{{"a":{wire},"b":"{wire}"}}"#);
+        let back: std::collections::BTreeMap<String, khipu::Amount> = serde_json::from_str(&doc).unwrap();
+        prop_assert_eq!(back["a"], amount);
+        prop_assert_eq!(back["b"], amount);
+    }
+
+    /// Any JSON number Khipu may send is read, written and read again to the same amount, and
+    /// written with that amount's digits; one too large for any amount is an error, never a panic.
+    #[test]
+    fn any_json_number_reads_writes_and_reads_the_same(text in json_number()) {
+        match serde_json::from_str::<khipu::Amount>(&text) {
+            Ok(read) => {
+                let wire = serde_json::to_string(&read).unwrap();
+                prop_assert_eq!(&wire, &read.to_wire_text());
+                prop_assert_eq!(serde_json::from_str::<khipu::Amount>(&wire).unwrap(), read);
+            }
+            Err(_) => {
+                // Only past rust_decimal's range (about 7.9e28).
+                let magnitude: f64 = text.parse().unwrap();
+                prop_assert!(magnitude.abs() >= 7.9e28 || magnitude.is_infinite(), "{text} refused");
+            }
+        }
     }
 }
 

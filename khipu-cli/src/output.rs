@@ -122,23 +122,31 @@ pub fn reply<T: Item>(reply: &Reply<T>, format: Output) -> Result<(), Failure> {
     }
 }
 
+/// A reply as the command's JSON, written from the typed items (amounts keep their digits).
+#[derive(Serialize)]
+struct ReplyJson<'a, T> {
+    operation_id: &'a str,
+    status: &'static str,
+    data: &'a [T],
+    additional_information: Option<&'a str>,
+    life_span: Option<&'a khipu::DateTime>,
+}
+
 fn reply_json<T: Item>(reply: &Reply<T>) -> Result<(), Failure> {
     let (status, life_span) = match reply {
-        Reply::Accepted { life_span, .. } => {
-            ("accepted", life_span.as_ref().map(|l| l.to_string()))
-        }
+        Reply::Accepted { life_span, .. } => ("accepted", life_span.as_ref()),
         _ => ("ok", None),
     };
-    let data = serde_json::to_value(reply.items())
-        .map_err(|e| Failure::Usage(format!("cannot print the reply as JSON: {e}")))?;
-    let out = json!({
-        "operation_id": reply.operation_id(),
-        "status": status,
-        "data": data,
-        "additional_information": reply.additional_information(),
-        "life_span": life_span,
-    });
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    let out = ReplyJson {
+        operation_id: reply.operation_id(),
+        status,
+        data: reply.items(),
+        additional_information: reply.additional_information(),
+        life_span,
+    };
+    let text = serde_json::to_string_pretty(&out)
+        .map_err(|e| Failure::Rejected(format!("cannot print the reply as JSON: {e}")))?;
+    println!("{text}");
     Ok(())
 }
 

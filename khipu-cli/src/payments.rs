@@ -3,11 +3,13 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use std::collections::BTreeMap;
+
 use khipu::display::sanitize;
 use khipu::payments::notification::Verifier;
 use khipu::payments::{self, NewPayment, PredictQuery, v2};
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::Failure;
 use crate::args::{ApiVersion, CreateArgs, PaymentsArgs, PaymentsCommand};
@@ -33,7 +35,7 @@ const LACKS: &[(ApiVersion, &str, &str)] = &[
     ),
 ];
 
-/// The same call on whichever version's client, as JSON.
+/// The same call on whichever version's client, as JSON text.
 macro_rules! either {
     ($client:expr, |$c:ident| $call:expr) => {
         match $client {
@@ -43,9 +45,24 @@ macro_rules! either {
     };
 }
 
-fn value<T: Serialize>(answer: &T) -> Result<Value, Failure> {
-    serde_json::to_value(answer)
-        .map_err(|e| Failure::Usage(format!("cannot print the answer: {e}")))
+/// An answer as pretty JSON text, exactly as decoded: amounts keep their digits (never through
+/// `serde_json::Value`, whose numbers are `f64`).
+fn value<T: Serialize>(answer: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(answer)
+        .map_err(|e| Failure::Rejected(format!("cannot print the answer: {e}")))
+}
+
+/// An object's fields by name, each value's JSON text as it is.
+type Fields = BTreeMap<String, Box<RawValue>>;
+
+/// A value's JSON text as a person reads it: a string without its quotes, anything else as is.
+fn text(raw: &RawValue) -> String {
+    let json = raw.get();
+    match serde_json::from_str::<String>(json) {
+        Ok(s) => s,
+        Err(_) if json == "null" => String::new(),
+        Err(_) => json.to_owned(),
+    }
 }
 
 pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(), Failure> {
@@ -129,21 +146,24 @@ fn lacks(version: ApiVersion, command: &PaymentsCommand) -> Failure {
     Failure::Usage(why.into())
 }
 
-fn print_banks(banks: &Value, json: bool) -> Result<(), Failure> {
+fn print_banks(banks: &str, json: bool) -> Result<(), Failure> {
     if json {
-        return print_json(banks);
+        println!("{banks}");
+        return Ok(());
     }
-    for b in banks["banks"].as_array().into_iter().flatten() {
-        let text = |key: &str| match &b[key] {
-            Value::String(s) => s.clone(),
-            Value::Null => String::new(),
-            other => other.to_string(),
-        };
+    #[derive(Deserialize)]
+    struct Banks {
+        banks: Vec<Fields>,
+    }
+    let banks: Banks = serde_json::from_str(banks)
+        .map_err(|e| Failure::Rejected(format!("cannot print the banks: {e}")))?;
+    for b in &banks.banks {
+        let field = |key: &str| b.get(key).map(|raw| text(raw)).unwrap_or_default();
         print_bank(
-            &text("bank_id"),
-            &text("name"),
-            &text("type"),
-            &text("min_amount"),
+            &field("bank_id"),
+            &field("name"),
+            &field("type"),
+            &field("min_amount"),
         );
     }
     Ok(())
@@ -182,7 +202,7 @@ fn verify_notification(
         verifier = verifier.now(UNIX_EPOCH + Duration::from_millis(ms));
     }
     match verifier.verify(&bytes, signature) {
-        Ok(notification) => show(&notification, json),
+        Ok(notification) => show(&value(&notification)?, json),
         Err(e) => Err(Failure::Rejected(format!("notification rejected: {e}"))),
     }
 }
@@ -219,28 +239,16 @@ fn new_payment(args: &CreateArgs) -> Result<NewPayment, Failure> {
     Ok(payment)
 }
 
-fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
-    println!("{text}");
-    Ok(())
-}
-
-/// One object: JSON, or one `field  value` line per field.
-fn show<T: Serialize>(value: &T, json: bool) -> Result<(), Failure> {
-    if json {
-        return print_json(value);
-    }
-    let Ok(Value::Object(fields)) = serde_json::to_value(value) else {
-        return print_json(value);
+/// One object's JSON text: as it is, or one `field  value` line per field.
+fn show(answer: &str, json: bool) -> Result<(), Failure> {
+    let fields: Option<Fields> = (!json).then(|| serde_json::from_str(answer).ok()).flatten();
+    let Some(fields) = fields else {
+        println!("{answer}");
+        return Ok(());
     };
     let width = fields.keys().map(String::len).max().unwrap_or(0);
-    for (k, v) in fields {
-        let text = match v {
-            Value::String(s) => s,
-            other => other.to_string(),
-        };
-        println!("{k:<width$}  {}", sanitize(&text));
+    for (k, v) in &fields {
+        println!("{k:<width$}  {}", sanitize(&text(v)));
     }
     Ok(())
 }

@@ -786,3 +786,111 @@ async fn version_lists_the_specs_and_completions_are_generated() {
         assert!(stdout(&out).contains("transactions"), "{shell}");
     }
 }
+
+/// Amounts print with exactly the digits Khipu sent, as JSON and in the table; a create sends
+/// exactly its digits, and one past Khipu's documented limits is a usage error naming `amount`.
+#[tokio::test]
+async fn amounts_keep_their_digits_in_and_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v3/banks"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"banks":[{"bank_id":"Bawdf","name":"DemoBank","message":"","min_amount":36427014.90143424,"type":"Persona","parent":""}]}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v3/payments"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"payment_id": "p",
+            "payment_url": "u", "simplified_transfer_url": "u", "transfer_url": "u", "app_url": "u",
+            "ready_for_terminal": false})),
+        )
+        .mount(&server)
+        .await;
+    let key = [("KHIPU_API_KEY", "k")];
+    let base = ["--base-url", &server.uri()];
+    let out = khipu(
+        &[&["payments", "banks", "--json"][..], &base].concat(),
+        &key,
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\"min_amount\": 36427014.90143424"),
+        "{}",
+        stdout(&out)
+    );
+    let out = khipu(&[&["payments", "banks"][..], &base].concat(), &key).await;
+    assert!(
+        stdout(&out).contains("min 36427014.90143424"),
+        "{}",
+        stdout(&out)
+    );
+
+    let create = [
+        "payments",
+        "create",
+        "--currency",
+        "CLP",
+        "--subject",
+        "x",
+        "--amount",
+    ];
+    let out = khipu(&[&create[..], &["36427014.9014"], &base].concat(), &key).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent = server.received_requests().await.unwrap();
+    let body = String::from_utf8(sent.last().unwrap().body.clone()).unwrap();
+    assert!(body.contains(r#""amount":36427014.9014"#), "{body}");
+
+    let before = sent.len();
+    let out = khipu(&[&create[..], &["36427014.90143424"], &base].concat(), &key).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("`amount` 36427014.90143424 has 8 decimal places; Khipu takes at most 4"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        before,
+        "nothing sent"
+    );
+}
+
+/// A transaction whose timestamp is not one prints as Khipu sent it, and the rest prints too.
+#[tokio::test]
+async fn an_odd_timestamp_prints_as_sent() {
+    let server = MockServer::start().await;
+    let mut body = transactions();
+    body["Data"]["Transaction"][0]["BookingDateTime"] = json!("tempor");
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let args = [
+        "transactions",
+        "--bank",
+        DEMO,
+        "--account",
+        "1",
+        "--base-url",
+        &server.uri(),
+    ];
+    for format in ["table", "json", "csv"] {
+        let out = khipu(
+            &[&args[..], &["--output", format]].concat(),
+            &[("KHIPU_TOKEN", "t")],
+        )
+        .await;
+        assert!(out.status.success(), "{format}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("tempor") && text.contains("PAGO DE CUENTAS"),
+            "{format}: {text}"
+        );
+    }
+}

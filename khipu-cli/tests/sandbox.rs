@@ -178,3 +178,15 @@ fn out_of_file_descriptors_the_sandbox_backs_off_instead_of_spinning() {
         "the sandbox did not answer again after the connections closed"
     );
 }
+
+#[test]
+fn the_sandbox_help_names_its_credentials_flags() {
+    let out = Command::new(env!("CARGO_BIN_EXE_khipu"))
+        .args(["sandbox", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--api-key", "--receiver-id", "--secret", "sandbox-api-key"] {
+        assert!(help.contains(flag), "missing {flag} in:\n{help}");
+    }
+}

@@ -21,5 +21,8 @@
 
 pub mod banking;
 pub mod catalog;
+#[cfg(feature = "conformance")]
+#[doc(hidden)]
+pub mod conformance;
 #[cfg(any(feature = "payments-v2-0", feature = "payments-v3-0"))]
 pub mod payments;

@@ -22,10 +22,13 @@ pub(crate) async fn handle(
     injection: &Injection,
 ) -> Reply {
     let operation_id = uuid_like(state);
+    // The scheme is case-insensitive (RFC 9110): `bearer tok` is a bearer token too.
     let bearer = req
         .header("authorization")
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|t| !t.trim().is_empty());
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(scheme, token)| {
+            scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
+        });
     let api_key = req
         .header("x-api-key")
         .is_some_and(|k| !k.trim().is_empty());

@@ -89,10 +89,10 @@ pub fn synthesize(doc: &Value, schema: &Value, depth: usize) -> Value {
         "boolean" => json!(false),
         "null" => Value::Null,
         _ => match schema.get("format").and_then(Value::as_str) {
-            Some("date-time") => json!("2024-01-15T10:00:00-0300"),
             Some("date") => json!("2024-01-15"),
-            Some("email") => json!("sandbox@example.com"),
-            _ => json!("sandbox"),
+            // What the validator accepts for each format it checks.
+            Some(format) => json!(crate::formats::example(format).unwrap_or("sandbox")),
+            None => json!("sandbox"),
         },
     }
 }
@@ -110,7 +110,7 @@ mod tests {
             "maybe": {"type": ["object", "null"], "properties": {"a": {"type": "number"}}}}});
         assert_eq!(
             synthesize(&doc, &schema, 0),
-            json!({"id": "abc", "n": 1, "when": "2024-01-15T10:00:00-0300", "kind": "x",
+            json!({"id": "abc", "n": 1, "when": "2024-06-21T11:23:09.123Z", "kind": "x",
             "list": [false], "maybe": {"a": 1000}})
         );
     }

@@ -22,6 +22,7 @@ impl Req {
 pub(crate) struct Reply {
     pub(crate) status: u16,
     pub(crate) content_type: &'static str,
+    pub(crate) headers: Vec<(hyper::header::HeaderName, String)>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -30,6 +31,7 @@ impl Reply {
         Self {
             status,
             content_type: "application/json",
+            headers: Vec::new(),
             body: serde_json::to_vec(value).unwrap_or_default(),
         }
     }
@@ -38,8 +40,16 @@ impl Reply {
         Self {
             status,
             content_type: "text/plain; charset=utf-8",
+            headers: Vec::new(),
             body: text.as_bytes().to_vec(),
         }
+    }
+
+    /// The answer with header `name` too.
+    pub(crate) fn header(mut self, name: &'static str, value: String) -> Self {
+        self.headers
+            .push((hyper::header::HeaderName::from_static(name), value));
+        self
     }
 }
 

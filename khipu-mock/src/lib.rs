@@ -21,17 +21,20 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+mod admin;
 mod banking;
 mod clock;
 mod config;
+pub mod conformance;
 mod examples;
 mod exchange;
+pub mod formats;
 pub mod inject;
 mod payments;
 mod server;
 pub mod spec;
 mod state;
-mod validate;
+pub mod validate;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -132,7 +135,7 @@ impl Sandbox {
     /// Marks a payment paid (status `done`) and, if it has a loopback `notify_url`, sends Khipu's
     /// notification there. Also available as `POST /_sandbox/payments/{id}/pay`.
     pub async fn pay(&self, payment_id: &str) -> Result<PayOutcome, String> {
-        payments::pay(&self.state, payment_id).await
+        payments::store::pay(&self.state, payment_id).await
     }
 }
 

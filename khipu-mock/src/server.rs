@@ -15,7 +15,7 @@ use crate::exchange::{Reply, Req};
 use crate::inject::{HEADER, Injection, PlannedRequest};
 use crate::spec::Api;
 use crate::state::State;
-use crate::{banking, payments};
+use crate::{admin, banking, payments};
 
 /// Largest request body accepted.
 const MAX_BODY: usize = 1 << 20;
@@ -118,14 +118,29 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
         hyper::header::CONTENT_TYPE,
         hyper::header::HeaderValue::from_static(reply.content_type),
     );
+    for (name, value) in reply.headers {
+        if let Ok(value) = hyper::header::HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
     response
 }
 
 async fn dispatch(state: &State, req: Req) -> Reply {
     if let Some(rest) = req.path.strip_prefix("/_sandbox") {
-        return payments::admin(state, &req, rest).await;
+        return admin::handle(state, &req, rest).await;
     }
     let Some((route, params)) = state.specs.route(&req.method, &req.path) else {
+        let allowed = state.specs.methods(&req.path);
+        if !allowed.is_empty() {
+            // A known path asked with another method: 405 with what it takes.
+            let allow = allowed.join(", ");
+            return Reply::text(
+                405,
+                &format!("khipu-mock: {} takes {allow}, not {}", req.path, req.method),
+            )
+            .header("allow", allow);
+        }
         return Reply::text(
             404,
             &format!(
@@ -150,11 +165,9 @@ async fn dispatch(state: &State, req: Req) -> Reply {
         tokio::time::sleep(delay).await;
     }
     if injection.malformed {
-        return Reply {
-            status: 200,
-            content_type: "application/json",
-            body: b"{\"OperationId\": \"truncated".to_vec(),
-        };
+        let mut truncated = Reply::text(200, "{\"OperationId\": \"truncated");
+        truncated.content_type = "application/json";
+        return truncated;
     }
     match state.specs.api(route) {
         Api::Banking => banking::handle(state, route, &req, &injection).await,

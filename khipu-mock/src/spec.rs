@@ -15,7 +15,7 @@ pub enum Api {
 }
 
 /// One embedded spec.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Spec {
     /// Its file name under specs/.
     pub name: String,
@@ -121,6 +121,17 @@ impl Specs {
                 }
                 Some((r, params))
             })
+    }
+
+    /// The methods some operation takes at `path` (upper case), for a 405's `Allow`.
+    pub fn methods(&self, path: &str) -> Vec<String> {
+        let mut methods: Vec<String> = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+            .iter()
+            .filter(|m| self.route(m, path).is_some())
+            .map(|m| (*m).to_owned())
+            .collect();
+        methods.dedup();
+        methods
     }
 
     /// The spec document of a route.

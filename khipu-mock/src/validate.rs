@@ -1,5 +1,6 @@
 //! Request validation against a spec's schema: types, required fields, enums, length limits,
-//! patterns. Each problem names the field.
+//! patterns, string formats ([`crate::formats`]), `null` only where the schema allows it. Each
+//! problem names the field.
 
 use serde_json::{Map, Value};
 
@@ -60,8 +61,50 @@ fn type_of(value: &Value) -> &'static str {
     }
 }
 
+/// `true` when `schema` accepts `null`: it says so (`nullable`, a `null` type), one of its
+/// `oneOf`/`anyOf` forms does, or it constrains nothing (`{}`).
+fn accepts_null(doc: &Value, schema: &Value) -> bool {
+    let schema = resolve(doc, schema);
+    let (kinds, nullable) = types(schema);
+    if nullable {
+        return true;
+    }
+    let forms = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten();
+    let mut constrained = !kinds.is_empty();
+    for form in forms {
+        constrained = true;
+        if accepts_null(doc, form) {
+            return true;
+        }
+    }
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        constrained = true;
+        if !accepts_null(doc, part) {
+            return false;
+        }
+    }
+    !constrained
+        && !["properties", "items", "enum"]
+            .iter()
+            .any(|k| schema.get(*k).is_some())
+}
+
 fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<FieldError>) {
     let schema = resolve(doc, schema);
+    if value.is_null() {
+        if !accepts_null(doc, schema) {
+            push(errors, at, "must not be null");
+        }
+        return;
+    }
     for part in schema
         .get("allOf")
         .and_then(Value::as_array)
@@ -70,13 +113,7 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
     {
         check(doc, part, value, at, errors);
     }
-    let (kinds, nullable) = types(schema);
-    if value.is_null() {
-        if !nullable && (!kinds.is_empty() || schema.get("properties").is_some()) {
-            push(errors, at, "must not be null");
-        }
-        return;
-    }
+    let (kinds, _) = types(schema);
     for key in ["oneOf", "anyOf"] {
         if let Some(options) = schema.get(key).and_then(Value::as_array)
             && !options
@@ -136,6 +173,11 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
                 && re.find(s).is_none()
             {
                 push(errors, at, format!("does not match {p}"));
+            }
+            if let Some(format) = schema.get("format").and_then(Value::as_str)
+                && let Err(why) = crate::formats::check(format, s)
+            {
+                push(errors, at, why);
             }
         }
         Value::Array(items) => {
@@ -267,6 +309,45 @@ mod tests {
             .message
             .contains("must be string")
         );
+    }
+
+    #[test]
+    fn null_only_where_the_schema_allows_it() {
+        let doc = json!({"components": {"schemas": {"Link": {"type": "object", "properties": {"Token": {"type": "string"}}}}}});
+        let schema = json!({"type": "object", "properties": {
+            "AccountCredential": {"oneOf": [{"$ref": "#/components/schemas/Link"}, {"type": "object"}]},
+            "Maybe": {"anyOf": [{"$ref": "#/components/schemas/Link"}, {"type": "null"}]},
+            "Old": {"allOf": [{"$ref": "#/components/schemas/Link"}], "nullable": true},
+            "Any": {}
+        }});
+        let fields = |v: Value| -> Vec<String> {
+            validate(&doc, &schema, &v)
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(
+            fields(json!({"AccountCredential": null})),
+            ["AccountCredential"]
+        );
+        assert!(fields(json!({"Maybe": null, "Old": null, "Any": null})).is_empty());
+    }
+
+    #[test]
+    fn string_formats_are_checked() {
+        let schema = json!({"type": "object", "properties": {
+            "expires_date": {"type": "string", "format": "date-time"},
+            "payer_email": {"type": "string", "format": "email"},
+            "notify_url": {"type": "string", "format": "uri"}}});
+        let errors = validate(
+            &json!({}),
+            &schema,
+            &json!({"expires_date": "not-a-date", "payer_email": "nope", "notify_url": ""}),
+        );
+        let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        fields.sort();
+        assert_eq!(fields, ["expires_date", "notify_url", "payer_email"]);
+        assert!(validate(&json!({}), &schema, &json!({"expires_date": "2024-06-21T11:23:09-04:00", "payer_email": "a@b.cl", "notify_url": "https://x.cl/n"})).is_empty());
     }
 
     #[test]

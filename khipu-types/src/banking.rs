@@ -239,9 +239,9 @@ pub type AccountLinkEnvelope = Envelope<AccountLinkData>;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Amount {
-    /// Monetary units in `currency`.
-    #[serde(rename = "Amount", serialize_with = "crate::number::serialize_f64")]
-    pub amount: f64,
+    /// Monetary units in `currency`, exact (read and written with the digits Khipu sent).
+    #[serde(rename = "Amount")]
+    pub amount: crate::Amount,
     /// ISO 4217 code (`CLP`).
     #[serde(rename = "Currency")]
     pub currency: String,

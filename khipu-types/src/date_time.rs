@@ -5,6 +5,12 @@
 //! progenitor would use, rejects the first form in strict parsers and throws the offset away in
 //! all of them. [`DateTime`] accepts all three, keeps the offset, and writes back exactly the text
 //! it read, so a value passes through the SDK unchanged.
+//!
+//! Reading never fails on a string: the bank specs type their timestamps as plain `string`, and one
+//! odd value (`"2017-07-22"`, `"tempor"`) must not make a whole answer undecodable. Like an open
+//! enum keeps a value it does not know, a [`DateTime`] keeps text that is not a date-time as it
+//! came ([`DateTime::value`] is `None` for it). Parsing text a person or a program gives
+//! (`"...".parse()`) is strict and says what is wrong.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -13,11 +19,18 @@ use std::str::FromStr;
 use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// An ISO-8601 timestamp with the offset it was written with.
+/// An ISO-8601 timestamp with the offset it was written with, or, when Khipu sent text that is
+/// not one, that text.
 #[derive(Clone)]
 pub struct DateTime {
-    value: chrono::DateTime<FixedOffset>,
     text: Box<str>,
+    parsed: Option<Parsed>,
+}
+
+/// A text that is a date-time: the instant and whether the text gave the offset.
+#[derive(Clone, Copy)]
+struct Parsed {
+    value: chrono::DateTime<FixedOffset>,
     offset_given: bool,
 }
 
@@ -29,19 +42,36 @@ pub struct DateTimeError {
 }
 
 impl DateTime {
-    /// The instant, with the offset Khipu gave (UTC when the text had none).
-    pub fn value(&self) -> chrono::DateTime<FixedOffset> {
-        self.value
+    /// `text` as received: a date-time when it is one, kept as text when it is not. Never fails;
+    /// this is how answers are read.
+    pub fn from_text(text: impl Into<String>) -> Self {
+        let text: String = text.into();
+        Self {
+            parsed: parse(&text),
+            text: text.into(),
+        }
     }
 
-    /// The offset, as given.
-    pub fn offset(&self) -> FixedOffset {
-        *self.value.offset()
+    /// The instant, with the offset Khipu gave (UTC when the text had none); `None` when the
+    /// text is not a date-time.
+    pub fn value(&self) -> Option<chrono::DateTime<FixedOffset>> {
+        self.parsed.map(|p| p.value)
     }
 
-    /// `false` when the text had no offset and UTC was assumed.
+    /// The offset, as given; `None` when the text is not a date-time.
+    pub fn offset(&self) -> Option<FixedOffset> {
+        self.value().map(|v| *v.offset())
+    }
+
+    /// `true` when the text is a date-time that gave its offset (`false` when UTC was assumed,
+    /// or the text is not a date-time).
     pub fn has_offset(&self) -> bool {
-        self.offset_given
+        self.parsed.is_some_and(|p| p.offset_given)
+    }
+
+    /// `true` when the text is a date-time.
+    pub fn is_valid(&self) -> bool {
+        self.parsed.is_some()
     }
 
     /// The text exactly as received (or as formatted, for values built from chrono).
@@ -50,43 +80,54 @@ impl DateTime {
     }
 }
 
+/// `text` read as an ISO-8601 date-time: with an offset (RFC 3339, or Khipu's `-0400`), or
+/// without one (a date-time or a bare date, taken as UTC and flagged).
+fn parse(text: &str) -> Option<Parsed> {
+    let trimmed = text.trim();
+    let with_offset = chrono::DateTime::parse_from_rfc3339(trimmed)
+        .or_else(|_| chrono::DateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f%z"));
+    if let Ok(value) = with_offset {
+        return Some(Parsed {
+            value,
+            offset_given: true,
+        });
+    }
+    let naive = NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        })
+        .ok()?;
+    Some(Parsed {
+        value: naive.and_utc().fixed_offset(),
+        offset_given: false,
+    })
+}
+
+/// Strict: text that is not a date-time is an error (for what a person or a program gives).
 impl FromStr for DateTime {
     type Err = DateTimeError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
-        let with_offset = chrono::DateTime::parse_from_rfc3339(trimmed)
-            .or_else(|_| chrono::DateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f%z"));
-        if let Ok(value) = with_offset {
-            return Ok(Self {
-                value,
-                text: text.into(),
-                offset_given: true,
-            });
-        }
-        // A bank that sends no offset, or a bare date, still decodes: as UTC (midnight), flagged.
-        let naive = NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f")
-            .or_else(|_| {
-                chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
-                    .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        let parsed = DateTime::from_text(text);
+        if parsed.is_valid() {
+            Ok(parsed)
+        } else {
+            Err(DateTimeError {
+                text: text.chars().take(60).collect(),
             })
-            .map_err(|_| DateTimeError {
-                text: text.to_owned(),
-            })?;
-        Ok(Self {
-            value: naive.and_utc().fixed_offset(),
-            text: text.into(),
-            offset_given: false,
-        })
+        }
     }
 }
 
 impl From<chrono::DateTime<FixedOffset>> for DateTime {
     fn from(value: chrono::DateTime<FixedOffset>) -> Self {
         Self {
-            value,
             text: value.to_rfc3339().into(),
-            offset_given: true,
+            parsed: Some(Parsed {
+                value,
+                offset_given: true,
+            }),
         }
     }
 }
@@ -145,11 +186,12 @@ impl PartialOrd for DateTime {
     }
 }
 
-/// Ordered by instant, then by text, so that the order agrees with equality.
+/// Ordered by instant (text that is not a date-time first), then by text, so that the order
+/// agrees with equality.
 impl Ord for DateTime {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.value
-            .cmp(&other.value)
+        self.value()
+            .cmp(&other.value())
             .then_with(|| self.text.cmp(&other.text))
     }
 }
@@ -169,7 +211,7 @@ impl<'de> Deserialize<'de> for DateTime {
                 f.write_str("an ISO-8601 date-time string")
             }
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DateTime, E> {
-                text.parse().map_err(E::custom)
+                Ok(DateTime::from_text(text))
             }
         }
         deserializer.deserialize_str(Visitor)
@@ -183,8 +225,8 @@ mod tests {
     #[test]
     fn keeps_khipus_offset_without_colon() {
         let t: DateTime = "2017-07-21T17:32:28-0400".parse().unwrap();
-        assert_eq!(t.offset().local_minus_utc(), -4 * 3600);
-        assert_eq!(t.value().to_rfc3339(), "2017-07-21T17:32:28-04:00");
+        assert_eq!(t.offset().unwrap().local_minus_utc(), -4 * 3600);
+        assert_eq!(t.value().unwrap().to_rfc3339(), "2017-07-21T17:32:28-04:00");
         assert_eq!(
             serde_json::to_string(&t).unwrap(),
             "\"2017-07-21T17:32:28-0400\""
@@ -195,9 +237,9 @@ mod tests {
     #[test]
     fn reads_rfc3339_forms() {
         let a: DateTime = serde_json::from_str("\"2023-12-31T15:45:00-04:00\"").unwrap();
-        assert_eq!(a.offset().local_minus_utc(), -4 * 3600);
+        assert_eq!(a.offset().unwrap().local_minus_utc(), -4 * 3600);
         let z: DateTime = serde_json::from_str("\"2017-03-01T13:00:00.000Z\"").unwrap();
-        assert_eq!(z.offset().local_minus_utc(), 0);
+        assert_eq!(z.offset().unwrap().local_minus_utc(), 0);
         assert_eq!(z.as_str(), "2017-03-01T13:00:00.000Z");
     }
 
@@ -205,27 +247,32 @@ mod tests {
     fn no_offset_is_utc_and_says_so() {
         let t: DateTime = "2017-07-22T00:00:00".parse().unwrap();
         assert!(!t.has_offset());
-        assert_eq!(t.offset().local_minus_utc(), 0);
+        assert_eq!(t.offset().unwrap().local_minus_utc(), 0);
         let d: DateTime = "2002-11-30".parse().unwrap();
-        assert_eq!(d.value().to_rfc3339(), "2002-11-30T00:00:00+00:00");
+        assert_eq!(d.value().unwrap().to_rfc3339(), "2002-11-30T00:00:00+00:00");
         assert_eq!(d.as_str(), "2002-11-30");
     }
 
     #[test]
-    fn garbage_is_an_error_not_a_panic() {
+    fn garbage_is_an_error_when_given_and_kept_when_received() {
         for bad in [
             "",
             "yesterday",
             "2017-13-40T99:00:00Z",
             "2017-07-21T17:32:28-99999",
         ] {
-            assert!(bad.parse::<DateTime>().is_err(), "{bad}");
+            let err = bad.parse::<DateTime>().unwrap_err();
+            assert!(
+                err.to_string().contains("not an ISO-8601 date-time"),
+                "{err}"
+            );
+            let kept: DateTime = serde_json::from_value(serde_json::json!(bad)).unwrap();
+            assert!(!kept.is_valid() && kept.value().is_none() && kept.offset().is_none());
+            assert_eq!(kept.as_str(), bad);
+            assert_eq!(serde_json::to_value(&kept).unwrap(), serde_json::json!(bad));
         }
-        let err = serde_json::from_str::<DateTime>("\"soon\"").unwrap_err();
-        assert!(
-            err.to_string().contains("not an ISO-8601 date-time"),
-            "{err}"
-        );
+        // Not a string at all is still an error.
+        assert!(serde_json::from_str::<DateTime>("12").is_err());
     }
 
     #[test]
@@ -233,5 +280,6 @@ mod tests {
         let a: DateTime = "2017-07-21T17:32:28-0400".parse().unwrap();
         let b: DateTime = "2017-07-21T21:32:29Z".parse().unwrap();
         assert!(a < b);
+        assert!(DateTime::from_text("tempor") < a);
     }
 }

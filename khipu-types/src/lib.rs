@@ -10,6 +10,7 @@
 //!   redirects, a response size limit).
 //! - [`client`]: what a generated client carries besides its HTTP client (credential, limits).
 //! - [`display`]: network text and URLs made safe to print.
+//! - [`form`]: form bodies written with each value's exact text.
 //! - [`Amount`]: exact money, read from numbers or decimal strings, written as JSON numbers.
 //! - [`auth`]: the security schemes a spec declares, applied to every request.
 //! - [`payments`]: request signing for the Payments API v2.0.
@@ -21,9 +22,9 @@ pub mod catalog;
 pub mod client;
 mod date_time;
 pub mod display;
+pub mod form;
 pub mod http;
 mod money;
-pub mod number;
 mod open_enum;
 pub mod payments;
 mod secret;

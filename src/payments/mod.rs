@@ -32,7 +32,7 @@
 //! - Khipu's 400 is [`Error::Validation`](crate::Error::Validation), with its per-field errors.
 //! - [`notification::verify`] checks a 3.0 notification's signature and age before decoding it.
 
-mod new_payment;
+pub(crate) mod new_payment;
 #[cfg(feature = "payments-v2-0")]
 pub mod v2;
 #[cfg(feature = "payments-v3-0")]

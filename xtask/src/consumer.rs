@@ -69,7 +69,14 @@ fn output(cmd: &mut Command) -> Result<String, String> {
 
 fn consume(repo: &Path, bench: bool) -> Result<(), String> {
     let version = version(repo)?;
-    let root = repo.join("target/consumer");
+    // Timed builds stand outside the repository, as a service's would: no repository cargo
+    // configuration, fresh target directories. The check builds inside `target/` and shares the
+    // repository's target directory, so it reuses what CI compiled before it.
+    let root = if bench {
+        std::env::temp_dir().join(format!("khipu-consumer-{}", std::process::id()))
+    } else {
+        repo.join("target/consumer")
+    };
     let crates = root.join("crates");
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&crates).map_err(|e| e.to_string())?;
@@ -119,7 +126,17 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
     )?;
     // The workspace's lock file, so the consumer resolves the versions CI already has.
     let _ = std::fs::copy(repo.join("Cargo.lock"), app.join("Cargo.lock"));
-    let banks = output(Command::new(cargo()).current_dir(&app).args(["run", "-q"]))?;
+    let target = if bench {
+        app.join("target")
+    } else {
+        repo.join("target")
+    };
+    let banks = output(
+        Command::new(cargo())
+            .current_dir(&app)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["run", "-q"]),
+    )?;
     if banks.trim() != "1" {
         return Err(format!(
             "the consumer printed `{}` banks, not 1",
@@ -145,7 +162,9 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
         "consumer: khipu-rs {version} with {FEATURES} from its tarball: builds, runs (1 bank), and its tree has none of {FORBIDDEN:?}"
     );
     if bench {
-        measure(&root, &app)?;
+        let measured = measure(repo, &root, &app);
+        let _ = std::fs::remove_dir_all(&root);
+        measured?;
     }
     Ok(())
 }
@@ -184,7 +203,7 @@ fn clean_build(dir: &Path) -> Result<(Duration, usize), String> {
 }
 
 /// Times the consumer and the floor, alternating, and writes what it measured.
-fn measure(root: &Path, app: &Path) -> Result<(), String> {
+fn measure(repo: &Path, root: &Path, app: &Path) -> Result<(), String> {
     let floor = root.join("floor");
     write_crate(
         &floor,
@@ -217,10 +236,7 @@ fn measure(root: &Path, app: &Path) -> Result<(), String> {
             runs.push(serde_json::json!({"crate": name, "rep": rep, "seconds": time.as_secs_f64(), "crates": crates}));
         }
     }
-    let report: PathBuf = root.parent().map_or_else(
-        || root.join("consumer-build.json"),
-        |t| t.join("consumer-build.json"),
-    );
+    let report: PathBuf = repo.join("target/consumer-build.json");
     std::fs::write(
         &report,
         serde_json::to_string_pretty(&serde_json::json!({"features": FEATURES, "runs": runs}))

@@ -136,6 +136,9 @@ pub struct Client {
     pub overlay: Option<load::Overlay>,
     /// The module body, as tokens (what the proc macros expand to).
     pub tokens: TokenStream,
+    /// The module's conformance hooks (`cargo xtask codegen` adds them behind a feature; the
+    /// proc macros leave them out): see `postprocess::hooks`.
+    pub hooks: TokenStream,
     /// What normalization and the code passes did.
     pub report: Report,
     /// Its public API, for the change report (module and feature are set by [`workspace`]).
@@ -198,6 +201,7 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
         )
     })?;
     postprocess::run(&mut file, &mut report);
+    let hooks = postprocess::hooks(&file);
     let title = doc["info"]["title"].as_str().unwrap_or_default().to_owned();
     let version = doc["info"]["version"]
         .as_str()
@@ -229,6 +233,7 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Client, Spec
         auth,
         overlay,
         tokens,
+        hooks,
         report,
         summary: api::ApiSummary::default(),
     };

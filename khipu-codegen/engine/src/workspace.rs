@@ -108,7 +108,8 @@ pub fn plan(repo: &Path) -> Result<Plan, Vec<SpecError>> {
         let generated = crate::load::read_spec(&path, &name).and_then(|source| {
             served.push(sandbox_entry(spec, &source));
             let client = crate::generate_source(source, &path)?;
-            let body = format_module(&client.spec, &client.tokens)?;
+            let (tokens, hooks) = (&client.tokens, &client.hooks);
+            let body = format_module(&client.spec, &quote::quote! { #tokens #hooks })?;
             Ok((client, body))
         });
         match generated {
@@ -387,6 +388,14 @@ fn layout(generated: Vec<(Client, String, Duration)>) -> Result<Plan, SpecError>
         path: src.join("catalog.rs"),
         contents: catalog_rs(&clients),
     });
+    files.push(PlannedFile {
+        path: src.join("conformance.rs"),
+        // Long operation lists: formatted as `cargo fmt` would leave them.
+        contents: rustfmt(
+            "khipu-generated/src/conformance.rs",
+            &conformance_rs(&clients),
+        )?,
+    });
     files.extend(module_tree(&src, &clients));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan { clients, files })
@@ -497,7 +506,9 @@ fn cargo_toml(clients: &[PlannedClient]) -> String {
          all-features = true\n\
          rustdoc-args = [\"--cfg\", \"docsrs\"]\n\n\
          [features]\n\
-         default = [\"all-banks\", \"payments\"]\n",
+         default = [\"all-banks\", \"payments\"]\n\
+         # Hooks for khipu-rs' conformance test (decode answers and requests with each module's types).\n\
+         conformance = []\n",
     );
     for feature in features(clients) {
         let _ = writeln!(
@@ -560,7 +571,8 @@ fn lib_rs(clients: &[PlannedClient]) -> String {
     }
     // docs.rs (nightly, `--cfg docsrs`) marks each feature-gated item with its feature.
     out.push_str(
-        "\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\npub mod banking;\npub mod catalog;\n",
+        "\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\npub mod banking;\npub mod catalog;\n\
+         #[cfg(feature = \"conformance\")]\n#[doc(hidden)]\npub mod conformance;\n",
     );
     let features: Vec<String> = payments(clients)
         .map(|c| format!("feature = \"{}\"", c.feature))
@@ -593,6 +605,54 @@ fn catalog_rs(clients: &[PlannedClient]) -> String {
         );
     }
     out.push_str("    banks\n}\n");
+    out
+}
+
+/// Every module's conformance hooks with its spec and operations (feature `conformance`).
+fn conformance_rs(clients: &[PlannedClient]) -> String {
+    let mut out = String::from(TREE_HEADER);
+    out.push_str(
+        "//! Every module's conformance hooks, by the spec it was generated from (feature\n\
+         //! `conformance`, for khipu-rs' tests).\n\n\
+         /// One module: its spec (below `specs/`), its operations and its hooks.\n\
+         pub struct Module {\n\
+         \x20   /// The spec file below `specs/` (`payments/v3.0.json`).\n\
+         \x20   pub spec: &'static str,\n\
+         \x20   /// `(HTTP method, path, client method)` of each operation.\n\
+         \x20   pub operations: &'static [(&'static str, &'static str, &'static str)],\n\
+         \x20   /// Decodes an operation's success answer and writes it back.\n\
+         \x20   pub decode_success: fn(&str, &str) -> Option<Result<String, String>>,\n\
+         \x20   /// Reads an operation's request body and writes it back.\n\
+         \x20   pub round_trip_request: fn(&str, &str) -> Option<Result<String, String>>,\n\
+         }\n\n\
+         /// The modules whose features are enabled.\n\
+         #[allow(clippy::vec_init_then_push)] // one cfg-gated push per module feature\n\
+         pub fn modules() -> Vec<Module> {\n\
+         \x20   #[allow(unused_mut)]\n\
+         \x20   let mut modules = Vec::new();\n",
+    );
+    for c in clients {
+        let spec = c
+            .client
+            .spec
+            .strip_prefix(&format!("{SPECS_DIR}/"))
+            .unwrap_or(&c.client.spec)
+            .replace('\\', "/");
+        let operations: Vec<String> = c
+            .client
+            .operations
+            .iter()
+            .map(|o| format!("({:?}, {:?}, {:?})", o.http_method, o.path, o.client_method))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    #[cfg(feature = \"{feature}\")]\n    modules.push(Module {{\n        spec: {spec:?},\n        operations: &[{ops}],\n        decode_success: crate::{module}::conformance::decode_success,\n        round_trip_request: crate::{module}::conformance::round_trip_request,\n    }});",
+            feature = c.feature,
+            ops = operations.join(", "),
+            module = c.module_path,
+        );
+    }
+    out.push_str("    modules\n}\n");
     out
 }
 

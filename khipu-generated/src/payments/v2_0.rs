@@ -5264,7 +5264,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .form_urlencoded(&body)?
+                .form_urlencoded(
+                    &::khipu_types::form::pairs(&body)
+                        .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+                )?
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -5627,7 +5630,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .form_urlencoded(&body)?
+                .form_urlencoded(
+                    &::khipu_types::form::pairs(&body)
+                        .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+                )?
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -5729,5 +5735,66 @@ impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client
             request,
         )
         .await
+    }
+}
+/// Conformance hooks (feature `conformance`, for khipu-rs' tests): an operation's success
+/// answer decoded, and its request body read and written back, with the client's own
+/// types. Operations are named by their client method.
+#[cfg(feature = "conformance")]
+#[doc(hidden)]
+pub mod conformance {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Decodes `json` as `operation`'s success answer and writes it back (as a service
+    /// that prints or stores it would); `None` for an operation without one.
+    pub fn decode_success(operation: &str, json: &str) -> Option<Result<String, String>> {
+        Some(match operation {
+            "get_banks" => ::serde_json::from_str::<types::BanksResponse>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_payment_by_token" => ::serde_json::from_str::<types::PaymentsResponse>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_payment" => ::serde_json::from_str::<types::PaymentsCreateResponse>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "get_payment_by_id" => ::serde_json::from_str::<types::PaymentsResponse>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "delete_payment_by_id" => ::serde_json::from_str::<types::SuccessResponse>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_payment_confirm_by_id" => ::serde_json::from_str::<types::SuccessResponse>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_payment_refunds_by_id" => ::serde_json::from_str::<types::SuccessResponse>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_receiver" => ::serde_json::from_str::<types::ReceiversCreateResponse>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "get_merchant_payment_methods_by_id" => {
+                ::serde_json::from_str::<types::PaymentMethodsResponse>(json)
+                    .and_then(|answer| ::serde_json::to_string(&answer))
+                    .map_err(|e| e.to_string())
+            }
+            _ => return None,
+        })
+    }
+    /// Reads `json` as `operation`'s request body and writes it back as the client sends
+    /// it; `None` for an operation without a body.
+    pub fn round_trip_request(operation: &str, json: &str) -> Option<Result<String, String>> {
+        Some(match operation {
+            "post_payment" => ::serde_json::from_str::<types::PaymentsCreateRequest>(json)
+                .and_then(|body| ::serde_json::to_string(&body))
+                .map_err(|e| e.to_string()),
+            "post_payment_refunds_by_id" => ::serde_json::from_str::<types::RefundRequest>(json)
+                .and_then(|body| ::serde_json::to_string(&body))
+                .map_err(|e| e.to_string()),
+            "post_receiver" => ::serde_json::from_str::<types::ReceiversCreateRequest>(json)
+                .and_then(|body| ::serde_json::to_string(&body))
+                .map_err(|e| e.to_string()),
+            _ => return None,
+        })
     }
 }

@@ -6687,3 +6687,66 @@ impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client
         .await
     }
 }
+/// Conformance hooks (feature `conformance`, for khipu-rs' tests): an operation's success
+/// answer decoded, and its request body read and written back, with the client's own
+/// types. Operations are named by their client method.
+#[cfg(feature = "conformance")]
+#[doc(hidden)]
+pub mod conformance {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Decodes `json` as `operation`'s success answer and writes it back (as a service
+    /// that prints or stores it would); `None` for an operation without one.
+    pub fn decode_success(operation: &str, json: &str) -> Option<Result<String, String>> {
+        Some(match operation {
+            "get_banks" => ::serde_json::from_str::<types::BankGetBanks>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_payment_confirm_by_id" => ::serde_json::from_str::<types::Success>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "get_payment_by_id" => ::serde_json::from_str::<types::PaymentGetPayment>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "delete_payment_by_id" => ::serde_json::from_str::<types::Success>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_payment" => ::serde_json::from_str::<types::PaymentPostPayment2>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_payment_refunds_by_id" => ::serde_json::from_str::<types::Success>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "get_predict" => ::serde_json::from_str::<types::PredictGetPredict>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "post_receiver" => ::serde_json::from_str::<types::ReceiverPostReceiver2>(json)
+                .and_then(|answer| ::serde_json::to_string(&answer))
+                .map_err(|e| e.to_string()),
+            "get_merchant_payment_methods_by_id" => {
+                ::serde_json::from_str::<types::MerchantGetPaymentMethods>(json)
+                    .and_then(|answer| ::serde_json::to_string(&answer))
+                    .map_err(|e| e.to_string())
+            }
+            _ => return None,
+        })
+    }
+    /// Reads `json` as `operation`'s request body and writes it back as the client sends
+    /// it; `None` for an operation without a body.
+    pub fn round_trip_request(operation: &str, json: &str) -> Option<Result<String, String>> {
+        Some(match operation {
+            "post_payment" => ::serde_json::from_str::<types::PaymentPostPayment>(json)
+                .and_then(|body| ::serde_json::to_string(&body))
+                .map_err(|e| e.to_string()),
+            "post_payment_refunds_by_id" => {
+                ::serde_json::from_str::<types::PaymentPostPaymentRefunds>(json)
+                    .and_then(|body| ::serde_json::to_string(&body))
+                    .map_err(|e| e.to_string())
+            }
+            "post_receiver" => ::serde_json::from_str::<types::ReceiverPostReceiver>(json)
+                .and_then(|body| ::serde_json::to_string(&body))
+                .map_err(|e| e.to_string()),
+            _ => return None,
+        })
+    }
+}

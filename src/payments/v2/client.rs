@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::error::{Context, Error};
 use crate::http::{Connection, Rule};
 use crate::payments::NewPayment;
+use crate::payments::new_payment::check_amount;
 
 /// A Payments API v2.0 client for one collection account (receiver): every request signed with
 /// its secret.
@@ -134,6 +135,9 @@ impl Client {
         amount: Option<Amount>,
     ) -> Result<types::SuccessResponse, Error> {
         let context = Context::api(API, "postPaymentRefundsById");
+        if let Some(amount) = &amount {
+            check_amount(&context, "amount", amount)?;
+        }
         crate::http::generated(&self.connection, &context, Rule::Write, || {
             let body = types::RefundRequest::builder().amount(amount);
             self.api

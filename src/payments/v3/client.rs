@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::error::{Context, Error};
 use crate::http::{Connection, Rule};
 use crate::payments::NewPayment;
+use crate::payments::new_payment::check_amount;
 
 /// A Payments API v3.0 client: JSON over HTTPS with the merchant's `x-api-key`.
 ///
@@ -152,6 +153,9 @@ impl Client {
         amount: Option<Amount>,
     ) -> Result<types::Success, Error> {
         let context = Context::api(API, "postPaymentRefundsById");
+        if let Some(amount) = &amount {
+            check_amount(&context, "amount", amount)?;
+        }
         crate::http::generated(&self.connection, &context, Rule::Write, || {
             let body = types::PaymentPostPaymentRefunds::builder().amount(amount);
             self.api
@@ -166,6 +170,7 @@ impl Client {
     /// Predicts whether a payment would go through. Retried on 5xx.
     pub async fn predict(&self, query: &PredictQuery) -> Result<types::PredictGetPredict, Error> {
         let context = Context::api(API, "getPredict");
+        check_amount(&context, "amount", &query.amount)?;
         let amount = query.amount.to_wire_text();
         crate::http::generated(&self.connection, &context, Rule::Read, || {
             self.api

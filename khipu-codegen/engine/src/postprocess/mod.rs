@@ -8,8 +8,12 @@ mod client_new;
 mod date_times;
 mod doc_lines;
 mod empty_types;
+mod form_bodies;
+mod hooks;
 mod money;
 mod open_enums;
+
+pub use hooks::hooks;
 
 use crate::normalize::{Log, Report};
 
@@ -38,6 +42,11 @@ pub const CODE_PASSES: &[CodePass] = &[
         name: "money",
         fixes: "JSON numbers (Khipu's amounts) are khipu_types::Amount, an exact decimal: no f64 for money; `1000` on the wire",
         run: money::run,
+    },
+    CodePass {
+        name: "form-bodies",
+        fixes: "form bodies are sent as khipu_types::form::pairs, every value with its exact text (an amount's digits)",
+        run: form_bodies::run,
     },
     CodePass {
         name: "empty-types",

@@ -258,3 +258,36 @@ impl ::progenitor_client::ClientHooks<::khipu_types::client::Options> for Client
         .await
     }
 }
+/// Conformance hooks (feature `conformance`, for khipu-rs' tests): an operation's success
+/// answer decoded, and its request body read and written back, with the client's own
+/// types. Operations are named by their client method.
+#[cfg(feature = "conformance")]
+#[doc(hidden)]
+pub mod conformance {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Decodes `json` as `operation`'s success answer and writes it back (as a service
+    /// that prints or stores it would); `None` for an operation without one.
+    pub fn decode_success(operation: &str, json: &str) -> Option<Result<String, String>> {
+        Some(match operation {
+            "fetch_pending_current_day_balances_1" => {
+                ::serde_json::from_str::<::khipu_types::banking::BalancesEnvelope>(json)
+                    .and_then(|answer| ::serde_json::to_string(&answer))
+                    .map_err(|e| e.to_string())
+            }
+            _ => return None,
+        })
+    }
+    /// Reads `json` as `operation`'s request body and writes it back as the client sends
+    /// it; `None` for an operation without a body.
+    pub fn round_trip_request(operation: &str, json: &str) -> Option<Result<String, String>> {
+        Some(match operation {
+            "fetch_pending_current_day_balances_1" => {
+                ::serde_json::from_str::<::khipu_types::banking::RequestBody>(json)
+                    .and_then(|body| ::serde_json::to_string(&body))
+                    .map_err(|e| e.to_string())
+            }
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,185 @@
+//! The sandbox keeps to its own specs: what it serves passes the formats it declares, what it
+//! accepts is what the specs allow, and HTTP is answered as HTTP says (405 with `Allow`,
+//! case-insensitive auth schemes). One test per defect found by the conformance tools.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap fails the test"
+)]
+
+use khipu_mock::{Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+
+async fn start() -> (Sandbox, reqwest::Client) {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let http = reqwest::Client::builder().build().unwrap();
+    (sandbox, http)
+}
+
+/// POST `body` to v3.0 `path`, with the sandbox's key: (status, JSON answer).
+async fn v3(
+    sandbox: &Sandbox,
+    http: &reqwest::Client,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let url = format!("{}{path}", sandbox.url());
+    let mut request = http
+        .request(method.parse().unwrap(), url)
+        .header("x-api-key", sandbox.api_key());
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+/// The schema of the v3.0 answer to `GET /v3/payments/{id}`.
+fn payment_schema(sandbox: &Sandbox) -> (Value, Value) {
+    let spec = sandbox
+        .specs()
+        .specs
+        .iter()
+        .find(|s| s.name == "payments/v3.0.json")
+        .unwrap();
+    let op = &spec.doc["paths"]["/v3/payments/{id}"]["get"];
+    let schema = op["responses"]["200"]["content"]["application/json"]["schema"].clone();
+    (spec.doc.clone(), schema)
+}
+
+#[tokio::test]
+async fn a_payment_created_with_only_what_is_required_is_served_as_its_spec_says() {
+    let (sandbox, http) = start().await;
+    let (status, created) = v3(
+        &sandbox,
+        &http,
+        "POST",
+        "/v3/payments",
+        Some(json!({"amount": 1000, "currency": "CLP", "subject": "x"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["payment_id"].as_str().unwrap();
+    let (status, payment) = v3(&sandbox, &http, "GET", &format!("/v3/payments/{id}"), None).await;
+    assert_eq!(status, 200);
+    // RFC 3339 (was `+0000`), and no empty e-mail (was `payer_email: ""`).
+    let expires = payment["expires_date"].as_str().unwrap();
+    assert!(
+        khipu_mock::formats::check("date-time", expires).is_ok(),
+        "{expires}"
+    );
+    assert!(payment.get("payer_email").is_none(), "{payment}");
+    let (doc, schema) = payment_schema(&sandbox);
+    let errors = khipu_mock::validate::validate(&doc, &schema, &payment);
+    assert!(errors.is_empty(), "{errors:?} in {payment}");
+}
+
+#[tokio::test]
+async fn values_that_break_a_declared_format_are_refused_naming_the_field() {
+    let (sandbox, http) = start().await;
+    for (field, value) in [
+        ("expires_date", "not-a-date"),
+        ("confirm_timeout_date", ""),
+        ("payer_email", "nope"),
+    ] {
+        let mut body = json!({"amount": 1000, "currency": "CLP", "subject": "x"});
+        body[field] = json!(value);
+        let (status, answer) = v3(&sandbox, &http, "POST", "/v3/payments", Some(body)).await;
+        assert_eq!(status, 400, "{field}: {answer}");
+        assert_eq!(answer["errors"][0]["field"], field, "{answer}");
+    }
+    let receiver = json!({"admin_first_name": "Ana", "admin_last_name": "Pérez", "admin_email": "ana@example.cl",
+        "country_code": "CL", "business_identifier": "76.123.456-7", "business_category": "Retail",
+        "business_name": "Tienda", "business_phone": "+56 2 1234 5678", "business_address_line_1": "Calle 1",
+        "business_address_line_2": "Of. 2", "business_address_line_3": "Santiago", "contact_full_name": "Ana Pérez",
+        "contact_job_title": "CEO", "contact_email": "", "contact_phone": "+56 9 1234 5678"});
+    let (status, answer) = v3(&sandbox, &http, "POST", "/v3/receivers", Some(receiver)).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["errors"][0]["field"], "contact_email", "{answer}");
+}
+
+#[tokio::test]
+async fn a_null_account_credential_is_refused_like_a_null_account_number() {
+    let (sandbox, http) = start().await;
+    let url = format!(
+        "{}/v1/cl/banking/personal/demo-bank.khipu.com/transactions",
+        sandbox.url()
+    );
+    for body in [
+        json!({"RequestData": {"AccountNumber": "1", "AccountCredential": null}}),
+        json!({"RequestData": {"AccountNumber": null}}),
+    ] {
+        let answer = http
+            .post(&url)
+            .bearer_auth("t")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400, "{body}");
+        let text = answer.text().await.unwrap();
+        assert!(text.contains("must not be null"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_known_path_with_another_method_is_405_with_allow() {
+    let (sandbox, http) = start().await;
+    let url = format!(
+        "{}/v1/cl/banking/personal/demo-bank.khipu.com/transactions",
+        sandbox.url()
+    );
+    let answer = http.get(&url).bearer_auth("t").send().await.unwrap();
+    assert_eq!(answer.status(), 405);
+    assert_eq!(answer.headers()["allow"], "POST");
+    let unknown = http
+        .get(format!("{}/v1/nowhere", sandbox.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let (sandbox, http) = start().await;
+    let url = format!(
+        "{}/v1/cl/banking/personal/demo-bank.khipu.com/transactions",
+        sandbox.url()
+    );
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let answer = http
+            .post(&url)
+            .header("authorization", format!("{scheme} tok"))
+            .json(&json!({"RequestData": {"AccountNumber": "1"}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{scheme}");
+    }
+}
+
+#[tokio::test]
+async fn the_banner_names_every_api_and_its_credentials() {
+    let sandbox = Sandbox::start(SandboxConfig::default().api_key("my-key"))
+        .await
+        .unwrap();
+    let banner = khipu_mock::banner(&sandbox);
+    let first = banner.lines().next().unwrap();
+    assert!(first.contains(sandbox.url()), "{banner}");
+    for expected in [
+        "/v1/",
+        "/v3/",
+        "/2.0/",
+        "x-api-key: my-key",
+        "receiver id 985101",
+        "secret sandbox-secret",
+    ] {
+        assert!(
+            banner.contains(expected),
+            "missing {expected:?} in:\n{banner}"
+        );
+    }
+}
