@@ -247,7 +247,7 @@ impl CatalogBank {
         op: &'static OperationInfo,
         request: &DataRequest,
         context: &Context,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<bytes::Bytes, Error> {
         if request.callback_url.is_some() && !op.accepts_callback {
             return Err(Error::InvalidRequest {
                 context: context.clone(),
@@ -269,6 +269,7 @@ impl CatalogBank {
         op.check_body(&json)
             .map_err(|e| not_sent(&e.field, e.reason))?;
         serde_json::to_vec(&json)
+            .map(bytes::Bytes::from)
             .map_err(|e| not_sent("RequestData", format!("cannot be written as JSON: {e}")))
     }
 }

@@ -141,7 +141,8 @@ impl ErrorBody {
         let body = Self {
             code: text("error_code").or_else(|| text("status")),
             kind: None,
-            message: text("message"),
+            // Automatic Payments' 422 says `error_message`.
+            message: text("message").or_else(|| text("error_message")),
             fields,
         };
         (body.code.is_some() || body.message.is_some() || !body.fields.is_empty()).then_some(body)

@@ -17,6 +17,8 @@
 //!   return the same [`model`] types.
 //! - `payments`: the Payments API v3.0 client (feature `payments-v3-0`), its signed
 //!   notifications, and v2.0 in `payments::v2` (feature `payments-v2-0`).
+//! - `automatic_payments`: Automatic Payments (PAC) v1, subscriptions and charges (feature
+//!   `automatic-payments-v1-0`).
 //! - [`callback`]: parse what Khipu POSTs to a CallbackUrl.
 //!
 //! ```no_run
@@ -36,6 +38,7 @@
 //! |---|---|
 //! | `all-banks` (default) | every bank; or one country (`cl`, `ar`), or one bank (`cl-personal-bancochile`, one per spec: see [`banking`]) |
 //! | `payments` (default) | both payments versions; or `payments-v3-0`, `payments-v2-0` |
+//! | `automatic-payments` (default) | Automatic Payments (PAC) v1; or `automatic-payments-v1-0` |
 //! | `tracing` (default) | one `khipu.http` span per HTTP attempt, an event per retry (no bodies, no secrets) |
 //!
 //! With `default-features = false` and only the banks and payments versions a service uses, the
@@ -44,7 +47,15 @@
 // docs.rs (nightly, `--cfg docsrs`) marks each feature-gated item with its feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "automatic-payments-v1-0")]
+pub mod automatic_payments;
 mod bank;
+#[cfg(any(
+    feature = "payments-v3-0",
+    feature = "payments-v2-0",
+    feature = "automatic-payments-v1-0"
+))]
+mod body;
 pub mod callback;
 mod config;
 mod error;

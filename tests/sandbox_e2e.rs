@@ -347,7 +347,7 @@ async fn the_sandbox_checks_auth_and_bodies_as_khipu_does() {
 
 #[tokio::test]
 async fn the_v3_payment_flow_with_a_signed_notification() {
-    use khipu::payments::{Amount, PredictQuery, notification, types};
+    use khipu::payments::{Amount, PredictQuery, PredictResult, Refund, notification, types};
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let shop = MockServer::start().await;
     Mock::given(method("POST"))
@@ -376,7 +376,7 @@ async fn the_v3_payment_flow_with_a_signed_notification() {
         .predict(&PredictQuery::new("a@b.cl", "SDdGj", 1000, "CLP"))
         .await
         .unwrap();
-    assert_eq!(prediction.result, types::PredictGetPredictResult::Ok);
+    assert_eq!(prediction.result, PredictResult::Ok);
 
     assert_eq!(sandbox.pay(id).await.unwrap().notified, Some(200));
     let delivered = &shop.received_requests().await.unwrap()[0];
@@ -386,17 +386,25 @@ async fn the_v3_payment_flow_with_a_signed_notification() {
     assert!(notification::verify(&delivered.body, signature, "not-the-secret").is_err());
 
     // Refunds: a part, then more than what is left is refused, then the rest.
-    client
-        .refund_payment(id, Some(Amount::from(500)))
+    let part = client
+        .refund(id, Refund::Partial(Amount::from(500)))
         .await
         .unwrap();
+    assert_eq!(part.remaining, "1000.25".parse::<Amount>().unwrap());
     let too_much = client
-        .refund_payment(id, Some(Amount::from(1001)))
+        .refund(id, Refund::Partial(Amount::from(1001)))
         .await
         .unwrap_err();
     assert!(matches!(too_much, Error::Validation { .. }), "{too_much:?}");
-    client.refund_payment(id, None).await.unwrap();
-    assert!(client.refund_payment(id, None).await.is_err());
+    client.refund(id, Refund::Full).await.unwrap();
+    assert!(client.refund(id, Refund::Full).await.is_err());
+    let refunded = client.payment(id).await.unwrap();
+    assert_eq!(refunded.total_refunded, Some(pending.amount));
+    assert_eq!(
+        refunded.status_detail,
+        Some(types::PaymentGetPaymentStatusDetail::FullyRefunded)
+    );
+    assert_eq!(refunded.refunds.len(), 2);
     assert!(matches!(
         client.payment("nonexistent1").await.unwrap_err(),
         Error::NotFound { .. }
@@ -409,4 +417,84 @@ async fn the_v3_payment_flow_with_a_signed_notification() {
         stranger.banks().await.unwrap_err(),
         Error::Unauthorized { .. }
     ));
+}
+
+#[tokio::test]
+async fn automatic_payments_subscribe_sign_charge_and_fail_through_the_sandbox() {
+    use khipu::automatic_payments::api::types::SubscriptionStatusStatus as Status;
+    use khipu::automatic_payments::{Client, NewCharge, NewSubscription, hints};
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let shop = MockServer::start().await;
+    for route in ["/subscription", "/charge-error"] {
+        Mock::given(method("POST"))
+            .and(path(route))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&shop)
+            .await;
+    }
+    let config = Config::new(Credentials::api_key(sandbox.api_key())).base_url(sandbox.url());
+    let pac = Client::new(&config).unwrap();
+    let payments = khipu::payments::Client::new(&config).unwrap();
+    let created = pac
+        .subscribe(
+            &NewSubscription::new("Plan", "ana@example.cl", 5000, "CLP")
+                .notify_url(format!("{}/subscription", shop.uri()))
+                .return_url("https://shop.example/ok")
+                .cancel_url("https://shop.example/cancel"),
+        )
+        .await
+        .unwrap();
+    let id = created.subscription_id.as_str();
+    assert_eq!(pac.subscription(id).await.unwrap().status, Status::Pending);
+    let charge = |amount: u32| {
+        NewCharge::new(id, amount, "Plan")
+            .notify_url(format!("{}/charge", shop.uri()))
+            .error_response_url(format!("{}/charge-error", shop.uri()))
+            .transaction_id(format!("INV-{amount}"))
+    };
+    // Not enabled yet: accepted, then reported at error_response_url.
+    let early = pac.charge(&charge(1000)).await.unwrap();
+    assert_eq!(
+        sandbox.sign_subscription(id).await.unwrap().notified,
+        Some(200)
+    );
+    assert_eq!(pac.subscription(id).await.unwrap().status, Status::Enabled);
+    let charged = pac.charge(&charge(4000)).await.unwrap();
+    let payment = payments.payment(&charged.payment_id).await.unwrap();
+    assert_eq!(
+        payment.payment_method,
+        Some(khipu::payments::types::PaymentGetPaymentPaymentMethod::DirectDebit)
+    );
+    // Over the subscription's maximum: reported too.
+    pac.charge(&charge(6000)).await.unwrap();
+    let cancelled = pac.cancel(id).await.unwrap();
+    assert_eq!(cancelled.status, Status::Discarded);
+
+    let sent = shop.received_requests().await.unwrap();
+    let notices: Vec<(String, String)> = sent
+        .iter()
+        .filter(|r| r.url.path() == "/subscription")
+        .map(|r| {
+            let hint = hints::subscription(&r.body).unwrap();
+            (
+                hint.subscription_id().to_owned(),
+                hint.claimed_status().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notices,
+        [
+            (id.to_owned(), "enabled".to_owned()),
+            (id.to_owned(), "discarded".to_owned())
+        ]
+    );
+    let failures: Vec<hints::ChargeErrorHint> = sent
+        .iter()
+        .filter(|r| r.url.path() == "/charge-error")
+        .map(|r| hints::charge_error(&r.body).unwrap())
+        .collect();
+    let invoices: Vec<Option<&str>> = failures.iter().map(|f| f.transaction_id()).collect();
+    assert_eq!(invoices, [Some("INV-1000"), Some("INV-6000")]);
+    assert_eq!(failures[0].payment_id(), Some(early.payment_id.as_str()));
 }

@@ -2,12 +2,15 @@
 //!
 //! Exit status: 0 on success, 1 on an API, network or decode error, 2 on a usage error.
 
+mod answer;
 mod args;
+mod automatic;
 mod banking;
 mod output;
 mod payments;
 mod router;
 mod sandbox;
+mod setters;
 mod target;
 
 use std::io::Write;

@@ -3,16 +3,15 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use std::collections::BTreeMap;
-
 use khipu::display::sanitize;
 use khipu::payments::notification::Verifier;
-use khipu::payments::{self, NewPayment, PredictQuery, v2};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use khipu::payments::{self, BankPrediction, NewPayment, PredictQuery, Refund, v2};
+use serde::Deserialize;
 
 use crate::Failure;
+use crate::answer::{Fields, show, text, value};
 use crate::args::{ApiVersion, CreateArgs, PaymentsArgs, PaymentsCommand};
+use crate::setters::apply;
 use crate::target::Target;
 
 /// The client of the version `--api` picks.
@@ -29,6 +28,21 @@ const LACKS: &[(ApiVersion, &str, &str)] = &[
         "predict is a v3.0 operation; drop --api 2.0",
     ),
     (
+        ApiVersion::V2,
+        "void",
+        "void is a v3.0 operation; drop --api 2.0",
+    ),
+    (
+        ApiVersion::V2,
+        "wallet",
+        "the refund wallet is a v3.0 operation; drop --api 2.0",
+    ),
+    (
+        ApiVersion::V2,
+        "receivers",
+        "listing receivers is a v3.0 operation; drop --api 2.0",
+    ),
+    (
         ApiVersion::V3,
         "get --notification-token",
         "v3.0 looks payments up by --id (notification tokens are v2.0: --api 2.0)",
@@ -43,26 +57,6 @@ macro_rules! either {
             Client::V2($c) => value(&$call.await?),
         }
     };
-}
-
-/// An answer as pretty JSON text, exactly as decoded: amounts keep their digits (never through
-/// `serde_json::Value`, whose numbers are `f64`).
-fn value<T: Serialize>(answer: &T) -> Result<String, Failure> {
-    serde_json::to_string_pretty(answer)
-        .map_err(|e| Failure::Rejected(format!("cannot print the answer: {e}")))
-}
-
-/// An object's fields by name, each value's JSON text as it is.
-type Fields = BTreeMap<String, Box<RawValue>>;
-
-/// A value's JSON text as a person reads it: a string without its quotes, anything else as is.
-fn text(raw: &RawValue) -> String {
-    let json = raw.get();
-    match serde_json::from_str::<String>(json) {
-        Ok(s) => s,
-        Err(_) if json == "null" => String::new(),
-        Err(_) => json.to_owned(),
-    }
 }
 
 pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(), Failure> {
@@ -93,10 +87,16 @@ pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(),
                 currency,
             },
             Client::V3(c),
-        ) => value(
-            &c.predict(&PredictQuery::new(payer_email, bank_id, *amount, currency))
-                .await?,
-        )?,
+        ) => match bank_id {
+            Some(bank) => value(
+                &c.predict(&PredictQuery::new(payer_email, bank, *amount, currency))
+                    .await?,
+            )?,
+            None => {
+                let query = PredictQuery::all_banks(payer_email, *amount, currency);
+                return print_predictions(&c.predict_all(&query).await?, json);
+            }
+        },
         (C::Create(args), _) => {
             let payment = new_payment(args)?;
             either!(&client, |c| c.create_payment(&payment))?
@@ -111,7 +111,20 @@ pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(),
         ) => value(&c.payment_by_notification_token(token).await?)?,
         (C::Delete { id }, _) => either!(&client, |c| c.delete_payment(id))?,
         (C::Confirm { id }, _) => either!(&client, |c| c.confirm_payment(id))?,
-        (C::Refund { id, amount }, _) => either!(&client, |c| c.refund_payment(id, *amount))?,
+        (C::Refund { id, amount, .. }, Client::V3(c)) => {
+            let refund = amount.map_or(Refund::Full, Refund::Partial);
+            value(&c.refund(id, refund).await?)?
+        }
+        (C::Refund { id, amount, .. }, Client::V2(c)) => {
+            value(&c.refund_payment(id, *amount).await?)?
+        }
+        (C::Void { id }, Client::V3(c)) => value(&c.void_payment(id).await?)?,
+        (C::Wallet, Client::V3(c)) => value(&c.refund_wallet().await?)?,
+        (C::Receivers { max }, Client::V3(c)) => {
+            let receivers: Vec<_> =
+                futures_util::TryStreamExt::try_collect(c.receivers(*max)).await?;
+            value(&receivers)?
+        }
         (C::Methods { merchant_id }, Client::V3(c)) => {
             let id = merchant_id
                 .as_deref()
@@ -133,6 +146,9 @@ pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(),
 fn lacks(version: ApiVersion, command: &PaymentsCommand) -> Failure {
     let name = match command {
         PaymentsCommand::Predict { .. } => "predict",
+        PaymentsCommand::Void { .. } => "void",
+        PaymentsCommand::Wallet => "wallet",
+        PaymentsCommand::Receivers { .. } => "receivers",
         PaymentsCommand::Get {
             notification_token: Some(_),
             ..
@@ -164,6 +180,24 @@ fn print_banks(banks: &str, json: bool) -> Result<(), Failure> {
             &field("name"),
             &field("type"),
             &field("min_amount"),
+        );
+    }
+    Ok(())
+}
+
+/// One line per bank: whether the payment would go through, and the most the payer may send.
+fn print_predictions(predictions: &[BankPrediction], json: bool) -> Result<(), Failure> {
+    if json {
+        println!("{}", value(&predictions)?);
+        return Ok(());
+    }
+    for p in predictions {
+        println!(
+            "{:<8} {:<40} {:<32} max {}",
+            sanitize(&p.bank_id),
+            sanitize(&p.name),
+            sanitize(p.prediction.result.as_str()),
+            p.prediction.max_amount
         );
     }
     Ok(())
@@ -207,29 +241,24 @@ fn verify_notification(
     }
 }
 
-/// One of `NewPayment`'s optional text setters.
-type Setter = fn(NewPayment, &String) -> NewPayment;
-
 /// The payment `khipu payments create` describes, for either version.
 fn new_payment(args: &CreateArgs) -> Result<NewPayment, Failure> {
-    let mut payment =
+    let payment =
         NewPayment::new(args.amount, &args.currency, &args.subject).send_email(args.send_email);
-    let optional: [(&Option<String>, Setter); 9] = [
-        (&args.transaction_id, |p, v| p.transaction_id(v)),
-        (&args.body, |p, v| p.body(v)),
-        (&args.notify_url, |p, v| p.notify_url(v)),
-        (&args.notify_api_version, |p, v| p.notify_api_version(v)),
-        (&args.return_url, |p, v| p.return_url(v)),
-        (&args.cancel_url, |p, v| p.cancel_url(v)),
-        (&args.payer_email, |p, v| p.payer_email(v)),
-        (&args.payer_name, |p, v| p.payer_name(v)),
-        (&args.bank_id, |p, v| p.bank_id(v)),
-    ];
-    for (value, set) in optional {
-        if let Some(v) = value {
-            payment = set(payment, v);
-        }
-    }
+    let mut payment = apply(
+        payment,
+        [
+            (&args.transaction_id, |p, v| p.transaction_id(v)),
+            (&args.body, |p, v| p.body(v)),
+            (&args.notify_url, |p, v| p.notify_url(v)),
+            (&args.notify_api_version, |p, v| p.notify_api_version(v)),
+            (&args.return_url, |p, v| p.return_url(v)),
+            (&args.cancel_url, |p, v| p.cancel_url(v)),
+            (&args.payer_email, |p, v| p.payer_email(v)),
+            (&args.payer_name, |p, v| p.payer_name(v)),
+            (&args.bank_id, |p, v| p.bank_id(v)),
+        ],
+    );
     if let Some(date) = &args.expires_date {
         let date = date
             .parse()
@@ -237,18 +266,4 @@ fn new_payment(args: &CreateArgs) -> Result<NewPayment, Failure> {
         payment = payment.expires_date(date);
     }
     Ok(payment)
-}
-
-/// One object's JSON text: as it is, or one `field  value` line per field.
-fn show(answer: &str, json: bool) -> Result<(), Failure> {
-    let fields: Option<Fields> = (!json).then(|| serde_json::from_str(answer).ok()).flatten();
-    let Some(fields) = fields else {
-        println!("{answer}");
-        return Ok(());
-    };
-    let width = fields.keys().map(String::len).max().unwrap_or(0);
-    for (k, v) in &fields {
-        println!("{k:<width$}  {}", sanitize(&text(v)));
-    }
-    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use crate::args::{Cli, Command, Output};
 use crate::target::Target;
-use crate::{Failure, banking, output, payments, sandbox};
+use crate::{Failure, automatic, banking, output, payments, sandbox};
 
 /// Runs the command `cli` names.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
@@ -28,6 +28,14 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Payments(args) => {
             refuse_csv(format, "payments commands")?;
             payments::run(&target, args, format == Output::Json).await
+        }
+        Command::Subscriptions(args) => {
+            refuse_csv(format, "subscriptions")?;
+            automatic::subscriptions(&target, args, format == Output::Json).await
+        }
+        Command::Charges(args) => {
+            refuse_csv(format, "charges")?;
+            automatic::charges(&target, args, format == Output::Json).await
         }
         // Handled before anything starts.
         Command::Completions { .. } | Command::Sandbox(_) => Ok(()),

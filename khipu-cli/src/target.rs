@@ -98,6 +98,22 @@ impl Target {
         )
     }
 
+    /// Automatic Payments (PAC): KHIPU_API_KEY, KHIPU_PAYMENTS_BASE_URL (the same host as
+    /// payments v3.0).
+    pub fn automatic_payments(&self) -> Result<Config, Failure> {
+        self.config(
+            "KHIPU_PAYMENTS_BASE_URL",
+            |s| Credentials::api_key(s.api_key()),
+            || {
+                env("KHIPU_API_KEY")
+                    .map(Credentials::api_key)
+                    .ok_or_else(|| {
+                        Failure::Usage("subscriptions and charges need KHIPU_API_KEY".into())
+                    })
+            },
+        )
+    }
+
     /// Payments v2.0: KHIPU_RECEIVER_ID and KHIPU_SECRET, KHIPU_PAYMENTS_BASE_URL.
     pub fn payments_v2(&self) -> Result<Config, Failure> {
         self.config(

@@ -6,37 +6,16 @@
     reason = "test and bench code: a failed unwrap fails the run"
 )]
 
-use std::process::{Command, Output};
-
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+#[path = "support/run.rs"]
+mod run;
+use run::{khipu, stderr, stdout};
+
 const DEMO: &str = "cl/personal/demo-bank.khipu.com";
 const TRANSACTIONS: &str = "/v1/cl/banking/personal/demo-bank.khipu.com/transactions";
-
-/// Runs `khipu` with `args` and the given KHIPU_* variables only.
-async fn khipu(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_khipu"));
-    cmd.args(args);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("KHIPU_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.envs(env.iter().copied());
-    tokio::task::spawn_blocking(move || cmd.output().expect("the khipu binary runs"))
-        .await
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn transactions() -> Value {
     json!({"OperationId": "op-1", "Status": "OK", "Data": {"Transaction": [{

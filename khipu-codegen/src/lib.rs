@@ -94,15 +94,15 @@ fn expand_spec(
     };
     let client = generate_file(&file, name).map_err(|e| e.to_string())?;
     match (&client.identity, expect) {
-        (Identity::Bank(_), Expect::Bank) | (Identity::Payments { .. }, Expect::Payments) => {
+        (Identity::Bank(_), Expect::Bank) | (Identity::Api { .. }, Expect::Payments) => {
             Ok((client.tokens, file))
         }
         (Identity::Bank(bank), Expect::Payments) => Err(format!(
             "{name}: this is the spec of bank `{}`; use khipu_codegen::bank!",
             bank.id()
         )),
-        (Identity::Payments { .. }, Expect::Bank) => Err(format!(
-            "{name}: this is a payments API spec; use khipu_codegen::payments!"
+        (Identity::Api { .. }, Expect::Bank) => Err(format!(
+            "{name}: this is not a bank's spec; use khipu_codegen::payments!"
         )),
     }
 }

@@ -20,6 +20,34 @@ pub struct Module {
 pub fn modules() -> Vec<Module> {
     #[allow(unused_mut)]
     let mut modules = Vec::new();
+    #[cfg(feature = "automatic-payments-v1-0")]
+    modules.push(Module {
+        spec: "automatic-payments/v1.0.yaml",
+        operations: &[
+            (
+                "POST",
+                "/v1/automatic-payment/subscription",
+                "create_subscription_1",
+            ),
+            (
+                "GET",
+                "/v1/automatic-payment/subscription/{id}",
+                "fetch_subscription_status_1",
+            ),
+            (
+                "DELETE",
+                "/v1/automatic-payment/subscription/{id}",
+                "unsubscribe_subscription_1",
+            ),
+            (
+                "POST",
+                "/v1/automatic-payment/charge-intent",
+                "create_charge_1",
+            ),
+        ],
+        decode_success: crate::automatic_payments::v1_0::conformance::decode_success,
+        round_trip_request: crate::automatic_payments::v1_0::conformance::round_trip_request,
+    });
     #[cfg(feature = "ar-business-bancocredicoop")]
     modules.push(Module {
         spec: "banking/ar/business/bancocredicoop.coop.yaml",
@@ -193,6 +221,15 @@ pub fn modules() -> Vec<Module> {
                 "/v3/merchants/{id}/paymentMethods",
                 "get_merchant_payment_methods_by_id",
             ),
+            ("POST", "/v3/refunds", "post_refund"),
+            (
+                "GET",
+                "/v3/refund-wallet/balance",
+                "get_refund_wallet_balance",
+            ),
+            ("POST", "/v3/payments/{id}/void", "void_payment_by_id"),
+            ("GET", "/v3/predict/all", "get_predict_all"),
+            ("GET", "/v3/receivers/children", "get_receivers"),
         ],
         decode_success: crate::payments::v3_0::conformance::decode_success,
         round_trip_request: crate::payments::v3_0::conformance::round_trip_request,

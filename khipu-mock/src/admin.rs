@@ -1,9 +1,11 @@
-//! `/_sandbox/...`: control endpoints that are not Khipu's (pay a payment, list the routes).
+//! `/_sandbox/...`: control endpoints that are not Khipu's (pay a payment, pay it out, sign a
+//! subscription, list the routes).
 
 use serde_json::{Value, json};
 
 use crate::exchange::{Reply, Req};
-use crate::payments::store::pay;
+use crate::payments::operations::subscriptions::sign;
+use crate::payments::store::{pay, payout};
 use crate::state::State;
 
 /// Answers a `/_sandbox` request; `rest` is the path after `/_sandbox`.
@@ -17,10 +19,21 @@ pub(crate) async fn handle(state: &State, req: &Req, rest: &str) -> Reply {
             ),
             Err(e) => Reply::text(400, &e),
         },
+        ("POST", ["payments", id, "payout"]) => match payout(state, id).await {
+            Ok(()) => Reply::json(200, &json!({"payment_id": id, "paid_out": true})),
+            Err(e) => Reply::text(400, &e),
+        },
+        ("POST", ["subscriptions", id, "sign"]) => match sign(state, id).await {
+            Ok(o) => Reply::json(
+                200,
+                &json!({"subscription_id": id, "status": o.status, "notified": o.notified}),
+            ),
+            Err(e) => Reply::text(400, &e),
+        },
         ("GET", ["routes"]) => routes(state),
         _ => Reply::text(
             404,
-            "khipu-mock: /_sandbox has GET routes and POST payments/{id}/pay",
+            "khipu-mock: /_sandbox has GET routes and POST payments/{id}/pay, payments/{id}/payout, subscriptions/{id}/sign",
         ),
     }
 }

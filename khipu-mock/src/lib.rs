@@ -43,7 +43,7 @@ use tokio::sync::oneshot;
 
 pub use config::SandboxConfig;
 pub use inject::{FaultPlan, Injection, PlannedRequest};
-pub use payments::PayOutcome;
+pub use payments::{PayOutcome, SignOutcome};
 pub use spec::Specs;
 use state::State;
 
@@ -90,6 +90,7 @@ impl Sandbox {
             .unwrap_or(1);
         let specs = Specs::embedded().map_err(std::io::Error::other)?;
         let state = Arc::new(State::new(specs, config, http, seed));
+        payments::operations::receivers::seed(&state);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(server::serve(listener, state.clone(), rx));
         Ok(Self {
@@ -136,6 +137,20 @@ impl Sandbox {
     /// notification there. Also available as `POST /_sandbox/payments/{id}/pay`.
     pub async fn pay(&self, payment_id: &str) -> Result<PayOutcome, String> {
         payments::store::pay(&self.state, payment_id).await
+    }
+
+    /// Pays a paid payment out to the merchant (Khipu's daily cycle); from then on it cannot be
+    /// voided, and a voided one shows its `void_payout_date`. Also available as
+    /// `POST /_sandbox/payments/{id}/payout`.
+    pub async fn payout(&self, payment_id: &str) -> Result<(), String> {
+        payments::store::payout(&self.state, payment_id).await
+    }
+
+    /// Signs an Automatic Payments subscription as its customer would at their bank: `ENABLED`,
+    /// then Khipu's notice to its loopback `notify_url`. Also available as
+    /// `POST /_sandbox/subscriptions/{id}/sign`.
+    pub async fn sign_subscription(&self, subscription_id: &str) -> Result<SignOutcome, String> {
+        payments::operations::subscriptions::sign(&self.state, subscription_id).await
     }
 }
 

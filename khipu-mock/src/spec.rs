@@ -10,7 +10,8 @@ use serde_json::Value;
 pub enum Api {
     /// A bank's Open Data API (`/v1/{cc}/banking/...`).
     Banking,
-    /// A Payments API (`/v3/...`, `/2.0/...`).
+    /// Khipu's other APIs, which authenticate as the payments APIs do: Payments (`/v3/...`,
+    /// `/2.0/...`) and Automatic Payments (`/v1/automatic-payment/...`).
     Payments,
 }
 
@@ -68,10 +69,11 @@ impl Specs {
         for entry in list {
             let name = entry["name"].as_str().unwrap_or_default().to_owned();
             let doc = entry["doc"].clone();
-            let api = if name.starts_with("payments/") {
-                Api::Payments
-            } else {
+            // specs/banking/ holds the banks; every other family is served like the payments APIs.
+            let api = if name.starts_with("banking/") {
                 Api::Banking
+            } else {
+                Api::Payments
             };
             specs.push(Spec { name, doc, api });
         }

@@ -15,6 +15,10 @@ pub(crate) struct State {
     pub(crate) specs: Specs,
     pub(crate) config: SandboxConfig,
     pub(crate) payments: Mutex<HashMap<String, Value>>,
+    /// Automatic Payments subscriptions, by id.
+    pub(crate) subscriptions: Mutex<HashMap<String, Value>>,
+    /// The integrator's collection accounts, in creation order.
+    pub(crate) receivers: Mutex<Vec<Value>>,
     pub(crate) http: reqwest::Client,
     counter: AtomicU64,
 }
@@ -30,6 +34,8 @@ impl State {
             specs,
             config,
             payments: Mutex::new(HashMap::new()),
+            subscriptions: Mutex::new(HashMap::new()),
+            receivers: Mutex::new(Vec::new()),
             http,
             counter: AtomicU64::new(seed),
         }

@@ -22,7 +22,11 @@ pub(crate) enum Rule {
     Callback,
     /// A write: sent once. Once it may have reached Khipu, any failure is outcome unknown.
     #[cfg_attr(
-        not(any(feature = "payments-v3-0", feature = "payments-v2-0")),
+        not(any(
+            feature = "payments-v3-0",
+            feature = "payments-v2-0",
+            feature = "automatic-payments-v1-0"
+        )),
         allow(
             dead_code,
             reason = "the Bank trait only reads; the payments clients write"

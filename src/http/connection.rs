@@ -75,14 +75,15 @@ impl Connection {
         &self,
         context: &Context,
         path: &str,
-        body: &[u8],
+        body: &bytes::Bytes,
     ) -> Outcome<(u16, bytes::Bytes)> {
         let request = self
             .http
             .post(format!("{}{path}", self.base))
             .header(reqwest::header::ACCEPT, "application/json")
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_vec())
+            // A refcount, not a copy: the same bytes go out on every attempt.
+            .body(body.clone())
             .build();
         let limit = self.options.response_limit();
         let mut request = match request {

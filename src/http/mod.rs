@@ -7,10 +7,18 @@
 pub(crate) mod answer;
 pub(crate) mod attempt;
 mod connection;
-#[cfg(any(feature = "payments-v3-0", feature = "payments-v2-0"))]
+#[cfg(any(
+    feature = "payments-v3-0",
+    feature = "payments-v2-0",
+    feature = "automatic-payments-v1-0"
+))]
 mod generated;
 
 pub(crate) use attempt::{Call, Rule};
 pub(crate) use connection::Connection;
-#[cfg(any(feature = "payments-v3-0", feature = "payments-v2-0"))]
+#[cfg(any(
+    feature = "payments-v3-0",
+    feature = "payments-v2-0",
+    feature = "automatic-payments-v1-0"
+))]
 pub(crate) use generated::generated;

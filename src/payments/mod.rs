@@ -25,14 +25,19 @@
 //!
 //! - Amounts are [`Amount`]s: exact decimals (no `f64`), written as `1000` or `1234.5`, read from
 //!   numbers and from decimal strings (`"1000.0000"`).
-//! - Writes (create, confirm, refund, delete, receiver) are sent once. A 5xx, an answer that does
-//!   not decode, a timeout or a broken connection after sending is
+//! - Writes (create, confirm, refund, void, delete, receiver) are sent once. A 5xx, an answer that
+//!   does not decode, a timeout or a broken connection after sending is
 //!   [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown): Khipu may have done it, so look the
-//!   payment up before trying again. Reads retry 5xx and transport failures with bounded backoff.
+//!   payment up before trying again (Khipu does not de-duplicate refunds: look for it in the
+//!   payment's `refunds`). Reads retry 5xx and transport failures with bounded backoff.
+//! - Refunds: [`Client::refund`] (`Refund::Full` or `Refund::Partial(amount)`, from the refund
+//!   wallet, [`Client::refund_wallet`]) and [`Client::void_payment`]; predictions for one bank or
+//!   all ([`Client::predict_all`]); an integrator's collection accounts as a stream
+//!   ([`Client::receivers`]).
 //! - Khipu's 400 is [`Error::Validation`](crate::Error::Validation), with its per-field errors.
 //! - [`notification::verify`] checks a 3.0 notification's signature and age before decoding it.
 
-pub(crate) mod new_payment;
+mod new_payment;
 #[cfg(feature = "payments-v2-0")]
 pub mod v2;
 #[cfg(feature = "payments-v3-0")]
@@ -43,4 +48,7 @@ pub use new_payment::NewPayment;
 #[cfg(feature = "payments-v3-0")]
 pub use v3::api::types;
 #[cfg(feature = "payments-v3-0")]
-pub use v3::{Client, PredictQuery, api, notification};
+pub use v3::{
+    BankPrediction, Client, PredictQuery, PredictResult, Prediction, Receiver, Refund, api,
+    notification,
+};

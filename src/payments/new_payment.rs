@@ -1,11 +1,10 @@
 //! A new payment, as a person types it, for either payments version.
 
-use std::collections::BTreeMap;
-
 use khipu_types::{Amount, DateTime};
 use serde::Serialize;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 
+use crate::body::{check_amount, to_body};
 use crate::error::{Context, Error};
 
 /// A payment to create, built step by step with plain values: the same builder serves
@@ -194,72 +193,4 @@ impl NewPayment {
         check_amount(context, "amount", &self.amount)?;
         to_body(self, context)
     }
-}
-
-/// The most significant digits an amount may have: Khipu reads amounts as IEEE doubles
-/// (`format: double`), which carry 15 exactly.
-const AMOUNT_DIGITS: u32 = 15;
-
-/// The most decimal places Khipu takes ("hasta 4 lugares decimales", its documents say).
-const AMOUNT_DECIMALS: u32 = 4;
-
-/// Refuses, before anything is sent, an amount Khipu's documented limits do not allow: zero or
-/// less, more than 4 decimal places, or more digits than Khipu's doubles carry exactly.
-pub(crate) fn check_amount(context: &Context, field: &str, amount: &Amount) -> Result<(), Error> {
-    let value = amount.decimal().normalize();
-    let refused = |reason: String| Error::InvalidRequest {
-        context: context.clone(),
-        field: field.to_owned(),
-        reason,
-    };
-    if value <= khipu_types::Decimal::ZERO {
-        return Err(refused(format!("is {amount}; it must be more than 0")));
-    }
-    if value.scale() > AMOUNT_DECIMALS {
-        return Err(refused(format!(
-            "{amount} has {} decimal places; Khipu takes at most {AMOUNT_DECIMALS}",
-            value.scale()
-        )));
-    }
-    let digits = value.mantissa().unsigned_abs().to_string().len() as u32;
-    if digits > AMOUNT_DIGITS {
-        return Err(refused(format!(
-            "{amount} has {digits} significant digits; Khipu carries at most {AMOUNT_DIGITS} exactly"
-        )));
-    }
-    Ok(())
-}
-
-/// `request` as the generated body type `T`, through JSON text (so amounts keep their digits):
-/// what `T`'s constraints refuse, and what `T` would silently drop, fail naming the field.
-pub(crate) fn to_body<R: Serialize, T: DeserializeOwned + Serialize>(
-    request: &R,
-    context: &Context,
-) -> Result<T, Error> {
-    let refused = |field: String, reason: String| Error::InvalidRequest {
-        context: context.clone(),
-        field,
-        reason,
-    };
-    let unwritable =
-        |e: serde_json::Error| refused("request".into(), format!("cannot be written: {e}"));
-    let given = serde_json::to_string(request).map_err(unwritable)?;
-    let typed: T = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
-        &given,
-    ))
-    .map_err(|e| {
-        let field = e.path().to_string();
-        refused(field, format!("is refused: {}", e.into_inner()))
-    })?;
-    let kept = serde_json::to_string(&typed).map_err(unwritable)?;
-    let names = |json: &str| serde_json::from_str::<BTreeMap<String, IgnoredAny>>(json).ok();
-    if let (Some(given), Some(kept)) = (names(&given), names(&kept))
-        && let Some(dropped) = given.keys().find(|k| !kept.contains_key(*k))
-    {
-        return Err(refused(
-            dropped.clone(),
-            format!("is not a field of {}", context.api),
-        ));
-    }
-    Ok(typed)
 }

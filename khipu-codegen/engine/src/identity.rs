@@ -1,8 +1,11 @@
-//! Which API a spec describes: a bank (country, segment, domain) or the payments API.
+//! Which API a spec describes: a bank (country, segment, domain), or one version of one of
+//! Khipu's other APIs (Payments, Automatic Payments...).
 //!
 //! Bank documents put every path under `/v1/{country}/banking/{segment}/{domain}/`; that prefix,
 //! not the file name, identifies the bank. Where the file sits in the `specs/banking/<cc>/<segment>/`
-//! layout, the two must agree.
+//! layout, the two must agree. Any other document sits at `specs/<family>/<version>.<ext>`
+//! (`specs/payments/v3.0.json`, `specs/automatic-payments/v1.0.yaml`): the folder names the API,
+//! the file its version.
 
 use std::path::Path;
 
@@ -16,12 +19,25 @@ use crate::pointer::Pointer;
 pub enum Identity {
     /// One bank's Open Data API.
     Bank(BankId),
-    /// The payments API of the given version (`3.0`).
-    Payments {
+    /// One version of one of Khipu's other APIs.
+    Api {
+        /// The folder it sits in (`payments`, `automatic-payments`): the module (`payments`,
+        /// `automatic_payments`) and the features (`payments-v3-0`) are named after it.
+        family: String,
         /// From the file's name (`specs/payments/v3.0.json` is `3.0`), never from `info.version`,
         /// whose form changes between Khipu's documents (`2.0`, `v3.0`).
         version: String,
     },
+}
+
+impl Identity {
+    /// How users and messages name the API: `cl/personal/demo-bank.khipu.com`, `payments v3.0`.
+    pub fn name(&self) -> String {
+        match self {
+            Identity::Bank(bank) => bank.id(),
+            Identity::Api { family, version } => format!("{family} v{version}"),
+        }
+    }
 }
 
 /// A bank, as Khipu's paths name it.
@@ -68,16 +84,16 @@ pub fn identify(doc: &Value, file: &Path) -> Result<Identity, (Pointer, String)>
         .as_object()
         .map(|p| p.keys().cloned().collect::<Vec<_>>())
         .unwrap_or_default();
-    let under_payments = file.components().any(|c| c.as_os_str() == "payments");
     let bank_paths = paths.iter().any(|p| p.split('/').nth(3) == Some("banking"));
     if !bank_paths {
-        if under_payments || paths.iter().all(|p| !p.starts_with("/v1/")) {
-            return payments_version(file).map(|version| Identity::Payments { version });
+        let in_banking = file.components().any(|c| c.as_os_str() == "banking");
+        if in_banking {
+            return Err((
+                Pointer::root().push("paths"),
+                "no path has the bank form `/v1/{country}/banking/{segment}/{domain}/...`".into(),
+            ));
         }
-        return Err((
-            Pointer::root().push("paths"),
-            "no path has the bank form `/v1/{country}/banking/{segment}/{domain}/...`".into(),
-        ));
+        return api_identity(file);
     }
     let mut found: Option<BankId> = None;
     for path in &paths {
@@ -120,8 +136,33 @@ pub fn identify(doc: &Value, file: &Path) -> Result<Identity, (Pointer, String)>
     Ok(Identity::Bank(id))
 }
 
-/// The version a payments spec's file name gives: `v3.0.json` and `3.0.yaml` are both `3.0`.
-fn payments_version(file: &Path) -> Result<String, (Pointer, String)> {
+/// The API family (the file's folder) and version (its name) of a spec that is not a bank's.
+fn api_identity(file: &Path) -> Result<Identity, (Pointer, String)> {
+    let family = file
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|f| f.to_str())
+        .filter(|f| !f.is_empty() && *f != "specs")
+        .unwrap_or("payments");
+    let valid = family
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid || !family.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err((
+            Pointer::root(),
+            format!(
+                "an API's folder names it in lower case with dashes (`specs/automatic-payments/`), not `{family}`"
+            ),
+        ));
+    }
+    Ok(Identity::Api {
+        family: family.to_owned(),
+        version: version(file)?,
+    })
+}
+
+/// The version a spec's file name gives: `v3.0.json` and `3.0.yaml` are both `3.0`.
+fn version(file: &Path) -> Result<String, (Pointer, String)> {
     let stem = file
         .file_stem()
         .and_then(|s| s.to_str())
@@ -136,7 +177,7 @@ fn payments_version(file: &Path) -> Result<String, (Pointer, String)> {
         return Err((
             Pointer::root(),
             format!(
-                "a payments spec is named after its version (`specs/payments/v3.0.json`), not `{}`",
+                "an API's spec is named after its version (`specs/payments/v3.0.json`), not `{}`",
                 file.display()
             ),
         ));
@@ -144,8 +185,8 @@ fn payments_version(file: &Path) -> Result<String, (Pointer, String)> {
     Ok(version.to_owned())
 }
 
-/// The module of a payments version: `3.0` is `v3_0`.
-pub fn payments_module(version: &str) -> String {
+/// The module of an API version: `3.0` is `v3_0`.
+pub fn version_module(version: &str) -> String {
     format!("v{}", module_ident(version).trim_start_matches("m_"))
 }
 
@@ -214,21 +255,29 @@ mod tests {
     fn payments_and_mixed_banks() {
         assert_eq!(
             identify(&doc(&["/2.0/banks"]), Path::new("specs/payments/v2.0.yaml")).unwrap(),
-            Identity::Payments {
+            Identity::Api {
+                family: "payments".into(),
                 version: "2.0".into()
             }
         );
+        let pac = identify(
+            &doc(&["/v1/automatic-payment/subscription"]),
+            Path::new("specs/automatic-payments/v1.0.yaml"),
+        )
+        .unwrap();
+        assert_eq!(pac.name(), "automatic-payments v1.0");
         // info.version is `v3.0` in Khipu's v3 document: the file name decides, not it.
         let mut v3 = doc(&["/v3/banks"]);
         v3["info"]["version"] = "v3.0".into();
         let id = identify(&v3, Path::new("specs/payments/v3.0.json")).unwrap();
         assert_eq!(
             id,
-            Identity::Payments {
+            Identity::Api {
+                family: "payments".into(),
                 version: "3.0".into()
             }
         );
-        assert_eq!(payments_module("3.0"), "v3_0");
+        assert_eq!(version_module("3.0"), "v3_0");
         let err = identify(&v3, Path::new("specs/payments/latest.json")).unwrap_err();
         assert!(err.1.contains("named after its version"), "{}", err.1);
         let mixed = doc(&[

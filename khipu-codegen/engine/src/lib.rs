@@ -397,10 +397,7 @@ fn preamble(
         return head;
     };
     let url_doc = " Where Khipu serves this API (the spec's first server).";
-    let name = match identity {
-        Identity::Bank(bank) => bank.id(),
-        Identity::Payments { version } => format!("payments v{version}"),
-    };
+    let name = identity.name();
     let head = quote! {
         #head
         #[doc = #url_doc]

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 
 use crate::Client;
 use crate::error::SpecError;
-use crate::identity::{Identity, payments_module};
+use crate::identity::{Identity, module_ident, version_module};
 
 /// Where the generated crate lives, relative to the repository root.
 pub const GENERATED_CRATE: &str = "khipu-generated";
@@ -278,7 +278,8 @@ fn layout(generated: Vec<(Client, String, Duration)>) -> Result<Plan, SpecError>
     let mut tree: BTreeMap<String, BTreeMap<String, Vec<(usize, String)>>> = BTreeMap::new();
     let mut clients = Vec::new();
     let mut files = Vec::new();
-    let mut payments: Vec<(usize, String)> = Vec::new();
+    // (client index, family module, version module)
+    let mut apis: Vec<(usize, String, String)> = Vec::new();
     for (i, (client, _, _)) in generated.iter().enumerate() {
         match &client.identity {
             Identity::Bank(bank) => {
@@ -288,7 +289,9 @@ fn layout(generated: Vec<(Client, String, Duration)>) -> Result<Plan, SpecError>
                     .or_default()
                     .push((i, bank.short_module()));
             }
-            Identity::Payments { version } => payments.push((i, payments_module(version))),
+            Identity::Api { family, version } => {
+                apis.push((i, module_ident(family), version_module(version)));
+            }
         }
     }
     // Two banks of one segment whose domains share a first label both use their full domain.
@@ -322,24 +325,29 @@ fn layout(generated: Vec<(Client, String, Duration)>) -> Result<Plan, SpecError>
             }
         }
     }
-    let mut by_module = payments.clone();
-    by_module.sort_by(|a, b| a.1.cmp(&b.1));
-    if let Some(w) = by_module.windows(2).find(|w| w[0].1 == w[1].1) {
-        {
-            return Err(SpecError::new(
-                &generated[w[1].0].0.spec,
-                "",
-                "two payments specs have the same version",
-            ));
-        }
+    let mut by_module: Vec<(&str, &str, usize)> = apis
+        .iter()
+        .map(|(i, family, version)| (family.as_str(), version.as_str(), *i))
+        .collect();
+    by_module.sort();
+    if let Some(w) = by_module
+        .windows(2)
+        .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+    {
+        return Err(SpecError::new(
+            &generated[w[1].2].0.spec,
+            "",
+            "two specs of one API have the same version",
+        ));
     }
-    for (i, module) in &payments {
+    for (i, family, version) in &apis {
+        let feature = format!("{}-{}", family.replace('_', "-"), version.replace('_', "-"));
         modules.insert(
             *i,
             (
-                format!("payments::{module}"),
-                src.join("payments").join(format!("{module}.rs")),
-                format!("payments-{}", module.replace('_', "-")),
+                format!("{family}::{version}"),
+                src.join(family).join(format!("{version}.rs")),
+                feature,
             ),
         );
     }
@@ -412,14 +420,19 @@ pub const SUMMARY_EXTENSION: &str = "api.json";
 fn banks(clients: &[PlannedClient]) -> impl Iterator<Item = (&PlannedClient, &crate::BankId)> {
     clients.iter().filter_map(|c| match &c.client.identity {
         Identity::Bank(b) => Some((c, b)),
-        Identity::Payments { .. } => None,
+        Identity::Api { .. } => None,
     })
 }
 
-fn payments(clients: &[PlannedClient]) -> impl Iterator<Item = &PlannedClient> {
-    clients
-        .iter()
-        .filter(|c| matches!(c.client.identity, Identity::Payments { .. }))
+/// The APIs that are not banks, by family (`payments`), each with its versions' clients.
+fn families(clients: &[PlannedClient]) -> BTreeMap<&str, Vec<&PlannedClient>> {
+    let mut out: BTreeMap<&str, Vec<&PlannedClient>> = BTreeMap::new();
+    for c in clients {
+        if let Identity::Api { family, .. } = &c.client.identity {
+            out.entry(family.as_str()).or_default().push(c);
+        }
+    }
+    out
 }
 
 /// A cargo feature of the generated crate (and, under the same name, of the facade).
@@ -431,7 +444,8 @@ struct Feature {
     enables: Vec<String>,
 }
 
-/// Every feature: all banks, each country, each bank, all payments versions, each version.
+/// Every feature: all banks, each country, each bank, and for each other API all its versions
+/// (`payments`) and each version (`payments-v3-0`).
 fn features(clients: &[PlannedClient]) -> Vec<Feature> {
     let mut countries: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (c, bank) in banks(clients) {
@@ -459,21 +473,22 @@ fn features(clients: &[PlannedClient]) -> Vec<Feature> {
             enables: Vec::new(),
         });
     }
-    let versions: Vec<&PlannedClient> = payments(clients).collect();
-    out.push(Feature {
-        name: "payments".into(),
-        doc: "Every version of the payments API.".into(),
-        enables: versions.iter().map(|c| c.feature.clone()).collect(),
-    });
-    for c in versions {
+    for (family, versions) in families(clients) {
         out.push(Feature {
-            name: c.feature.clone(),
-            doc: format!(
-                "{} {}, from {}",
-                c.client.title, c.module_path, c.client.spec
-            ),
-            enables: Vec::new(),
+            name: family.to_owned(),
+            doc: format!("Every version of the {family} API."),
+            enables: versions.iter().map(|c| c.feature.clone()).collect(),
         });
+        for c in versions {
+            out.push(Feature {
+                name: c.feature.clone(),
+                doc: format!(
+                    "{} {}, from {}",
+                    c.client.title, c.module_path, c.client.spec
+                ),
+                enables: Vec::new(),
+            });
+        }
     }
     out
 }
@@ -505,9 +520,15 @@ fn cargo_toml(clients: &[PlannedClient]) -> String {
          # Every bank, each item marked with the feature it needs.\n\
          all-features = true\n\
          rustdoc-args = [\"--cfg\", \"docsrs\"]\n\n\
-         [features]\n\
-         default = [\"all-banks\", \"payments\"]\n\
-         # Hooks for khipu-rs' conformance test (decode answers and requests with each module's types).\n\
+         [features]\n",
+    );
+    // Every bank and every other API is on by default; services narrow with
+    // `default-features = false`.
+    let mut defaults = vec!["all-banks".to_owned()];
+    defaults.extend(families(clients).keys().map(|f| (*f).to_owned()));
+    let _ = writeln!(out, "default = [{}]", quoted(&defaults));
+    out.push_str(
+        "# Hooks for khipu-rs' conformance test (decode answers and requests with each module's types).\n\
          conformance = []\n",
     );
     for feature in features(clients) {
@@ -550,11 +571,12 @@ fn lib_rs(clients: &[PlannedClient]) -> String {
     let mut out = String::from(TREE_HEADER);
     out.push_str(
         "//! Typed clients for Khipu's APIs, generated from the OpenAPI documents in `specs/` by\n\
-         //! `cargo xtask codegen`: one module per bank under [`banking`], the payments API under\n\
-         //! `payments`, and the list of compiled banks in [`catalog`].\n\
+         //! `cargo xtask codegen`: one module per bank under [`banking`], one per version of\n\
+         //! Khipu's other APIs under their names (`payments`, `automatic_payments`), and the list of\n\
+         //! compiled banks in [`catalog`].\n\
          //!\n\
          //! Each bank is a cargo feature (`cl-personal-demo-bank`), each country too (`cl`);\n\
-         //! `all-banks` and `payments` are on by default.\n\
+         //! `all-banks` and every other API (`payments`, `automatic-payments`) are on by default.\n\
          //!\n\
          //! | feature | bank | module |\n\
          //! |---|---|---|\n",
@@ -574,17 +596,27 @@ fn lib_rs(clients: &[PlannedClient]) -> String {
         "\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\npub mod banking;\npub mod catalog;\n\
          #[cfg(feature = \"conformance\")]\n#[doc(hidden)]\npub mod conformance;\n",
     );
-    let features: Vec<String> = payments(clients)
-        .map(|c| format!("feature = \"{}\"", c.feature))
-        .collect();
-    if !features.is_empty() {
+    for (family, versions) in families(clients) {
         let _ = writeln!(
             out,
-            "#[cfg(any({}))]\npub mod payments;",
-            features.join(", ")
+            "#[cfg({})]\npub mod {};",
+            any_feature(&versions),
+            module_ident(family)
         );
     }
     out
+}
+
+/// `feature = "a"`, or `any(feature = "a", feature = "b")`: clippy wants no `any` of one.
+fn any_feature(clients: &[&PlannedClient]) -> String {
+    let features: Vec<String> = clients
+        .iter()
+        .map(|c| format!("feature = \"{}\"", c.feature))
+        .collect();
+    match features.as_slice() {
+        [one] => one.clone(),
+        _ => format!("any({})", features.join(", ")),
+    }
 }
 
 fn catalog_rs(clients: &[PlannedClient]) -> String {
@@ -711,6 +743,7 @@ fn branch_doc(segments: &[&str]) -> String {
         ["banking", cc] => format!("Banks in `{cc}`."),
         ["banking", cc, segment] => format!("`{segment}` banks in `{cc}`."),
         ["payments"] => "Payments API clients, by version.".into(),
+        [family] => format!("`{}` API clients, by version.", family.replace('_', "-")),
         other => other.join("::"),
     }
 }
@@ -718,7 +751,7 @@ fn branch_doc(segments: &[&str]) -> String {
 fn leaf_doc(c: &PlannedClient) -> String {
     let what = match &c.client.identity {
         Identity::Bank(bank) => format!("{} (`{}`)", c.client.title, bank.id()),
-        Identity::Payments { version } => format!("{} v{version}", c.client.title),
+        Identity::Api { version, .. } => format!("{} v{version}", c.client.title),
     };
     format!(
         "{what}: {} operations, generated from `{}`.",

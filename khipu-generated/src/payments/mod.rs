@@ -5,6 +5,6 @@
 /// API Pagos Instantáneos v2.0: 9 operations, generated from `specs/payments/v2.0.yaml`.
 #[cfg(feature = "payments-v2-0")]
 pub mod v2_0;
-/// API Pagos Instantáneos v3.0: 9 operations, generated from `specs/payments/v3.0.json`.
+/// API Pagos Instantáneos v3.0: 14 operations, generated from `specs/payments/v3.0.json`.
 #[cfg(feature = "payments-v3-0")]
 pub mod v3_0;

@@ -35,12 +35,13 @@ pub(crate) fn error(status: u16, message: &str) -> Reply {
     Reply::json(status, &json!({"status": status, "message": message}))
 }
 
-/// No payment has the id asked for: v3.0 answers 404, v2.0 a validation error on the id.
-pub(crate) fn missing(version: Version) -> Reply {
-    let why = "no payment has this id";
+/// Nothing (`what`: payment, subscription) has the id asked for: API-key APIs answer 404, v2.0
+/// a validation error on the id.
+pub(crate) fn missing(version: Version, what: &str) -> Reply {
+    let why = format!("no {what} has this id");
     match version {
-        Version::ApiKey => error(404, why),
-        Version::Signed => field_error("id", why),
+        Version::ApiKey => error(404, &why),
+        Version::Signed => field_error("id", &why),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The payments APIs, served from their specs: Payments v3.0 (`x-api-key`), v2.0 (the HMAC
-//! signature) and whatever else authenticates the same ways. A request is authenticated
+//! Khipu's APIs other than banking, served from their specs: Payments v3.0 and Automatic
+//! Payments v1 (`x-api-key`), Payments v2.0 (the HMAC signature), and whatever else
+//! authenticates the same ways. A request is authenticated
 //! ([`auth`]), checked against the spec ([`call`]), then handled by its operation
 //! ([`operations`], dispatched by operationId, which the versions share while their paths differ)
 //! against the payments the sandbox keeps ([`store`]). Khipu's error bodies are in [`errors`].
@@ -7,7 +8,8 @@
 mod auth;
 mod call;
 mod errors;
-mod operations;
+mod notices;
+pub(crate) mod operations;
 pub(crate) mod store;
 
 use crate::exchange::{Reply, Req};
@@ -15,6 +17,7 @@ use crate::inject::Injection;
 use crate::spec::Route;
 use crate::state::State;
 
+pub use operations::subscriptions::SignOutcome;
 pub use store::PayOutcome;
 
 /// Answers a payments request.

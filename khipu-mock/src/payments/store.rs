@@ -1,6 +1,7 @@
-//! The payments the sandbox keeps: created through the APIs, changed by confirm, refund and
-//! delete, paid on request (which notifies the payment's `notify_url`), and shown to each API as
-//! its spec's answer describes them.
+//! The payments the sandbox keeps: created through the APIs (and by Automatic Payments charges),
+//! changed by confirm, refunds, void and delete, paid and paid out on request (paying notifies the
+//! payment's `notify_url`), and shown to each API as its spec's answer describes them. Fields a
+//! spec does not show (`paid_out`) stay in the record only.
 
 use khipu_types::Decimal;
 use serde_json::{Map, Value, json};
@@ -135,11 +136,14 @@ pub(crate) async fn pay(state: &State, id: &str) -> Result<PayOutcome, String> {
         if p["status"] != "pending" {
             return Err(format!("payment `{id}` is {}, not pending", p["status"]));
         }
+        if p["payment_method"] == "not_available" {
+            // A charge keeps its `direct_debit`.
+            p.insert("payment_method".into(), json!("simplified_transfer"));
+        }
         for (k, v) in [
             ("status", json!("done")),
             ("status_detail", json!("normal")),
             ("conciliation_date", json!(now_rfc3339())),
-            ("payment_method", json!("simplified_transfer")),
             ("funds_source", json!("debit")),
             ("bank", json!("Banco Sandbox")),
             ("bank_id", json!("SBX01")),
@@ -168,6 +172,22 @@ pub(crate) async fn pay(state: &State, id: &str) -> Result<PayOutcome, String> {
         notification_token: token,
         notified,
     })
+}
+
+/// Pays paid payment `id` out to the merchant, as Khipu's daily cycle does; a voided one has its
+/// void paid out (`void_payout_date`). Voiding is refused from then on.
+pub(crate) async fn payout(state: &State, id: &str) -> Result<(), String> {
+    let mut payments = state.payments.lock().await;
+    let Some(Value::Object(p)) = payments.get_mut(id) else {
+        return Err(format!("no payment `{id}`"));
+    };
+    if p["status"] != "done" {
+        return Err(format!("payment `{id}` is {}, not done", p["status"]));
+    }
+    if p.insert("paid_out".into(), json!(true)).is_none() && p["status_detail"] == "reversed" {
+        p.insert("void_payout_date".into(), json!(now_rfc3339()));
+    }
+    Ok(())
 }
 
 /// Sends payment `id`'s notification: a signed 3.0 JSON body, or the 1.3 form with its token.

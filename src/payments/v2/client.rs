@@ -8,11 +8,11 @@ use khipu_types::auth::Credentials;
 use super::api as v2_0;
 use super::notification::{Expected, Notification, VerifyError};
 use super::types;
+use crate::body::check_amount;
 use crate::config::Config;
 use crate::error::{Context, Error};
 use crate::http::{Connection, Rule};
 use crate::payments::NewPayment;
-use crate::payments::new_payment::check_amount;
 
 /// A Payments API v2.0 client for one collection account (receiver): every request signed with
 /// its secret.

@@ -2,14 +2,11 @@
 
 use std::fmt;
 
-use khipu_types::Amount;
-
 use super::api::{self, types};
 use crate::config::Config;
 use crate::error::{Context, Error};
 use crate::http::{Connection, Rule};
 use crate::payments::NewPayment;
-use crate::payments::new_payment::check_amount;
 
 /// A Payments API v3.0 client: JSON over HTTPS with the merchant's `x-api-key`.
 ///
@@ -33,8 +30,8 @@ use crate::payments::new_payment::check_amount;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    api: api::Client,
-    connection: Connection,
+    pub(super) api: api::Client,
+    pub(super) connection: Connection,
 }
 
 impl fmt::Debug for Client {
@@ -45,39 +42,8 @@ impl fmt::Debug for Client {
     }
 }
 
-/// The query of [`Client::predict`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PredictQuery {
-    /// The payer's e-mail.
-    pub payer_email: String,
-    /// The payer's bank (`bank_id` from [`Client::banks`]).
-    pub bank_id: String,
-    /// The amount to pay.
-    pub amount: Amount,
-    /// ISO 4217 currency code (`CLP`).
-    pub currency: String,
-}
-
-impl PredictQuery {
-    /// A prediction for `payer_email` paying `amount` `currency` from `bank_id`.
-    pub fn new(
-        payer_email: impl Into<String>,
-        bank_id: impl Into<String>,
-        amount: impl Into<Amount>,
-        currency: impl Into<String>,
-    ) -> Self {
-        Self {
-            payer_email: payer_email.into(),
-            bank_id: bank_id.into(),
-            amount: amount.into(),
-            currency: currency.into(),
-        }
-    }
-}
-
 /// This API's name in errors and traces.
-const API: &str = <api::Client as khipu_types::client::ApiClient>::NAME;
+pub(super) const API: &str = <api::Client as khipu_types::client::ApiClient>::NAME;
 
 impl Client {
     /// A client built from `config` like every client of the SDK; the credentials must be an API
@@ -141,45 +107,6 @@ impl Client {
         let context = Context::api(API, "postPaymentConfirmById");
         crate::http::generated(&self.connection, &context, Rule::Write, || {
             self.api.post_payment_confirm_by_id().id(id).send()
-        })
-        .await
-    }
-
-    /// Refunds a payment, in full (`None`) or `amount` of it. Never retried: Khipu does not
-    /// de-duplicate refunds, so an *outcome unknown* refund must be checked before a second try.
-    pub async fn refund_payment(
-        &self,
-        id: &str,
-        amount: Option<Amount>,
-    ) -> Result<types::Success, Error> {
-        let context = Context::api(API, "postPaymentRefundsById");
-        if let Some(amount) = &amount {
-            check_amount(&context, "amount", amount)?;
-        }
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            let body = types::PaymentPostPaymentRefunds::builder().amount(amount);
-            self.api
-                .post_payment_refunds_by_id()
-                .id(id)
-                .body(body)
-                .send()
-        })
-        .await
-    }
-
-    /// Predicts whether a payment would go through. Retried on 5xx.
-    pub async fn predict(&self, query: &PredictQuery) -> Result<types::PredictGetPredict, Error> {
-        let context = Context::api(API, "getPredict");
-        check_amount(&context, "amount", &query.amount)?;
-        let amount = query.amount.to_wire_text();
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api
-                .get_predict()
-                .payer_email(query.payer_email.as_str())
-                .bank_id(query.bank_id.as_str())
-                .amount(amount.as_str())
-                .currency(query.currency.as_str())
-                .send()
         })
         .await
     }

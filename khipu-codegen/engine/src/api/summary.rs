@@ -178,7 +178,7 @@ impl ApiSummary {
             spec: client.spec.replace('\\', "/"),
             api: match &client.identity {
                 crate::Identity::Bank(b) => format!("bank {}", b.id()),
-                crate::Identity::Payments { version } => format!("payments {version}"),
+                crate::Identity::Api { family, version } => format!("{family} {version}"),
             },
             module: String::new(),
             feature: String::new(),

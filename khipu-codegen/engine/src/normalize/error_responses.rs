@@ -8,8 +8,8 @@
 //! operation, so the generated client hands any non-success answer back whole
 //! (`Error::UnexpectedResponse`) and the runtime maps the status first and reads Khipu's error body
 //! only if it decodes. Error schemas in `components/schemas` stay, so their types are still
-//! generated for whoever decodes a body by hand; this pass runs last, after the response limits
-//! were dropped from them.
+//! generated for whoever decodes a body by hand. With no error bodies left, an operation's error
+//! responses never have to agree on one type either (progenitor's rule for error bodies).
 
 use serde_json::Value;
 

@@ -115,9 +115,9 @@ pub const PASSES: &[Pass] = &[
         run: responses::success,
     },
     Pass {
-        name: "one-error-type",
-        fixes: "merges differing 4xx/5xx bodies (400/403/503) into one error type",
-        run: responses::errors,
+        name: "error-responses",
+        fixes: "removes 4xx/5xx/default responses: the runtime maps any non-success answer by its status first, so a non-JSON error body never hides the status",
+        run: error_responses::run,
     },
     Pass {
         name: CANONICAL_PASS,
@@ -133,11 +133,6 @@ pub const PASSES: &[Pass] = &[
         name: "response-constraints",
         fixes: "drops maxLength/minLength/pattern from response schemas so a long value never fails a decode",
         run: response_constraints::run,
-    },
-    Pass {
-        name: "error-responses",
-        fixes: "removes 4xx/5xx/default responses: the runtime maps any non-success answer by its status first, so a non-JSON error body never hides the status",
-        run: error_responses::run,
     },
 ];
 

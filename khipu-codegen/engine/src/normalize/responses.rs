@@ -1,12 +1,12 @@
-//! One success type and one error type per operation.
+//! One success type per operation.
 //!
-//! progenitor asserts that all 2xx bodies of an operation share one type, and all error bodies
-//! another. Khipu's bank operations answer 200 (the data) or 202 (accepted, when a CallbackUrl is
-//! given) with different schemas, and the payments API answers 400/403/503 with three error models.
+//! progenitor asserts that all 2xx bodies of an operation share one type. Khipu's bank operations
+//! answer 200 (the data) or 202 (accepted, when a CallbackUrl is given) with different schemas.
 //! This pass merges the bodies into one object schema in `components/schemas` and points every
 //! response at it: the union of the properties, required only where every body requires them, and
 //! nullable wherever the bodies disagree on a property's shape (the 202 declares `Data: object`
-//! and sends null, the 200 declares the Data container).
+//! and sends null, the 200 declares the Data container). Error bodies need no merging: the
+//! `error-responses` pass leaves them to the runtime.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -17,27 +17,13 @@ use super::{Doc, Log, PassError, component_schemas, make_nullable, resolve, uniq
 use crate::pointer::Pointer;
 use crate::walk;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Success,
-    Error,
-}
-
-impl Kind {
-    fn takes(self, code: &str) -> bool {
-        match self {
-            Kind::Success => code.starts_with('2'),
-            Kind::Error => code.starts_with('4') || code.starts_with('5') || code == "default",
-        }
-    }
+/// A success status.
+fn is_success(code: &str) -> bool {
+    code.starts_with('2')
 }
 
 pub(super) fn success(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
-    merge_all(doc, log, Kind::Success)
-}
-
-pub(super) fn errors(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
-    merge_all(doc, log, Kind::Error)
+    merge_all(doc, log)
 }
 
 /// A response body: the status code, where its schema is, and the schema.
@@ -47,7 +33,7 @@ struct Body {
     schema: Value,
 }
 
-fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), PassError> {
+fn merge_all(doc: &mut Value, log: &mut Log) -> Result<(), PassError> {
     let snapshot = doc.clone();
     let mut plans = Vec::new();
     for (_, _, op, at) in walk::operations_mut(&mut snapshot.clone()) {
@@ -56,17 +42,12 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), PassError
             .and_then(Value::as_str)
             .unwrap_or("operation")
             .to_owned();
-        let bodies = bodies(&snapshot, op, kind);
-        if let Some(bodiless) = bodiless(&snapshot, op, kind).filter(|_| !bodies.is_empty()) {
-            let what = if kind == Kind::Success {
-                "success"
-            } else {
-                "error"
-            };
+        let bodies = bodies(&snapshot, op);
+        if let Some(bodiless) = bodiless(&snapshot, op).filter(|_| !bodies.is_empty()) {
             return Err((
                 at.push("responses").push(bodiless),
                 format!(
-                    "this response has no body but the {} response has one; progenitor needs one {what} type per \
+                    "this response has no body but the {} response has one; progenitor needs one success type per \
                  operation, so give it the same body or none to both",
                     bodies[0].code
                 ),
@@ -75,7 +56,7 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), PassError
         if bodies.len() < 2 || all_same_ref(&bodies) {
             continue;
         }
-        let merged = merge(&snapshot, &bodies, &at, kind)?;
+        let merged = merge(&snapshot, &bodies, &at)?;
         plans.push((at, op_id, bodies, merged));
     }
     let mut hoisted: HashMap<String, String> = HashMap::new();
@@ -85,10 +66,7 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), PassError
         let name = match hoisted.get(&key) {
             Some(name) => name.clone(),
             None => {
-                let base = match kind {
-                    Kind::Success => format!("{}Response", op_id.to_upper_camel_case()),
-                    Kind::Error => "ErrorResponse".to_owned(),
-                };
+                let base = format!("{}Response", op_id.to_upper_camel_case());
                 let schemas = component_schemas(doc);
                 let name = unique_name(schemas, &base);
                 schemas.insert(name.clone(), schema);
@@ -137,8 +115,8 @@ fn merge_all(doc: &mut Value, log: &mut Log, kind: Kind) -> Result<(), PassError
     Ok(())
 }
 
-/// Removes the response schemas the merge left unreferenced (the 202 model, the three error
-/// models), so that no unused type is generated for them.
+/// Removes the response schemas the merge left unreferenced (the 202 model), so that no unused
+/// type is generated for them.
 fn prune_orphans(doc: &mut Value, mut candidates: Vec<String>, log: &mut Log) {
     candidates.sort();
     candidates.dedup();
@@ -157,13 +135,13 @@ fn prune_orphans(doc: &mut Value, mut candidates: Vec<String>, log: &mut Log) {
     }
 }
 
-fn bodies(doc: &Value, op: &Map<String, Value>, kind: Kind) -> Vec<Body> {
+fn bodies(doc: &Value, op: &Map<String, Value>) -> Vec<Body> {
     let mut out = Vec::new();
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
         return out;
     };
     for (code, response) in responses {
-        if !kind.takes(code) {
+        if !is_success(code) {
             continue;
         }
         let response = resolve(doc, response);
@@ -183,12 +161,12 @@ fn bodies(doc: &Value, op: &Map<String, Value>, kind: Kind) -> Vec<Body> {
     out
 }
 
-/// The first response of this kind with no content at all, if any.
-fn bodiless(doc: &Value, op: &Map<String, Value>, kind: Kind) -> Option<String> {
+/// The first success response with no content at all, if any.
+fn bodiless(doc: &Value, op: &Map<String, Value>) -> Option<String> {
     let responses = op.get("responses").and_then(Value::as_object)?;
     responses
         .iter()
-        .filter(|(code, _)| kind.takes(code))
+        .filter(|(code, _)| is_success(code))
         .find(|(_, r)| {
             resolve(doc, r)
                 .get("content")
@@ -203,12 +181,7 @@ fn all_same_ref(bodies: &[Body]) -> bool {
 }
 
 /// Merges the bodies' object schemas; returns the schema and the properties it made nullable.
-fn merge(
-    doc: &Value,
-    bodies: &[Body],
-    op: &Pointer,
-    kind: Kind,
-) -> Result<(Value, Vec<String>), PassError> {
+fn merge(doc: &Value, bodies: &[Body], op: &Pointer) -> Result<(Value, Vec<String>), PassError> {
     let mut objects = Vec::new();
     for body in bodies {
         let schema = resolve(doc, &body.schema);
@@ -217,16 +190,11 @@ fn merge(
         if !is_object {
             let at = op.push("responses").push(&body.code);
             let first = &bodies[0].code;
-            let what = if kind == Kind::Success {
-                "success"
-            } else {
-                "error"
-            };
             return Err((
                 at,
                 format!(
-                    "the {} body is `{}`, not an object, so it cannot share one {what} type with the {first} body \
-                 (progenitor needs one {what} type per operation)",
+                    "the {} body is `{}`, not an object, so it cannot share one success type with the {first} body \
+                 (progenitor needs one success type per operation)",
                     body.code,
                     shape(doc, &body.schema)
                 ),
@@ -278,7 +246,7 @@ fn merge(
         codes.join(", ")
     );
     let description = match merged.get("description").and_then(Value::as_str) {
-        Some(d) if kind == Kind::Success => format!("{d}\n\n{note}"),
+        Some(d) => format!("{d}\n\n{note}"),
         _ => note,
     };
     merged.insert("description".into(), Value::String(description));
@@ -419,42 +387,6 @@ mod tests {
             "{}",
             report.fixes[0].what
         );
-    }
-
-    #[test]
-    fn merges_payment_errors_into_one_shared_type() {
-        let errors = json!({
-            "400": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationError"}}}},
-            "403": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuthorizationError"}}}},
-            "503": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceError"}}}}
-        });
-        let mut doc = json!({
-            "paths": {
-                "/2.0/banks": {"get": {"operationId": "getBanks", "responses": errors.clone()}},
-                "/2.0/payments": {"post": {"operationId": "postPayment", "responses": errors}}
-            },
-            "components": {"schemas": {
-                "ValidationError": {"type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}, "errors": {"type": "array", "items": {}}}},
-                "AuthorizationError": {"type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}},
-                "ServiceError": {"type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}}
-            }}
-        });
-        let report = run_idempotent(super::errors, &mut doc);
-        assert_eq!(
-            report.fixes.len(),
-            5,
-            "two merges, three pruned models: {:?}",
-            report.fixes
-        );
-        let merged = &doc["components"]["schemas"]["ErrorResponse"];
-        let keys: Vec<&String> = merged["properties"].as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["status", "message", "errors"]);
-        assert!(
-            doc["components"]["schemas"].get("ErrorResponse2").is_none(),
-            "both operations share one type"
-        );
-        // the success pass leaves error bodies alone
-        assert!(run(super::success, &mut doc).unwrap().fixes.is_empty());
     }
 
     #[test]
