@@ -64,6 +64,12 @@ mod http;
 pub mod payments;
 mod reply;
 mod request;
+#[cfg(any(
+    feature = "payments-v3-0",
+    feature = "payments-v2-0",
+    feature = "automatic-payments-v1-0"
+))]
+mod setters;
 mod trace;
 
 pub use bank::{Bank, BoxFuture, banks, connect, offers};

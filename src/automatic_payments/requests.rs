@@ -3,16 +3,7 @@
 use khipu_types::Amount;
 use serde::Serialize;
 
-/// Setters for the optional text fields.
-macro_rules! text {
-    ($($(#[$doc:meta])* $field:ident),* $(,)?) => {$(
-        $(#[$doc])*
-        pub fn $field(mut self, value: impl Into<String>) -> Self {
-            self.$field = Some(value.into());
-            self
-        }
-    )*};
-}
+use crate::setters::text_setters;
 
 /// A subscription to create. `notify_url`, `return_url` and `cancel_url` are required: one left
 /// out fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming it, and nothing
@@ -80,7 +71,7 @@ impl NewSubscription {
         )
     }
 
-    text!(
+    text_setters!(
         /// Where Khipu POSTs its notice when the customer signs (or the subscription ends).
         notify_url,
         /// Where the customer goes once they signed.
@@ -138,7 +129,7 @@ impl NewCharge {
         }
     }
 
-    text!(
+    text_setters!(
         /// Where Khipu notifies the payment once the charge is reconciled (a payment notification).
         notify_url,
         /// Where Khipu POSTs if the charge fails.

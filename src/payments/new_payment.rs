@@ -7,6 +7,8 @@ use serde::de::DeserializeOwned;
 use crate::body::{check_amount, to_body};
 use crate::error::{Context, Error};
 
+use crate::setters::text_setters;
+
 /// A payment to create, built step by step with plain values: the same builder serves
 /// Payments v3.0 (`khipu::payments::Client::create_payment`) and v2.0. Constrained values
 /// (lengths, URLs, the currency) are checked against the API's spec when the request is sent;
@@ -74,17 +76,6 @@ pub struct NewPayment {
     psp_client_merchant_name: Option<String>,
 }
 
-/// Setters for the optional text fields, each documented with Khipu's meaning.
-macro_rules! text {
-    ($($(#[$doc:meta])* $field:ident),* $(,)?) => {$(
-        $(#[$doc])*
-        pub fn $field(mut self, value: impl Into<String>) -> Self {
-            self.$field = Some(value.into());
-            self
-        }
-    )*};
-}
-
 impl NewPayment {
     /// `amount` in `currency` (ISO 4217: `CLP`, `USD`...), for `subject` (what the payer sees).
     pub fn new(
@@ -121,7 +112,7 @@ impl NewPayment {
         }
     }
 
-    text!(
+    text_setters!(
         /// Your own id for the payment (an order or invoice number); find it again by it.
         transaction_id,
         /// Anything you want back with the payment (a cart as XML, say).
