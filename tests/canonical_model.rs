@@ -1,6 +1,7 @@
-//! The canonical model the generator checks banks against (khipu-codegen/engine/src/canonical/
-//! banking.yaml) and the Rust types in khipu-types describe the same JSON: an item with every
-//! field decodes and re-encodes unchanged, and an item with only the required fields decodes.
+//! The canonical model the generator checks banks against (`khipu_codegen_engine::model`, read
+//! through its public API) and the Rust types in khipu-types describe the same JSON: an item with
+//! every field decodes and re-encodes unchanged, an item with only the required fields decodes,
+//! and every container of the engine's table has its envelope in both.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,8 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 fn model() -> Value {
-    let text = include_str!("../khipu-codegen/engine/src/canonical/banking.yaml");
-    serde_yaml_ng::from_str(text).unwrap()
+    khipu_codegen_engine::model::schema().clone()
 }
 
 /// Follows `$ref`s (the engine's one `resolve`) and a leading `allOf`.
@@ -106,4 +106,35 @@ fn account() {
 #[test]
 fn statement() {
     check::<khipu::model::Statement>("Statement");
+}
+
+/// The engine's container table names the SDK's `DataKind`s, in the same order, and each item
+/// container has its schema in the model.
+#[test]
+fn the_engines_containers_are_the_sdks_data_kinds() {
+    use khipu::DataKind;
+    use khipu_codegen_engine::model::CONTAINERS;
+    let engine: Vec<&str> = CONTAINERS.iter().map(|c| c.kind.variant()).collect();
+    let sdk: Vec<String> = [
+        DataKind::Accounts,
+        DataKind::Balances,
+        DataKind::Transactions,
+        DataKind::Statements,
+        DataKind::AccountLink,
+    ]
+    .iter()
+    .map(|k| format!("{k:?}"))
+    .collect();
+    assert_eq!(engine, sdk);
+    // Every item container's schema is one the SDK's type reads (the tests above, by name).
+    for c in CONTAINERS
+        .iter()
+        .filter(|c| c.kind.variant() != "AccountLink")
+    {
+        assert!(
+            model()["components"]["schemas"][c.name].is_object(),
+            "{}",
+            c.name
+        );
+    }
 }

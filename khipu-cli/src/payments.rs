@@ -126,13 +126,7 @@ pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(),
             value(&receivers)?
         }
         (C::Methods { merchant_id }, Client::V3(c)) => {
-            let id = merchant_id
-                .as_deref()
-                .ok_or_else(|| Failure::Usage("give --merchant-id".into()))?;
-            let id: u64 = id
-                .parse()
-                .map_err(|_| Failure::Usage(format!("--merchant-id: `{id}` is not a number")))?;
-            value(&c.payment_methods(id).await?)?
+            value(&c.payment_methods(merchant(merchant_id.as_deref())?).await?)?
         }
         (C::Methods { merchant_id }, Client::V2(c)) => {
             value(&c.payment_methods(merchant_id.as_deref()).await?)?
@@ -140,6 +134,13 @@ pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(),
         (command, _) => return Err(lacks(args.api, command)),
     };
     show(&answer, json)
+}
+
+/// v3.0's `--merchant-id`: required, and a number.
+fn merchant(id: Option<&str>) -> Result<u64, Failure> {
+    let id = id.ok_or_else(|| Failure::Usage("give --merchant-id".into()))?;
+    id.parse()
+        .map_err(|_| Failure::Usage(format!("--merchant-id: `{id}` is not a number")))
 }
 
 /// What to say when `version` lacks `command`.

@@ -92,10 +92,10 @@ fn expand_spec(
             tried.join(" and ")
         ));
     };
-    let client = generate_file(&file, name).map_err(|e| e.to_string())?;
-    match (&client.identity, expect) {
+    let generated = generate_file(&file, name).map_err(|e| e.to_string())?;
+    match (&generated.client.identity, expect) {
         (Identity::Bank(_), Expect::Bank) | (Identity::Api { .. }, Expect::Payments) => {
-            Ok((client.tokens, file))
+            Ok((generated.code.tokens(), file))
         }
         (Identity::Bank(bank), Expect::Payments) => Err(format!(
             "{name}: this is the spec of bank `{}`; use khipu_codegen::bank!",
@@ -130,12 +130,18 @@ mod tests {
                 khipu_codegen_engine::Identity::Bank(_) => Expect::Bank,
                 _ => Expect::Payments,
             };
-            let (tokens, _) =
+            let (tokens, file) =
                 expand_spec(&planned.client.spec, Some(repo()), None, expect).unwrap();
-            let hooks = &planned.client.hooks;
-            let expanded =
-                workspace::format_module(&planned.client.spec, &quote::quote! { #tokens #hooks })
-                    .unwrap();
+            // The hooks only the generated crate carries, from the engine itself.
+            let hooks = khipu_codegen_engine::generate_file(&file, &planned.client.spec)
+                .unwrap()
+                .code
+                .hooks;
+            let expanded = khipu_codegen_engine::format::module(
+                &planned.client.spec,
+                &quote::quote! { #tokens #hooks },
+            )
+            .unwrap();
             let on_disk = std::fs::read_to_string(repo().join(&planned.file)).unwrap();
             let body = on_disk
                 .strip_prefix(&workspace::module_header(&planned.client))

@@ -15,6 +15,14 @@ fn envelope_error(operation_id: &str, code: &str, kind: &str, description: &str)
            "Error": {"Code": code, "Type": kind, "Description": description}, "LifeSpan": null})
 }
 
+/// A bank operation's error envelope as a reply (`P001`, `DO_NOT_RETRY`: the request's fault).
+fn refused(status: u16, operation_id: &str, code: &str, description: &str) -> Reply {
+    Reply::json(
+        status,
+        &envelope_error(operation_id, code, "DO_NOT_RETRY", description),
+    )
+}
+
 pub(crate) async fn handle(
     state: &State,
     route: &Route,
@@ -22,7 +30,34 @@ pub(crate) async fn handle(
     injection: &Injection,
 ) -> Reply {
     let operation_id = uuid_like(state);
-    // The scheme is case-insensitive (RFC 9110): `bearer tok` is a bearer token too.
+    if let Some(why) = unauthenticated(req) {
+        return refused(401, &operation_id, "A000", why);
+    }
+    if let Some(reply) = injected(injection, &operation_id) {
+        return reply;
+    }
+    let doc = state.specs.doc(route);
+    let body = match checked_body(doc, route, req) {
+        Ok(body) => body,
+        Err(why) => return refused(400, &operation_id, "P001", &why),
+    };
+    let mut answer = examples::response(doc, &route.operation, "200");
+    echo(&mut answer, &body, &operation_id);
+    match body.get("CallbackUrl").and_then(Value::as_str) {
+        None => Reply::json(200, &answer),
+        Some(url) if !loopback_url(url) => refused(
+            400,
+            &operation_id,
+            "P001",
+            "CallbackUrl: khipu-mock calls back only http(s) URLs on loopback addresses",
+        ),
+        Some(url) => call_back(state, url, answer, &operation_id),
+    }
+}
+
+/// Why the request's credentials are refused: exactly one of a bearer token (any non-empty one;
+/// the scheme is case-insensitive, RFC 9110) or an `x-api-key`.
+fn unauthenticated(req: &Req) -> Option<&'static str> {
     let bearer = req
         .header("authorization")
         .and_then(|v| v.split_once(' '))
@@ -32,52 +67,38 @@ pub(crate) async fn handle(
     let api_key = req
         .header("x-api-key")
         .is_some_and(|k| !k.trim().is_empty());
-    if bearer == api_key {
-        let why = if bearer {
-            "send a bearer token or an x-api-key, not both"
-        } else {
-            "missing credentials: send Authorization: Bearer <JWT> or x-api-key"
-        };
-        return Reply::json(
-            401,
-            &envelope_error(&operation_id, "A000", "DO_NOT_RETRY", why),
-        );
+    match (bearer, api_key) {
+        (true, true) => Some("send a bearer token or an x-api-key, not both"),
+        (false, false) => {
+            Some("missing credentials: send Authorization: Bearer <JWT> or x-api-key")
+        }
+        _ => None,
     }
+}
+
+/// The failure the request asks for: a status with Khipu's envelope, or an envelope `error` on 200.
+fn injected(injection: &Injection, operation_id: &str) -> Option<Reply> {
     if let Some(status) = injection.status {
         let body = envelope_error(
-            &operation_id,
+            operation_id,
             "I001",
             "RETRY_IMMEDIATELY",
             &format!("khipu-mock injected HTTP {status}"),
         );
-        return Reply::json(status, &body);
+        return Some(Reply::json(status, &body));
     }
-    if let Some((code, kind)) = &injection.error {
-        return Reply::json(
-            200,
-            &envelope_error(
-                &operation_id,
-                code,
-                kind,
-                &format!("khipu-mock injected {code} {kind}"),
-            ),
-        );
-    }
-    let doc = state.specs.doc(route);
-    let body: Value = match serde_json::from_slice(&req.body) {
-        Ok(v) => v,
-        Err(e) => {
-            return Reply::json(
-                400,
-                &envelope_error(
-                    &operation_id,
-                    "P001",
-                    "DO_NOT_RETRY",
-                    &format!("the body is not JSON: {e}"),
-                ),
-            );
-        }
-    };
+    let (code, kind) = injection.error.as_ref()?;
+    let description = format!("khipu-mock injected {code} {kind}");
+    Some(Reply::json(
+        200,
+        &envelope_error(operation_id, code, kind, &description),
+    ))
+}
+
+/// The request body as JSON, checked against the operation's schema; else every field at fault.
+fn checked_body(doc: &Value, route: &Route, req: &Req) -> Result<Value, String> {
+    let body: Value =
+        serde_json::from_slice(&req.body).map_err(|e| format!("the body is not JSON: {e}"))?;
     if let Some((_, schema)) = request_schema(doc, &route.operation) {
         let errors = validate::validate(doc, schema, &body);
         if !errors.is_empty() {
@@ -85,44 +106,30 @@ pub(crate) async fn handle(
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect();
-            return Reply::json(
-                400,
-                &envelope_error(&operation_id, "P001", "DO_NOT_RETRY", &list.join("; ")),
-            );
+            return Err(list.join("; "));
         }
     }
-    let mut answer = examples::response(doc, &route.operation, "200");
-    echo(&mut answer, &body, &operation_id);
-    match body.get("CallbackUrl").and_then(Value::as_str) {
-        None => Reply::json(200, &answer),
-        Some(url) if !loopback_url(url) => Reply::json(
-            400,
-            &envelope_error(
-                &operation_id,
-                "P001",
-                "DO_NOT_RETRY",
-                "CallbackUrl: khipu-mock calls back only http(s) URLs on loopback addresses",
-            ),
-        ),
-        Some(url) => {
-            let (http, url) = (state.http.clone(), url.to_owned());
-            tokio::spawn(async move {
-                // Khipu delivers later; a short pause keeps the 202 first, as a client expects.
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                if let Err(e) = http.post(&url).json(&answer).send().await {
-                    // The URL came from a request: no password and no terminal escapes in the log.
-                    let shown = khipu_types::display::redact_url(&url);
-                    let why = khipu_types::display::sanitize(&e.without_url().to_string());
-                    eprintln!("khipu-mock: callback to {shown} failed: {why}");
-                }
-            });
-            Reply::json(
-                202,
-                &json!({"OperationId": operation_id, "Status": "OK", "Data": null,
-                "AdditionalInformation": "Los datos serán enviados a la URL de callback.", "Error": null, "LifeSpan": now_text(3600)}),
-            )
+    Ok(body)
+}
+
+/// Khipu's 202 now, and `answer` POSTed to the (loopback) `url` a moment later.
+fn call_back(state: &State, url: &str, answer: Value, operation_id: &str) -> Reply {
+    let (http, url) = (state.http.clone(), url.to_owned());
+    tokio::spawn(async move {
+        // Khipu delivers later; a short pause keeps the 202 first, as a client expects.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        if let Err(e) = http.post(&url).json(&answer).send().await {
+            // The URL came from a request: no password and no terminal escapes in the log.
+            let shown = khipu_types::display::redact_url(&url);
+            let why = khipu_types::display::sanitize(&e.without_url().to_string());
+            eprintln!("khipu-mock: callback to {shown} failed: {why}");
         }
-    }
+    });
+    Reply::json(
+        202,
+        &json!({"OperationId": operation_id, "Status": "OK", "Data": null,
+        "AdditionalInformation": "Los datos serán enviados a la URL de callback.", "Error": null, "LifeSpan": now_text(3600)}),
+    )
 }
 
 fn uuid_like(state: &State) -> String {

@@ -58,8 +58,6 @@ pub struct Specs {
     pub routes: Vec<Route>,
 }
 
-const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
-
 impl Specs {
     /// The specs embedded in this build (an error here is a codegen bug).
     pub fn embedded() -> Result<Self, String> {
@@ -83,17 +81,14 @@ impl Specs {
     fn from_specs(specs: Vec<Spec>) -> Self {
         let mut routes = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
-            for (path, item) in spec.doc["paths"].as_object().into_iter().flatten() {
-                for method in METHODS {
-                    if let Some(op) = item.get(method) {
-                        routes.push(Route {
-                            spec: i,
-                            method: method.to_uppercase(),
-                            path: path.clone(),
-                            operation: op.clone(),
-                        });
-                    }
-                }
+            // Found the one way the generator finds them (khipu_doc): every HTTP method.
+            for (path, method, op, _) in khipu_doc::operations::operations(&spec.doc) {
+                routes.push(Route {
+                    spec: i,
+                    method: method.to_uppercase(),
+                    path,
+                    operation: Value::Object(op.clone()),
+                });
             }
         }
         Self { specs, routes }

@@ -45,6 +45,7 @@ pub fn run(repo: &Path, skip_criterion: bool, skip_build: bool) -> ExitCode {
     call_section(&criterion, &mut out);
     signing_section(&criterion, &mut out);
     reliability_section(&repo.join("target/reliability.json"), &mut out);
+    consumer_section(&repo.join("target/consumer-build.json"), &mut out);
     if skip_build {
         // Keep the build numbers of the last full run rather than dropping them.
         out.push_str(&previous_build_section(repo));
@@ -169,6 +170,55 @@ fn codegen_section(repo: &Path, criterion: &Path, out: &mut String) {
     );
 }
 
+/// A JSON report a bench wrote, if it ran.
+fn json_report(path: &Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// What `cargo xtask consumer --bench` measured: a service's clean build against the floor.
+fn consumer_section(report: &Path, out: &mut String) {
+    let heading = "## 6. A service's build";
+    let Some(report) = json_report(report) else {
+        let _ = writeln!(
+            out,
+            "{heading}\n\n(not run: `cargo xtask consumer --bench`)\n"
+        );
+        return;
+    };
+    let runs = report["runs"].as_array().cloned().unwrap_or_default();
+    let of = |name: &str| -> (Vec<f64>, u64) {
+        let mine: Vec<&serde_json::Value> = runs.iter().filter(|r| r["crate"] == name).collect();
+        let mut secs: Vec<f64> = mine.iter().filter_map(|r| r["seconds"].as_f64()).collect();
+        secs.sort_by(f64::total_cmp);
+        let crates = mine.first().and_then(|r| r["crates"].as_u64()).unwrap_or(0);
+        (secs, crates)
+    };
+    let (consumer, consumer_crates) = of("consumer");
+    let (floor, floor_crates) = of("floor");
+    let median = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or(f64::NAN);
+    let _ = writeln!(
+        out,
+        "{heading}\n\n`cargo xtask consumer --bench`: a crate outside the workspace on the packaged crates, `khipu-rs` with `{}` and no default features, against a floor crate with only reqwest (rustls + ring), serde, serde_json and tokio with the same features; clean debug builds in fresh target directories, alternating, {} each (all runs: consumer {:?} s, floor {:?} s).\n",
+        report["features"],
+        consumer.len(),
+        consumer
+            .iter()
+            .map(|s| (s * 10.0).round() / 10.0)
+            .collect::<Vec<_>>(),
+        floor
+            .iter()
+            .map(|s| (s * 10.0).round() / 10.0)
+            .collect::<Vec<_>>(),
+    );
+    let _ = writeln!(
+        out,
+        "| crate | crates compiled | median clean build |\n|---|---|---|\n| service on khipu-rs | {consumer_crates} | {:.1} s |\n| floor | {floor_crates} | {:.1} s |\n\nRatio of medians: {:.2} (target: at most 1.15).\n",
+        median(&consumer),
+        median(&floor),
+        median(&consumer) / median(&floor)
+    );
+}
+
 fn decode_section(criterion: &Path, out: &mut String) {
     let group = "decode_10000_transactions";
     let (Some((typed, Some(bytes))), Some((value, _))) = (
@@ -253,10 +303,7 @@ fn signing_section(criterion: &Path, out: &mut String) {
 /// The reliability bench's report, medians over its repetitions.
 fn reliability_section(report: &Path, out: &mut String) {
     let heading = "## 5. Reliability under load";
-    let Some(report) = std::fs::read_to_string(report)
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-    else {
+    let Some(report) = json_report(report) else {
         let _ = writeln!(out, "{heading}\n\n(not run)\n");
         return;
     };
@@ -363,7 +410,7 @@ fn reliability_section(report: &Path, out: &mut String) {
 fn previous_build_section(repo: &Path) -> String {
     let text = std::fs::read_to_string(repo.join("BENCHMARKS.md")).unwrap_or_default();
     text.find(". Build cost\n")
-        .map(|at| format!("## 6{}", &text[at..]))
+        .map(|at| format!("## 7{}", &text[at..]))
         .unwrap_or_default()
 }
 
@@ -393,7 +440,7 @@ fn build(dir: &Path, target: &Path, features: &[&str]) -> Command {
 
 fn build_section(repo: &Path) -> Result<String, String> {
     let mut out = String::from(
-        "## 6. Build cost\n\nDev profile, `cargo build -p khipu-generated`. Clean: a fresh target directory, every dependency included. Incremental: `src/lib.rs` touched, dependencies built.\n\n| features | clean | incremental |\n|---|---|---|\n",
+        "## 7. Build cost\n\nDev profile, `cargo build -p khipu-generated`. Clean: a fresh target directory, every dependency included. Incremental: `src/lib.rs` touched, dependencies built.\n\n| features | clean | incremental |\n|---|---|---|\n",
     );
     let root = repo.join("target/bench-build");
     let configs: [(&str, &[&str]); 3] = [

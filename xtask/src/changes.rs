@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use khipu_codegen_engine::api::{self, ApiSummary, Report};
+use khipu_codegen_engine::api::{self, ApiSummary, Changes};
 use khipu_codegen_engine::workspace::{GENERATED_CRATE, Plan, SUMMARY_EXTENSION};
 
 /// The changelog, relative to the repository root.
@@ -14,7 +14,7 @@ pub const CHANGELOG: &str = "CHANGELOG.md";
 /// The report between the summaries among `existing` (the generated crate's files, relative to
 /// `repo`) and the ones `plan` would write, and how long the comparison took. An API whose module
 /// is on disk but has no summary yet (the first run with summaries) is a baseline, not an addition.
-pub fn against_disk(repo: &Path, plan: &Plan, existing: &[PathBuf]) -> (Report, Duration) {
+pub fn against_disk(repo: &Path, plan: &Plan, existing: &[PathBuf]) -> (Changes, Duration) {
     let start = Instant::now();
     let old = read_summaries(repo, existing);
     let (new, baseline): (Vec<_>, Vec<_>) = plan.clients.iter().partition(|c| {
@@ -36,7 +36,7 @@ pub fn against_disk(repo: &Path, plan: &Plan, existing: &[PathBuf]) -> (Report, 
 }
 
 /// Prints the report and, unless it is empty or `write` is false, merges it into CHANGELOG.md.
-pub fn publish(repo: &Path, report: &Report, write: bool) -> Result<(), String> {
+pub fn publish(repo: &Path, report: &Changes, write: bool) -> Result<(), String> {
     let version = crate_version(repo);
     if report.changes.is_empty() {
         println!("api: no API changes");
@@ -70,7 +70,7 @@ pub fn diff(repo: &Path, git_ref: &str) -> ExitCode {
             ExitCode::FAILURE
         }
         Ok(old) => {
-            let now = match crate::codegen::existing_files(repo) {
+            let now = match khipu_codegen_engine::workspace::write::existing_files(repo) {
                 Ok(files) => read_summaries(repo, &files),
                 Err(e) => {
                     eprintln!("error: cannot list {GENERATED_CRATE}: {e}");

@@ -1,11 +1,10 @@
 //! `cargo xtask codegen [--check]`.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use khipu_codegen_engine::workspace::{self, GENERATED_CRATE, Plan};
+use khipu_codegen_engine::workspace::{self, GENERATED_CRATE, Plan, write};
 
 /// How many diff lines to show per stale file before cutting.
 const DIFF_LINES: usize = 40;
@@ -25,19 +24,14 @@ pub fn run(repo: &Path, check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let existing = match existing_files(repo) {
+    let existing = match write::existing_files(repo) {
         Ok(existing) => existing,
         Err(e) => {
             eprintln!("error: cannot list {GENERATED_CRATE}: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let planned: BTreeSet<&PathBuf> = plan.files.iter().map(|f| &f.path).collect();
-    let stale: Vec<PathBuf> = existing
-        .iter()
-        .filter(|f| !planned.contains(f))
-        .cloned()
-        .collect();
+    let stale = write::stale(&plan, &existing);
     summary(&plan);
     // Compared before anything is written: the summaries on disk are the "before".
     let (report, compared) = crate::changes::against_disk(repo, &plan, &existing);
@@ -80,29 +74,17 @@ fn summary(plan: &Plan) {
         let fixes: Vec<String> = c
             .client
             .report
-            .counts()
+            .counts(khipu_codegen_engine::normalize::passes().map(|p| p.name))
             .into_iter()
             .filter(|(_, n)| *n > 0)
             .map(|(p, n)| format!("{p} {n}"))
             .collect();
         // The token-level pass first, then the passes over the syntax tree, in the order they run.
-        let code_passes = std::iter::once(khipu_codegen_engine::postprocess::DOC_LINES).chain(
-            khipu_codegen_engine::postprocess::CODE_PASSES
-                .iter()
-                .map(|p| p.name),
-        );
-        let code_fixes: Vec<String> = code_passes
-            .map(|name| {
-                (
-                    name,
-                    c.client
-                        .report
-                        .fixes
-                        .iter()
-                        .filter(|f| f.pass == name)
-                        .count(),
-                )
-            })
+        let code_fixes: Vec<String> = c
+            .client
+            .report
+            .counts(khipu_codegen_engine::postprocess::names())
+            .into_iter()
             .filter(|(_, n)| *n > 0)
             .map(|(p, n)| format!("{p} {n}"))
             .collect();
@@ -146,70 +128,32 @@ fn summary(plan: &Plan) {
     );
 }
 
-/// Every file under the generated crate's `src/`, relative to `repo`.
-pub(crate) fn existing_files(repo: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let root = repo.join(GENERATED_CRATE);
-    let mut stack = vec![root.join("src")];
-    while let Some(dir) = stack.pop() {
-        if !dir.exists() {
-            continue;
-        }
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path.strip_prefix(repo).unwrap_or(&path).to_path_buf());
-            }
-        }
-    }
-    Ok(out)
-}
-
 fn write_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> ExitCode {
-    let mut written = 0;
-    for file in &plan.files {
-        let path = repo.join(&file.path);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
-            continue;
+    match write::write(repo, plan, stale) {
+        Ok(written) => {
+            for path in stale {
+                println!("removed {} (its spec is gone)", path.display());
+            }
+            println!(
+                "codegen: {written} file(s) written, {} unchanged",
+                plan.files.len() - written
+            );
+            ExitCode::SUCCESS
         }
-        let result = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, &file.contents));
-        if let Err(e) = result {
-            eprintln!("error: cannot write {}: {e}", file.path.display());
-            return ExitCode::FAILURE;
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
-        written += 1;
     }
-    for path in stale {
-        if let Err(e) = std::fs::remove_file(repo.join(path)) {
-            eprintln!("error: cannot remove stale {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
-        println!("removed {} (its spec is gone)", path.display());
-    }
-    println!(
-        "codegen: {written} file(s) written, {} unchanged",
-        plan.files.len() - written
-    );
-    ExitCode::SUCCESS
 }
 
 /// Prints a diff for every generated file that differs from the plan and every stale one; returns
 /// how many there are. Writes nothing.
 fn check_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> usize {
-    let mut problems = 0;
-    for file in &plan.files {
-        let current = std::fs::read_to_string(repo.join(&file.path)).unwrap_or_default();
-        if current == file.contents {
-            continue;
-        }
-        problems += 1;
+    let out_of_date = write::out_of_date(repo, plan);
+    for (file, current) in &out_of_date {
         println!("stale: {}", file.path.display());
-        let diff = similar::TextDiff::from_lines(&current, &file.contents);
+        let diff = similar::TextDiff::from_lines(current, &file.contents);
         let text = diff
             .unified_diff()
             .context_radius(2)
@@ -224,9 +168,9 @@ fn check_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> usize {
         }
     }
     for path in stale {
-        problems += 1;
         println!("stale: {} is not generated from any spec", path.display());
     }
+    let problems = out_of_date.len() + stale.len();
     if problems > 0 {
         eprintln!(
             "codegen --check: {problems} generated file(s) out of date; run `cargo xtask codegen`"

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use khipu_codegen_engine::{generate, load, normalize, postprocess, workspace};
+use khipu_codegen_engine::{format, generate, identity, load, normalize, postprocess, workspace};
 
 fn codegen(c: &mut Criterion) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -17,8 +17,9 @@ fn codegen(c: &mut Criterion) {
     for spec in specs {
         let name = spec.display().to_string();
         let source = load::read_spec(&repo.join(&spec), &name).expect("a valid spec");
+        let who = identity::identify(&source.doc, &spec).expect("a known API");
         let mut normalized = normalize::Doc::new(source.doc.clone());
-        normalize::normalize(&mut normalized).expect("normalizes");
+        normalize::normalize(&mut normalized, &who).expect("normalizes");
         let replacements = generate::replacements(&normalized);
         let parsed = generate::parse(&normalized).expect("parses");
         let short = spec
@@ -29,7 +30,7 @@ fn codegen(c: &mut Criterion) {
         group.bench_function("normalize", |b| {
             b.iter(|| {
                 let mut doc = normalize::Doc::new(source.doc.clone());
-                normalize::normalize(&mut doc).expect("normalizes")
+                normalize::normalize(&mut doc, &who).expect("normalizes")
             })
         });
         group.bench_function("progenitor_only", |b| {
@@ -45,10 +46,10 @@ fn codegen(c: &mut Criterion) {
                 file
             })
         });
-        let client =
+        let generated =
             khipu_codegen_engine::generate_file(&repo.join(&spec), &name).expect("generates");
         group.bench_function("format", |b| {
-            b.iter(|| workspace::format_module(&name, &client.tokens).expect("formats"))
+            b.iter(|| format::code(&name, &generated.code).expect("formats"))
         });
         group.finish();
     }

@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::normalize::resolve;
+use crate::doc::resolve;
 use crate::pointer::Pointer;
 use crate::walk;
 

@@ -68,7 +68,7 @@ fn client_hooks(bank: bool) -> TokenStream {
 
 /// The replacements a normalized document asks for (`x-khipu-replacements`).
 pub fn replacements(doc: &Value) -> Vec<(String, String)> {
-    doc.get(crate::normalize::REPLACEMENTS)
+    doc.get(crate::model::REPLACEMENTS)
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()

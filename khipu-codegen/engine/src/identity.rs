@@ -85,6 +85,12 @@ pub fn identify(doc: &Value, file: &Path) -> Result<Identity, (Pointer, String)>
         .map(|p| p.keys().cloned().collect::<Vec<_>>())
         .unwrap_or_default();
     let bank_paths = paths.iter().any(|p| p.split('/').nth(3) == Some("banking"));
+    // A bank's file without paths is still that bank's: the structure pass says what is missing.
+    if doc.get("paths").is_none()
+        && let Some(id) = layout_bank(file)
+    {
+        return Ok(Identity::Bank(id));
+    }
     if !bank_paths {
         let in_banking = file.components().any(|c| c.as_os_str() == "banking");
         if in_banking {
@@ -190,29 +196,39 @@ pub fn version_module(version: &str) -> String {
     format!("v{}", module_ident(version).trim_start_matches("m_"))
 }
 
-/// A spec under `.../banking/<cc>/<segment>/<domain>.yaml` must describe that bank.
-fn check_layout(id: &BankId, file: &Path) -> Result<(), (Pointer, String)> {
+/// The bank a file's place names: `.../banking/<cc>/<segment>/<domain>.yaml`.
+fn layout_bank(file: &Path) -> Option<BankId> {
     let parts: Vec<String> = file
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let Some(i) = parts.iter().rposition(|p| p == "banking") else {
-        return Ok(());
-    };
+    let i = parts.iter().rposition(|p| p == "banking")?;
     let [country, segment, name] = &parts[i + 1..] else {
-        return Ok(());
+        return None;
     };
-    let stem = name
+    let domain = name
         .strip_suffix(".yaml")
         .or_else(|| name.strip_suffix(".yml"))
         .or_else(|| name.strip_suffix(".json"))
         .unwrap_or(name);
-    let expected = format!("{country}/{segment}/{stem}");
-    if expected != id.id() {
+    Some(BankId {
+        country: country.clone(),
+        segment: segment.clone(),
+        domain: domain.to_owned(),
+    })
+}
+
+/// A spec under `.../banking/<cc>/<segment>/<domain>.yaml` must describe that bank.
+fn check_layout(id: &BankId, file: &Path) -> Result<(), (Pointer, String)> {
+    let Some(expected) = layout_bank(file) else {
+        return Ok(());
+    };
+    if expected != *id {
         return Err((
             Pointer::root().push("paths"),
             format!(
-                "the file sits at banking/{expected} but its paths are for `{}`: move the file or fix the paths",
+                "the file sits at banking/{} but its paths are for `{}`: move the file or fix the paths",
+                expected.id(),
                 id.id()
             ),
         ));

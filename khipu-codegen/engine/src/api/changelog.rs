@@ -5,7 +5,7 @@
 //! present is not repeated) and the "Needs a ... release" line keeps the largest bump so far.
 //! Hand-written sections and text in the entry are kept as they are.
 
-use super::diff::{Bump, Class, Report, Section};
+use super::diff::{Bump, Changes, Class, Section};
 
 const UNRELEASED: &str = "## [Unreleased]";
 const NEEDS: &str = "Needs a **";
@@ -19,7 +19,7 @@ written by `cargo xtask codegen`.\n";
 
 /// `existing` (the file's text, empty if there is none) with `report` merged into its Unreleased
 /// entry; `version` is the crates' current version. An empty report changes nothing.
-pub fn merge(existing: &str, report: &Report, version: &str) -> String {
+pub fn merge(existing: &str, report: &Changes, version: &str) -> String {
     let Some(bump) = report.bump() else {
         return existing.to_owned();
     };
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn a_new_changelog_gets_an_unreleased_entry_with_its_bump() {
-        let report = Report {
+        let report = Changes {
             changes: vec![
                 change(
                     Class::Additive,
@@ -198,14 +198,14 @@ mod tests {
 
     #[test]
     fn runs_accumulate_keep_hand_written_text_and_the_largest_bump() {
-        let first = Report {
+        let first = Changes {
             changes: vec![change(
                 Class::Breaking,
                 Section::Removed,
                 "operation removed (POST /x)",
             )],
         };
-        let second = Report {
+        let second = Changes {
             changes: vec![
                 change(Class::Additive, Section::Added, "operation added (GET /y)"),
                 change(
@@ -228,13 +228,13 @@ mod tests {
             "{twice}"
         );
         assert!(twice.find("### Added") < twice.find("### Fixed"), "{twice}");
-        assert_eq!(merge(&twice, &Report::default(), "0.1.0"), twice);
+        assert_eq!(merge(&twice, &Changes::default(), "0.1.0"), twice);
     }
 
     #[test]
     fn an_entry_is_inserted_before_the_first_release() {
         let text = format!("{PREAMBLE}\n## [0.1.0] - 2026-10-01\n\n- First release.\n");
-        let report = Report {
+        let report = Changes {
             changes: vec![change(
                 Class::Documentation,
                 Section::Changed,

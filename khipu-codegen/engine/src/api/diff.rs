@@ -160,12 +160,12 @@ impl Bump {
 /// Every change between two sets of summaries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Report {
+pub struct Changes {
     /// In spec, then operation, then field order.
     pub changes: Vec<Change>,
 }
 
-impl Report {
+impl Changes {
     /// The bump the changes need, `None` when there are none.
     pub fn bump(&self) -> Option<Bump> {
         self.changes
@@ -216,7 +216,7 @@ impl Report {
 }
 
 /// Compares the summaries before (`old`) and after (`new`), matched by API.
-pub fn compare(old: &[ApiSummary], new: &[ApiSummary]) -> Report {
+pub fn compare(old: &[ApiSummary], new: &[ApiSummary]) -> Changes {
     let old: BTreeMap<&str, &ApiSummary> = old.iter().map(|s| (s.api.as_str(), s)).collect();
     let new: BTreeMap<&str, &ApiSummary> = new.iter().map(|s| (s.api.as_str(), s)).collect();
     let mut out = Out::default();
@@ -244,7 +244,7 @@ pub fn compare(old: &[ApiSummary], new: &[ApiSummary]) -> Report {
             (None, None) => {}
         }
     }
-    Report {
+    Changes {
         changes: out.changes,
     }
 }

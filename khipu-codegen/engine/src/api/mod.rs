@@ -10,5 +10,5 @@ pub mod changelog;
 pub mod diff;
 pub mod summary;
 
-pub use diff::{Change, Class, Report, compare};
+pub use diff::{Change, Changes, Class, compare};
 pub use summary::{ApiSummary, Field, OperationSummary};

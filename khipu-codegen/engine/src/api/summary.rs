@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Requirement, Scheme};
-use crate::normalize::resolve;
+use crate::doc::resolve;
 use crate::{Client, walk};
 
 /// How deep a schema is followed; deeper parts show as one field of type `object`.
@@ -166,7 +166,7 @@ impl ApiSummary {
                     deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
                     bank_trait: generated
                         .and_then(|g| g.capability.as_ref().ok())
-                        .map(|c| c.kind().to_owned()),
+                        .map(|c| c.kind().variant().to_owned()),
                     auth,
                     docs: texts.finish(),
                     request,
@@ -515,7 +515,7 @@ pub(crate) fn of(doc: Value, file: &str) -> ApiSummary {
         overlay: None,
     };
     match crate::generate_source(source, std::path::Path::new(file)) {
-        Ok(client) => client.summary,
+        Ok(generated) => generated.client.summary,
         Err(e) => panic!("test spec does not generate: {e}"),
     }
 }

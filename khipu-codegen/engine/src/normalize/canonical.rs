@@ -9,93 +9,13 @@
 //! and is named in a warning; it is then not on the `Bank` trait.
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
 use super::{Doc, Log, PassError, component_schemas, resolve};
+use crate::model::{self, CONTAINERS, Container, ENVELOPE_FIELDS, REPLACEMENTS};
 use crate::pointer::Pointer;
 use crate::walk;
-
-/// The extension at the document root that tells the generator which stub components to replace
-/// with which Rust types.
-pub const REPLACEMENTS: &str = "x-khipu-replacements";
-
-/// A Data container of the Open Data model: the one table of container, envelope type and
-/// `Bank` trait capability that the canonical pass, the catalog and the API summary read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Container {
-    /// Its name in `Data` (`Transaction`).
-    pub name: &'static str,
-    /// Its envelope in `khipu_types::banking` (`TransactionsEnvelope`).
-    pub envelope: &'static str,
-    /// The `khipu_types::catalog::DataKind` it serves (`Transactions`).
-    pub kind: &'static str,
-}
-
-impl Container {
-    /// The stub component the canonical pass points responses at.
-    pub fn stub(&self) -> String {
-        format!("KhipuCanonical{}", self.envelope)
-    }
-}
-
-/// The Data containers of the Open Data model.
-pub const CONTAINERS: [Container; 5] = [
-    Container {
-        name: "Account",
-        envelope: "AccountsEnvelope",
-        kind: "Accounts",
-    },
-    Container {
-        name: "Balance",
-        envelope: "BalancesEnvelope",
-        kind: "Balances",
-    },
-    Container {
-        name: "Transaction",
-        envelope: "TransactionsEnvelope",
-        kind: "Transactions",
-    },
-    Container {
-        name: "Statement",
-        envelope: "StatementsEnvelope",
-        kind: "Statements",
-    },
-    Container {
-        name: "AccountLink",
-        envelope: "AccountLinkEnvelope",
-        kind: "AccountLink",
-    },
-];
-
-const ENVELOPE_FIELDS: [&str; 6] = [
-    "OperationId",
-    "Status",
-    "Data",
-    "AdditionalInformation",
-    "Error",
-    "LifeSpan",
-];
-
-#[allow(
-    clippy::expect_used,
-    reason = "the embedded model is a constant; the unit tests parse it"
-)]
-fn model() -> &'static Value {
-    static MODEL: OnceLock<Value> = OnceLock::new();
-    MODEL.get_or_init(|| {
-        serde_yaml_ng::from_str(include_str!("../canonical/banking.yaml"))
-            .expect("the embedded canonical model is valid YAML")
-    })
-}
-
-/// Whether the document is a bank's: its paths are `/v1/{cc}/banking/...`.
-pub(crate) fn is_bank(doc: &Value) -> bool {
-    doc["paths"]
-        .as_object()
-        .is_some_and(|p| p.keys().any(|k| k.split('/').nth(3) == Some("banking")))
-}
 
 /// The container name of an envelope schema (`Transaction`), if it is one.
 fn container_of(doc: &Value, envelope: &Value) -> Option<String> {
@@ -111,9 +31,6 @@ fn container_of(doc: &Value, envelope: &Value) -> Option<String> {
 }
 
 pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
-    if !is_bank(doc) {
-        return Ok(());
-    }
     let snapshot = doc.clone();
     let mut replacements = Map::new();
     for (_, _, op, at) in walk::operations_mut(doc) {
@@ -131,7 +48,7 @@ pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
         let Some(container) = container_of(&snapshot, &envelope) else {
             continue;
         };
-        let Some(known) = CONTAINERS.iter().find(|c| c.name == container) else {
+        let Some(known) = Container::named(&container) else {
             continue;
         };
         let rust = known.envelope;
@@ -239,11 +156,11 @@ fn fits(doc: &Value, envelope: &Value, container: &str) -> Result<(), (String, S
     if array.get("type").and_then(Value::as_str) != Some("array") {
         return Err((format!("Data.{container}"), "is not an array".into()));
     }
-    let canonical = &model()["components"]["schemas"][container];
+    let canonical = &model::schema()["components"]["schemas"][container];
     compatible(
         doc,
         array.get("items").unwrap_or(&Value::Null),
-        model(),
+        model::schema(),
         canonical,
         &format!("Data.{container}[]"),
     )
@@ -452,11 +369,5 @@ mod tests {
             "{}",
             report.warnings[0].message
         );
-    }
-
-    #[test]
-    fn payments_documents_are_left_alone() {
-        let mut doc = json!({"paths": {"/2.0/banks": {"get": {"responses": {}}}}});
-        assert!(run_idempotent(super::run, &mut doc).fixes.is_empty());
     }
 }

@@ -17,27 +17,12 @@
 
 use serde_json::{Map, Value, json};
 
-use super::canonical::{is_bank, names, replace, single_all_of};
+use super::canonical::{names, replace, single_all_of};
 use super::{Doc, Log, PassError, resolve};
+use crate::model::{ACCOUNT_LINK_REQUEST, KNOWN_PARAMS, REQUEST_BODIES, REQUEST_BODY, SharedBody};
 use crate::walk;
 
-/// A shared body: the stub component that stands for it, and its Rust type.
-type Shared = (&'static str, &'static str);
-
-const REQUEST_BODY: Shared = (
-    "KhipuCanonicalRequestBody",
-    "::khipu_types::banking::RequestBody",
-);
-const ACCOUNT_LINK_REQUEST: Shared = (
-    "KhipuCanonicalAccountLinkRequest",
-    "::khipu_types::banking::AccountLinkRequest",
-);
-const BODIES: [Shared; 2] = [REQUEST_BODY, ACCOUNT_LINK_REQUEST];
-
 pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
-    if !is_bank(doc) {
-        return Ok(());
-    }
     let snapshot = doc.clone();
     let mut replacements = Map::new();
     for (_, _, op, at) in walk::operations_mut(doc) {
@@ -51,7 +36,7 @@ pub(super) fn run(doc: &mut Doc, log: &mut Log) -> Result<(), PassError> {
         if schema
             .get("$ref")
             .and_then(Value::as_str)
-            .is_some_and(|r| BODIES.iter().any(|(stub, _)| r.ends_with(stub)))
+            .is_some_and(|r| REQUEST_BODIES.iter().any(|(stub, _)| r.ends_with(stub)))
         {
             continue;
         }
@@ -96,7 +81,7 @@ fn json_schema(body: &Value) -> Option<&Value> {
 
 /// Which shared body `schema` is: `Ok((stub, rust))`, `Err(Some(why))` for a data request that does not
 /// fit, `Err(None)` for a body that is not shaped like one at all.
-fn classify(doc: &Value, schema: &Value) -> Result<Shared, Option<String>> {
+fn classify(doc: &Value, schema: &Value) -> Result<SharedBody, Option<String>> {
     let schema = object(doc, schema).ok_or(None)?;
     let props = schema
         .get("properties")
@@ -144,7 +129,7 @@ fn data_request(doc: &Value, props: &Map<String, Value>, data: &Value) -> Result
             if !credential(doc, p) {
                 return Err("`RequestData.AccountCredential` is not a credential object".into());
             }
-        } else if !crate::KNOWN_PARAMS.contains(&name.as_str()) {
+        } else if !KNOWN_PARAMS.contains(&name.as_str()) {
             return Err(format!(
                 "`RequestData.{name}` is not in Khipu's request model"
             ));
@@ -284,11 +269,9 @@ mod tests {
     }
 
     #[test]
-    fn other_bodies_and_payments_documents_are_left_alone() {
+    fn other_bodies_are_left_alone() {
         let mut doc = bank(json!({"type": "object", "properties": {"Amount": {"type": "number"}}}));
         let report = run_idempotent(super::run, &mut doc);
         assert!(report.fixes.is_empty() && report.warnings.is_empty());
-        let mut doc = json!({"paths": {"/v3/payments": {"post": {"requestBody": {"content": {"application/json": {"schema": data_request(json!({}))}}}}}}});
-        assert!(run_idempotent(super::run, &mut doc).fixes.is_empty());
     }
 }

@@ -19,215 +19,132 @@ mod version;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub(crate) use canonical::is_bank;
-pub use canonical::{CONTAINERS, REPLACEMENTS};
-
 use serde_json::{Map, Value};
 
 pub use crate::doc::Doc;
 pub(crate) use crate::doc::{lookup, resolve};
-use crate::error::Warning;
-use crate::pointer::Pointer;
+use crate::identity::Identity;
+pub use crate::pass::{Log, PassError, Report};
 
 /// A pass: rewrites the document, or fails with the place at fault and what is wrong there.
 pub(crate) type PassFn = fn(&mut Doc, &mut Log) -> Result<(), PassError>;
 
-/// Why a pass refused a document: the place at fault and what is wrong there.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PassError {
-    /// Where, as a JSON pointer into the document.
-    pub at: Pointer,
-    /// What is wrong, as a sentence for the maintainer.
-    pub message: String,
-}
-
-impl From<(Pointer, String)> for PassError {
-    fn from((at, message): (Pointer, String)) -> Self {
-        Self { at, message }
-    }
-}
-
-impl std::fmt::Display for PassError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.at, self.message)
-    }
-}
-
-/// The pass that replaces bank envelopes with `khipu_types` (the API summary reads the document
-/// just before it).
-pub const CANONICAL_PASS: &str = "canonical-types";
-
 /// One normalization pass.
-pub struct Pass {
-    /// Short name, shown in the codegen summary.
-    pub name: &'static str,
-    /// What it fixes, for the docs and the summary.
-    pub fixes: &'static str,
-    run: PassFn,
-}
+pub type DocumentPass = crate::pass::Pass<PassFn>;
 
-/// The passes, in the order they run. Order matters: structure is checked before anything relies
-/// on it, operation ids exist before responses are hoisted under names made from them.
-pub const PASSES: &[Pass] = &[
-    Pass {
+///
+/// These make the document, as its API declares it, acceptable to progenitor; the API summary and
+/// the catalog's parameters read the document after them.
+pub const DECLARED: &[DocumentPass] = &[
+    DocumentPass {
         name: "openapi-3.1-document",
         fixes: "inlines components/pathItems, keeps webhooks as documentation (their inline payloads become types), checks jsonSchemaDialect",
+        banks_only: false,
         run: openapi31::document,
     },
-    Pass {
+    DocumentPass {
         name: "structure",
         fixes: "rejects what no pass can repair (missing info/paths/responses, path-item $ref, dangling or remote $ref)",
+        banks_only: false,
         run: structure::run,
     },
-    Pass {
+    DocumentPass {
         name: "openapi-version",
         fixes: "rewrites `openapi: 3.1.x` to 3.0.3",
+        banks_only: false,
         run: version::run,
     },
-    Pass {
+    DocumentPass {
         name: "json-schema-2020",
         fixes: "lowers JSON Schema 2020-12 keywords to OpenAPI 3.0 (const, examples, numeric exclusive bounds, null branches, $defs, prefixItems...; see the table in normalize/openapi31.rs)",
+        banks_only: false,
         run: openapi31::schemas,
     },
-    Pass {
+    DocumentPass {
         name: "type-arrays",
         fixes: "turns 3.1 `type: [T, \"null\"]` into `type: T` + `nullable: true`",
+        banks_only: false,
         run: type_arrays::run,
     },
-    Pass {
+    DocumentPass {
         name: "nullable-refs",
         fixes: "wraps `{$ref, nullable: true}` as `allOf: [$ref]` so null really is accepted",
+        banks_only: false,
         run: type_arrays::nullable_refs,
     },
-    Pass {
+    DocumentPass {
         name: "deprecated-docs",
         fixes: "carries `deprecated: true` into the doc text progenitor emits",
+        banks_only: false,
         run: deprecated::run,
     },
-    Pass {
+    DocumentPass {
         name: "operation-ids",
         fixes: "synthesizes missing operationIds from method and path, de-duplicates repeated ones",
+        banks_only: false,
         run: operation_ids::run,
     },
-    Pass {
+    DocumentPass {
         name: "one-success-type",
         fixes: "merges differing 2xx bodies (200 vs 202 CallbackUrl) into one type whose differing fields are nullable",
+        banks_only: false,
         run: responses::success,
     },
-    Pass {
+    DocumentPass {
         name: "error-responses",
         fixes: "removes 4xx/5xx/default responses: the runtime maps any non-success answer by its status first, so a non-JSON error body never hides the status",
+        banks_only: false,
         run: error_responses::run,
     },
-    Pass {
-        name: CANONICAL_PASS,
+];
+
+/// The passes that prepare the declared document for generation: bank types replaced by the
+/// shared `khipu_types` ones, and what generated code must not enforce on answers.
+pub const FOR_GENERATION: &[DocumentPass] = &[
+    DocumentPass {
+        name: "canonical-types",
         fixes: "bank envelopes whose Data items fit Khipu's model become khipu_types::banking types; replaced models are pruned",
+        banks_only: true,
         run: canonical::run,
     },
-    Pass {
+    DocumentPass {
         name: "canonical-requests",
         fixes: "bank request bodies that fit Khipu's request model become khipu_types::banking::RequestBody / AccountLinkRequest (limits stay in INFO); replaced models are pruned",
+        banks_only: true,
         run: canonical_requests::run,
     },
-    Pass {
+    DocumentPass {
         name: "response-constraints",
         fixes: "drops maxLength/minLength/pattern from response schemas so a long value never fails a decode",
+        banks_only: false,
         run: response_constraints::run,
     },
 ];
 
-/// What one pass did at one place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fix {
-    /// The pass.
-    pub pass: &'static str,
-    /// Where.
-    pub pointer: String,
-    /// What it changed.
-    pub what: String,
+/// Every normalization pass, in the order they run.
+pub fn passes() -> impl Iterator<Item = &'static DocumentPass> {
+    DECLARED.iter().chain(FOR_GENERATION)
 }
 
-/// What normalization did to one document.
-#[derive(Debug, Default, Clone)]
-pub struct Report {
-    /// Every change, in order.
-    pub fixes: Vec<Fix>,
-    /// Things a maintainer should look at.
-    pub warnings: Vec<Warning>,
-}
-
-impl Report {
-    /// How many changes each pass made, in pass order (passes that changed nothing included).
-    pub fn counts(&self) -> Vec<(&'static str, usize)> {
-        PASSES
-            .iter()
-            .map(|p| {
-                (
-                    p.name,
-                    self.fixes.iter().filter(|f| f.pass == p.name).count(),
-                )
-            })
-            .collect()
+/// Runs `passes` over `doc`, in order, skipping the banks-only ones when `identity` is not a bank.
+pub fn run(
+    passes: &[DocumentPass],
+    doc: &mut Doc,
+    identity: &Identity,
+    report: &mut Report,
+) -> Result<(), PassError> {
+    let bank = matches!(identity, Identity::Bank(_));
+    for pass in passes.iter().filter(|p| bank || !p.banks_only) {
+        (pass.run)(doc, &mut Log::new(pass.name, report))?;
     }
-}
-
-/// The log a pass writes to.
-pub(crate) struct Log<'a> {
-    pass: &'static str,
-    report: &'a mut Report,
-}
-
-impl<'a> Log<'a> {
-    pub(crate) fn fix(&mut self, at: &Pointer, what: impl Into<String>) {
-        self.report.fixes.push(Fix {
-            pass: self.pass,
-            pointer: at.to_string(),
-            what: what.into(),
-        });
-    }
-
-    /// A fix to generated code, named by item path (`types::TransactionStatus`).
-    pub(crate) fn fix_item(&mut self, item: &str, what: impl Into<String>) {
-        self.report.fixes.push(Fix {
-            pass: self.pass,
-            pointer: item.to_owned(),
-            what: what.into(),
-        });
-    }
-
-    pub(crate) fn new(pass: &'static str, report: &'a mut Report) -> Self {
-        Self { pass, report }
-    }
-
-    pub(crate) fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
-        self.report.warnings.push(Warning {
-            pointer: at.to_string(),
-            message: message.into(),
-        });
-    }
+    Ok(())
 }
 
 /// Runs every pass over `doc`.
-pub fn normalize(doc: &mut Doc) -> Result<Report, PassError> {
-    normalize_observed(doc, &mut |_, _| {})
-}
-
-/// Runs every pass over `doc`, showing `before` the document as each pass is about to see it.
-pub fn normalize_observed(
-    doc: &mut Doc,
-    before: &mut dyn FnMut(&'static str, &Doc),
-) -> Result<Report, PassError> {
+pub fn normalize(doc: &mut Doc, identity: &Identity) -> Result<Report, PassError> {
     let mut report = Report::default();
-    for pass in PASSES {
-        before(pass.name, doc);
-        (pass.run)(
-            doc,
-            &mut Log {
-                pass: pass.name,
-                report: &mut report,
-            },
-        )?;
-    }
+    run(DECLARED, doc, identity, &mut report)?;
+    run(FOR_GENERATION, doc, identity, &mut report)?;
     Ok(report)
 }
 

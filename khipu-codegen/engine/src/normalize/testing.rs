@@ -8,13 +8,7 @@ use super::{Doc, Log, PassFn, Report};
 pub fn run(pass: PassFn, doc: &mut Value) -> Result<Report, (String, String)> {
     let mut report = Report::default();
     let mut held = Doc::new(std::mem::take(doc));
-    let result = pass(
-        &mut held,
-        &mut Log {
-            pass: "test",
-            report: &mut report,
-        },
-    );
+    let result = pass(&mut held, &mut Log::new("test", &mut report));
     *doc = held.into_value();
     result.map_err(|e| (e.at.to_string(), e.message))?;
     Ok(report)

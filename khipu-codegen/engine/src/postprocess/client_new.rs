@@ -5,7 +5,7 @@
 use syn::{ImplItem, Item};
 
 use super::last_ident;
-use crate::normalize::Log;
+use crate::pass::Log;
 
 pub(super) fn run(file: &mut syn::File, log: &mut Log) {
     for item in &mut file.items {
@@ -50,7 +50,7 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
 
 #[cfg(test)]
 mod tests {
-    use crate::normalize::{Log, Report};
+    use crate::pass::{Log, Report};
     use quote::quote;
 
     #[test]

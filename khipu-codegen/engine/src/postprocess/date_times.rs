@@ -5,7 +5,7 @@
 
 use syn::visit_mut::{self, VisitMut};
 
-use crate::normalize::Log;
+use crate::pass::Log;
 
 pub(super) fn run(file: &mut syn::File, log: &mut Log) {
     let mut rewrite = Rewrite {
@@ -78,7 +78,7 @@ impl VisitMut for Rewrite {
 
 #[cfg(test)]
 mod tests {
-    use crate::normalize::{Log, Report};
+    use crate::pass::{Log, Report};
     use quote::quote;
 
     #[test]

@@ -8,7 +8,7 @@
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::normalize::Log;
+use crate::pass::Log;
 
 /// Rewrites progenitor's token stream before it is parsed, so the pass costs no extra parse.
 pub(crate) fn run_tokens(tokens: TokenStream, log: &mut Log) -> TokenStream {
@@ -88,7 +88,7 @@ fn lines(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::normalize::{Log, Report};
+    use crate::pass::{Log, Report};
     use quote::quote;
 
     #[test]

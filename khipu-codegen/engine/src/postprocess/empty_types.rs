@@ -5,7 +5,7 @@
 
 use syn::{Item, UseTree};
 
-use crate::normalize::Log;
+use crate::pass::Log;
 
 pub(super) fn run(file: &mut syn::File, log: &mut Log) {
     let only_errors = file.items.iter().any(|item| match item {
@@ -48,7 +48,7 @@ fn imports_types(tree: &UseTree) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::normalize::{Log, Report};
+    use crate::pass::{Log, Report};
 
     fn run(source: &str) -> (String, Report) {
         let mut file: syn::File = syn::parse_str(source).unwrap();

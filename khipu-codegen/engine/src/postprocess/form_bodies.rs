@@ -10,7 +10,7 @@
 
 use syn::visit_mut::VisitMut;
 
-use crate::normalize::Log;
+use crate::pass::Log;
 
 struct ToPairs(usize);
 
@@ -48,7 +48,7 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
 
 #[cfg(test)]
 mod tests {
-    use crate::normalize::{Log, Report};
+    use crate::pass::{Log, Report};
     use quote::quote;
 
     #[test]

@@ -15,47 +15,50 @@ mod open_enums;
 
 pub use hooks::hooks;
 
-use crate::normalize::{Log, Report};
+use crate::pass::{Log, Report};
+
+/// A pass over generated code: rewrites the syntax tree, recording what it changed.
+pub(crate) type CodeFn = fn(&mut syn::File, &mut Log);
 
 /// One pass over generated code.
-pub struct CodePass {
-    /// Short name, shown in the codegen summary.
-    pub name: &'static str,
-    /// What it changes.
-    pub fixes: &'static str,
-    run: fn(&mut syn::File, &mut Log),
-}
+pub type CodePass = crate::pass::Pass<CodeFn>;
 
 /// The passes, in order.
 pub const CODE_PASSES: &[CodePass] = &[
     CodePass {
         name: "open-enums",
         fixes: "string enums keep values they do not know (and `\"\"` gets a real name) instead of failing to decode",
+        banks_only: false,
         run: open_enums::run,
     },
     CodePass {
         name: "date-times",
         fixes: "`format: date-time` decodes to khipu_types::DateTime, which keeps Khipu's offset; chrono/regress paths use khipu_types' re-exports",
+        banks_only: false,
         run: date_times::run,
     },
     CodePass {
         name: "money",
         fixes: "JSON numbers (Khipu's amounts) are khipu_types::Amount, an exact decimal: no f64 for money; `1000` on the wire",
+        banks_only: false,
         run: money::run,
     },
     CodePass {
         name: "form-bodies",
         fixes: "form bodies are sent as khipu_types::form::pairs, every value with its exact text (an amount's digits)",
+        banks_only: false,
         run: form_bodies::run,
     },
     CodePass {
         name: "empty-types",
         fixes: "a `types` module left with only its ConversionError (every schema shared) is removed, with its import",
+        banks_only: false,
         run: empty_types::run,
     },
     CodePass {
         name: "client-new",
         fixes: "`Client::new` returns a Result and installs the TLS provider instead of unwrapping",
+        banks_only: false,
         run: client_new::run,
     },
 ];
@@ -71,6 +74,11 @@ pub fn run_tokens(
 
 /// Name of the token-level pass, for summaries.
 pub const DOC_LINES: &str = "doc-lines";
+
+/// Every code pass's name, in the order they run (the token-level pass first).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    std::iter::once(DOC_LINES).chain(CODE_PASSES.iter().map(|p| p.name))
+}
 
 /// Runs every code pass over `file`, recording what each changed in `report`.
 pub fn run(file: &mut syn::File, report: &mut Report) {

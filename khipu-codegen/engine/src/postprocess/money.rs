@@ -10,7 +10,7 @@
 use syn::visit_mut::VisitMut;
 
 use super::types_module;
-use crate::normalize::Log;
+use crate::pass::Log;
 
 struct ToAmount(usize);
 
@@ -43,7 +43,7 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
 
 #[cfg(test)]
 mod tests {
-    use crate::normalize::{Log, Report};
+    use crate::pass::{Log, Report};
     use quote::quote;
 
     #[test]

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use syn::{Fields, Item, ItemEnum};
 
 use super::{last_ident, types_module};
-use crate::normalize::Log;
+use crate::pass::Log;
 
 struct Variant {
     ident: syn::Ident,
@@ -82,7 +82,11 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
                 }
             }
         };
-        *item = Item::Verbatim(tokens);
+        // A macro item, not verbatim tokens: the printer formats the tree as it is.
+        *item = match syn::parse2::<syn::ItemMacro>(tokens.clone()) {
+            Ok(mac) => Item::Macro(mac),
+            Err(_) => Item::Verbatim(tokens),
+        };
         let mut what = format!(
             "open enum ({} known values, others kept in `{unknown}`)",
             variants.len()
@@ -148,7 +152,7 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::normalize::{Log, Report};
+    use crate::pass::{Log, Report};
     use quote::quote;
 
     fn run(tokens: proc_macro2::TokenStream) -> (String, Report) {

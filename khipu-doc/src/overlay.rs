@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
-use crate::error::SpecError;
+use crate::SpecError;
 
 /// File name suffix of an overlay (`v3.0.overlay.yaml` overlays `v3.0.json`).
 pub const SUFFIX: &str = ".overlay.yaml";

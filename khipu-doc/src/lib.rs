@@ -1,6 +1,8 @@
-//! The questions every pass of the khipu-rs generator, its sandbox (`khipu-mock`) and their tests
-//! ask of an OpenAPI document held as JSON, answered once: what a pointer or `$ref` leads to,
-//! which component schema a `$ref` names, an operation's success body, and what references what.
+//! The one way khipu-rs reads an OpenAPI document, for the generator, its sandbox (`khipu-mock`)
+//! and their tests: reading a spec file with its overlay applied ([`load`], [`overlay`]; feature
+//! `load`), finding its operations ([`operations`]), and the questions every pass asks of the
+//! document held as JSON, answered once: what a pointer or `$ref` leads to, which component
+//! schema a `$ref` names, an operation's success body, and what references what.
 //!
 //! Examples are data, not schema: a `$ref` key inside `example`/`examples` is never followed or
 //! counted.
@@ -10,8 +12,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+mod error;
+#[cfg(feature = "load")]
+pub mod load;
+pub mod operations;
+#[cfg(feature = "load")]
+pub mod overlay;
 pub mod pointer;
 
+pub use error::SpecError;
 pub use pointer::Pointer;
 
 /// An OpenAPI document held as JSON: what every normalization pass works on. It reads and writes

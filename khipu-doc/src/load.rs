@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::error::SpecError;
+use crate::SpecError;
 
 /// A spec as read from disk, before normalization.
 #[derive(Debug, Clone)]
