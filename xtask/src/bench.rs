@@ -198,8 +198,8 @@ fn consumer_section(report: &Path, out: &mut String) {
     let median = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or(f64::NAN);
     let _ = writeln!(
         out,
-        "{heading}\n\n`cargo xtask consumer --bench`: a crate outside the workspace on the packaged crates, `khipu-rs` with `{}` and no default features, against a floor crate with only reqwest (rustls + ring), serde, serde_json and tokio with the same features; clean debug builds in fresh target directories, alternating, {} each (all runs: consumer {:?} s, floor {:?} s).\n",
-        report["features"],
+        "{heading}\n\n`cargo xtask consumer --bench`: a crate outside the workspace on the packaged crates, `khipu-rs` with features `{}` and no default features, against a floor crate with only reqwest (rustls + ring), serde, serde_json and tokio with the same features; clean debug builds in fresh target directories, alternating, {} each (all runs: consumer {:?} s, floor {:?} s).\n",
+        report["features"].as_str().unwrap_or_default(),
         consumer.len(),
         consumer
             .iter()
@@ -548,6 +548,17 @@ fn synthetic(repo: &Path, root: &Path) -> Result<String, String> {
             )
             .map_err(|e| e.to_string())?;
         }
+        // The plan keeps a facade's feature block in step; this workspace has no facade, so it
+        // gets an empty block to plan with, and its real manifest after.
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!(
+                "{workspace_sections}\n{}\n{}\n",
+                workspace::FEATURES_BEGIN,
+                workspace::FEATURES_END
+            ),
+        )
+        .map_err(|e| e.to_string())?;
         let plan = workspace::plan(&dir).map_err(|e| format!("{e:?}"))?;
         for file in &plan.files {
             let path = dir.join(&file.path);
