@@ -12,7 +12,7 @@
 
 use khipu::banking::cl::personal::bancochile;
 use khipu::model::RequestBody;
-use khipu::{Config, Credentials};
+use khipu::{Config, Credentials, TypedResult};
 use khipu_mock::{Sandbox, SandboxConfig};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -37,8 +37,9 @@ async fn main() -> Result<(), Error> {
         .fetch_booked_range_transactions_card_purchases_1()
         .body(purchases("1234", "2022-06", "2022-07"))
         .send()
-        .await?
-        .into_inner(); // khipu::model::TransactionsEnvelope, the canonical type
+        .await
+        .khipu() // failures as khipu::Error, like every other client's
+        .await?; // khipu::model::TransactionsEnvelope, the canonical type
     let purchases_found = envelope.data.map(|d| d.transaction).unwrap_or_default();
     println!(
         "operation {}: {} card purchases",
@@ -55,15 +56,18 @@ async fn main() -> Result<(), Error> {
         );
     }
 
-    // What the spec forbids is refused locally, with the field named, and nothing is sent.
+    // What the spec forbids is refused locally, with the field named, and nothing is sent;
+    // `.khipu()` gives the same `khipu::Error` every other client fails with.
     let refused = client
         .fetch_booked_range_transactions_card_purchases_1()
         .body(purchases("12ab", "2022-06", "2022-07"))
         .send()
+        .await
+        .khipu()
         .await;
     match refused {
-        Err(bancochile::Error::InvalidRequest(why)) => {
-            println!("refused before sending: {why}");
+        Err(e @ khipu::Error::InvalidRequest { .. }) if e.is_not_sent() => {
+            println!("refused before sending: {e}");
             Ok(())
         }
         other => Err(format!("expected LastDigits `12ab` to be refused, got {other:?}").into()),

@@ -13,7 +13,7 @@ use khipu_types::banking::{
     Account, AccountsData, Balance, BalancesData, Container, Envelope, RequestBody, Statement,
     StatementsData, Transaction, TransactionsData,
 };
-use khipu_types::catalog::{BankInfo, Capability, DataKind, OperationInfo};
+use khipu_types::catalog::{BankFeature, BankInfo, Capability, DataKind, OperationInfo};
 
 use crate::config::{AccountCredential, Config};
 use crate::error::{Context, Error, excerpt};
@@ -70,11 +70,26 @@ pub fn banks() -> Vec<&'static BankInfo> {
     khipu_generated::catalog::banks()
 }
 
+/// Every bank this release of khipu-rs can be built with, compiled in or not, with the cargo
+/// feature that brings each (`cl-personal-bancochile`).
+pub fn available_banks() -> &'static [BankFeature] {
+    khipu_generated::catalog::AVAILABLE
+}
+
 /// The bank with this id (`cl/personal/demo-bank.khipu.com`), ready to call, built from `config`
 /// the way every client is (its base URL defaults to the bank spec's server).
 pub fn connect(id: &str, config: &Config) -> Result<Box<dyn Bank>, Error> {
     let known = banks();
     let Some(info) = known.iter().find(|b| b.id == id).copied() else {
+        if let Some(bank) = khipu_generated::catalog::AVAILABLE
+            .iter()
+            .find(|b| b.id == id)
+        {
+            return Err(Error::BankNotEnabled {
+                id: id.to_owned(),
+                feature: bank.feature,
+            });
+        }
         return Err(Error::UnknownBank {
             id: id.to_owned(),
             known: known.iter().map(|b| b.id).collect(),

@@ -57,9 +57,10 @@ pub(crate) fn to_body<R: Serialize, T: DeserializeOwned + Serialize>(
     let unwritable =
         |e: serde_json::Error| refused("request".into(), format!("cannot be written: {e}"));
     let given = serde_json::to_string(request).map_err(unwritable)?;
-    let typed: T = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
-        &given,
-    ))
+    // Open enums refuse here what the spec does not list (`clp`): Khipu would answer 400.
+    let typed: T = khipu_types::refuse_unknown(|| {
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&given))
+    })
     .map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();

@@ -46,7 +46,11 @@ impl Context {
 
 impl fmt::Display for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.bank.unwrap_or(self.api), self.operation)
+        let api = self.bank.unwrap_or(self.api);
+        match self.operation {
+            "" => f.write_str(api),
+            operation => write!(f, "{api} {operation}"),
+        }
     }
 }
 
@@ -180,6 +184,10 @@ impl fmt::Display for ErrorBody {
             .collect();
         if !fields.is_empty() {
             parts.push(fields.join("; "));
+        }
+        if parts.is_empty() {
+            // Say what arrived rather than print `[]`.
+            return f.write_str("[an error object with no code, type, description or fields]");
         }
         write!(f, "[{}]", parts.join(", "))
     }
@@ -353,6 +361,16 @@ pub enum Error {
         /// The ids of the banks compiled in.
         known: Vec<&'static str>,
     },
+    /// A bank this release knows, whose cargo feature this build did not enable.
+    #[error(
+        "bank `{id}` is not compiled into this build: enable the cargo feature `{feature}` of khipu-rs (features = [\"{feature}\"])"
+    )]
+    BankNotEnabled {
+        /// The id asked for.
+        id: String,
+        /// The cargo feature that brings it (`cl-personal-bancochile`).
+        feature: &'static str,
+    },
     /// The configuration cannot work (base URL, credentials the API does not take).
     #[error("configuration: {0}")]
     Config(String),
@@ -382,6 +400,7 @@ impl Error {
             Error::InvalidRequest { .. }
             | Error::Unsupported { .. }
             | Error::UnknownBank { .. }
+            | Error::BankNotEnabled { .. }
             | Error::Config(_) => "not sent",
         }
     }
@@ -456,7 +475,10 @@ impl Error {
             | Error::Decode { context, .. }
             | Error::Transport { context, .. }
             | Error::InvalidRequest { context, .. } => Some(context),
-            Error::Unsupported { .. } | Error::UnknownBank { .. } | Error::Config(_) => None,
+            Error::Unsupported { .. }
+            | Error::UnknownBank { .. }
+            | Error::BankNotEnabled { .. }
+            | Error::Config(_) => None,
         }
     }
 
@@ -527,3 +549,25 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 /// Text from the network made safe for a terminal (one implementation for the SDK, the CLI and
 /// the sandbox).
 pub(crate) use khipu_types::display::sanitize;
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorBody;
+
+    #[test]
+    fn an_error_object_without_fields_says_so() {
+        let empty = ErrorBody::parse(br#"{"Status":"ERROR","Error":{}}"#).unwrap();
+        assert_eq!(
+            empty.to_string(),
+            "[an error object with no code, type, description or fields]"
+        );
+        let full = ErrorBody::parse(
+            br#"{"Error":{"Code":"E201","Type":"DO_NOT_RETRY","Description":"No account"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            full.to_string(),
+            "[Code E201, Type DO_NOT_RETRY, No account]"
+        );
+    }
+}

@@ -285,6 +285,58 @@ async fn error_answers_come_back_whole_with_their_status() {
     }
 }
 
+/// `.khipu()` maps a typed client's failures exactly as the `Bank` trait does: Khipu's error
+/// object with its retry advice, the bank and operation named; a request the spec refuses as
+/// `InvalidRequest` naming the field, with nothing sent.
+#[tokio::test]
+async fn a_typed_client_s_failures_read_as_every_client_s() {
+    use khipu::{Error, RetryAdvice, TypedResult};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/v1/cl/banking/personal/demo-bank.khipu.com/transactions",
+        ))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({
+            "OperationId": "op-1", "Status": "ERROR", "Data": null,
+            "Error": {"Code": "E301", "Type": "RETRY_IMMEDIATELY", "Description": "Bank down"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let config = Config::new(Credentials::bearer("jwt")).base_url(server.uri());
+    let client: demo_bank::Client = config.client().unwrap();
+    let err = client
+        .fetch_transactions_1()
+        .body(account_request())
+        .send()
+        .await
+        .khipu()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Server { status: 503, .. }), "{err:?}");
+    assert_eq!(err.body().and_then(|b| b.code.as_deref()), Some("E301"));
+    assert_eq!(err.retry_advice(), RetryAdvice::Now);
+    let said = err.to_string();
+    assert!(
+        said.starts_with("cl/personal/demo-bank.khipu.com fetchTransactions_1: HTTP 503"),
+        "{said}"
+    );
+
+    let refused = client
+        .fetch_transactions_1()
+        .body(model::RequestBody::new())
+        .send()
+        .await
+        .khipu()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Error::InvalidRequest { field, .. } if field == "AccountNumber"),
+        "{refused:?}"
+    );
+    assert!(refused.is_not_sent(), "{refused:?}");
+}
+
 #[test]
 fn the_catalog_lists_every_bank_with_its_operations() {
     let banks = khipu::banks();

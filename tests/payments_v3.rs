@@ -453,6 +453,41 @@ async fn a_create_answered_5xx_with_any_body_is_outcome_unknown_and_sent_once() 
     assert!(err.is_outcome_unknown(), "{err:?}");
 }
 
+/// What the spec lists for the currency is checked before sending, as the README says: a
+/// lowercase code and one the spec does not know are refused naming the field and the values it
+/// takes; every listed code (CLF included) goes out.
+#[tokio::test]
+async fn a_currency_the_spec_does_not_list_is_refused_before_sending() {
+    let (server, c) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/v3/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "payment_id": "p1", "payment_url": "https://khipu.com/payment/info/p1",
+            "simplified_transfer_url": "https://s", "transfer_url": "https://t",
+            "app_url": "khipu:///pos/p1", "ready_for_terminal": false
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    for currency in ["clp", "XYZ"] {
+        let err = c
+            .create_payment(&NewPayment::new(1000, currency, "x"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { field, reason, .. }
+                if field == "currency" && reason.contains(&format!("`{currency}`")) && reason.contains("`CLF`")),
+            "{currency}: {err:?}"
+        );
+        assert!(err.is_not_sent(), "{err:?}");
+    }
+    for currency in ["CLP", "CLF"] {
+        c.create_payment(&NewPayment::new(1000, currency, "x"))
+            .await
+            .unwrap();
+    }
+}
+
 /// A create that never left is said to have never left: refused by Khipu's documented limits,
 /// or by a connection that was refused.
 #[tokio::test]

@@ -114,12 +114,7 @@ fn main() -> ExitCode {
         Err(Failure::Api(error)) => {
             report(&error.to_string());
             if let Some(body) = error.body() {
-                eprintln!(
-                    "  Code: {}\n  Type: {}\n  Description: {}",
-                    sanitize(body.code.as_deref().unwrap_or("-")),
-                    sanitize(body.kind.as_ref().map(|k| k.as_str()).unwrap_or("-")),
-                    sanitize(body.message.as_deref().unwrap_or("-"))
-                );
+                eprint!("{}", body_lines(body));
             }
             ExitCode::FAILURE
         }
@@ -128,6 +123,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Khipu's error body, one line per field it carried; absent fields are left out rather than
+/// shown as `-`, and a body that carried none says so.
+fn body_lines(body: &khipu::ErrorBody) -> String {
+    let fields = [
+        ("Code", body.code.as_deref()),
+        ("Type", body.kind.as_ref().map(|k| k.as_str())),
+        ("Description", body.message.as_deref()),
+    ];
+    let mut out = String::new();
+    for (name, value) in fields {
+        if let Some(value) = value {
+            out.push_str(&format!("  {name}: {}\n", sanitize(value)));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("  (Khipu's error body carried no code, type or description)\n");
+    }
+    out
 }
 
 fn sanitize(text: &str) -> String {

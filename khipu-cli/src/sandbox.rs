@@ -15,12 +15,10 @@ pub async fn run(args: &SandboxArgs) -> Result<(), Failure> {
         .inject(args.inject.clone().unwrap_or_default())
         .read_timeout(std::time::Duration::from_secs(args.read_timeout))
         .max_connections(args.max_connections);
-    let sandbox = Sandbox::start(config).await.map_err(|e| {
-        Failure::Usage(format!(
-            "sandbox: cannot listen on 127.0.0.1:{}: {e}",
-            args.port
-        ))
-    })?;
+    // The error names the address (`cannot listen on 127.0.0.1:8080: ...`).
+    let sandbox = Sandbox::start(config)
+        .await
+        .map_err(|e| Failure::Usage(format!("sandbox: {e}")))?;
     // Whoever started the sandbox may stop reading its output; that must not stop the sandbox.
     let _ = writeln!(std::io::stdout(), "{}", khipu_mock::banner(&sandbox));
     let _ = tokio::signal::ctrl_c().await;

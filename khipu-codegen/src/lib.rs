@@ -17,7 +17,8 @@
 //! The path is relative to the invoking crate's `CARGO_MANIFEST_DIR`, or else to the directory of
 //! the source file that invokes the macro. The expansion names `khipu_types`, `progenitor_client`,
 //! `reqwest`, `serde` and `serde_json`, which the invoking crate must depend on (as
-//! `khipu-generated` does).
+//! `khipu-generated` does). A service that depends on `khipu-rs` alone uses `khipu::bank!` (its
+//! `macro` feature) instead: the same expansion, naming those crates through the facade.
 
 use std::path::{Path, PathBuf};
 
@@ -25,16 +26,35 @@ use khipu_codegen_engine::{Identity, generate_file};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
+mod reroot;
+
 /// Expands to the typed client of one bank's Open Data spec.
 #[proc_macro]
 pub fn bank(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    expand(input.into(), Expect::Bank, caller_dir()).into()
+    expand(input.into(), Expect::Bank, caller_dir(), None).into()
 }
 
 /// Expands to the typed client of a Payments API spec.
 #[proc_macro]
 pub fn payments(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    expand(input.into(), Expect::Payments, caller_dir()).into()
+    expand(input.into(), Expect::Payments, caller_dir(), None).into()
+}
+
+/// `bank!` for `khipu::bank!` (the facade's `macro` feature): the expansion names every runtime
+/// crate through `::khipu::__private`, so the invoking crate needs no dependency but `khipu-rs`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn facade_bank(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let root = Some(&reroot::FACADE_ROOT[..]);
+    expand(input.into(), Expect::Bank, caller_dir(), root).into()
+}
+
+/// `payments!` for `khipu::payments!`, as [`facade_bank!`].
+#[doc(hidden)]
+#[proc_macro]
+pub fn facade_payments(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let root = Some(&reroot::FACADE_ROOT[..]);
+    expand(input.into(), Expect::Payments, caller_dir(), root).into()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,7 +69,12 @@ fn caller_dir() -> Option<PathBuf> {
         .and_then(|f| f.parent().map(Path::to_path_buf))
 }
 
-fn expand(input: TokenStream, expect: Expect, caller_dir: Option<PathBuf>) -> TokenStream {
+fn expand(
+    input: TokenStream,
+    expect: Expect,
+    caller_dir: Option<PathBuf>,
+    root: Option<&[&str]>,
+) -> TokenStream {
     let lit: syn::LitStr = match syn::parse2(input) {
         Ok(lit) => lit,
         Err(e) => {
@@ -65,6 +90,10 @@ fn expand(input: TokenStream, expect: Expect, caller_dir: Option<PathBuf>) -> To
         expect,
     ) {
         Ok((tokens, file)) => {
+            let tokens = match root {
+                Some(root) => reroot::reroot(tokens, root),
+                None => tokens,
+            };
             // Rebuild when the spec changes.
             let file = file.to_string_lossy().into_owned();
             quote! { #tokens const _: &[u8] = include_bytes!(#file); }

@@ -2,7 +2,7 @@
 
 //! The banks compiled into this crate, one per enabled bank feature.
 
-use khipu_types::catalog::BankInfo;
+use khipu_types::catalog::{BankFeature, BankInfo};
 
 /// Every bank whose feature is enabled, ordered by id (`cl/personal/demo-bank.khipu.com`).
 #[allow(clippy::vec_init_then_push)] // one cfg-gated push per bank feature
@@ -25,3 +25,43 @@ pub fn banks() -> Vec<&'static BankInfo> {
     banks.push(&crate::banking::cl::personal::demo_bank::INFO);
     banks
 }
+
+/// Every bank this release can be built with, enabled or not, ordered by id: what a build
+/// that lacks a bank names as the feature to enable.
+pub const AVAILABLE: &[BankFeature] = &[
+    BankFeature::new(
+        "ar/business/bancocredicoop.coop",
+        "Banco Credicoop-Empresas",
+        "ar-business-bancocredicoop",
+    ),
+    BankFeature::new(
+        "ar/personal/santander.com.ar",
+        "Santander",
+        "ar-personal-santander",
+    ),
+    BankFeature::new(
+        "cl/business/santander.cl",
+        "Banco Santander - Office Banking",
+        "cl-business-santander",
+    ),
+    BankFeature::new(
+        "cl/entrepreneur/bci.cl",
+        "BCI - Pymes",
+        "cl-entrepreneur-bci",
+    ),
+    BankFeature::new(
+        "cl/personal/bancochile.cl",
+        "Banco de Chile",
+        "cl-personal-bancochile",
+    ),
+    BankFeature::new(
+        "cl/personal/btgpactual.cl",
+        "Banco BTG Pactual",
+        "cl-personal-btgpactual",
+    ),
+    BankFeature::new(
+        "cl/personal/demo-bank.khipu.com",
+        "DemoBank",
+        "cl-personal-demo-bank",
+    ),
+];

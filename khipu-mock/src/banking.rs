@@ -119,10 +119,7 @@ fn call_back(state: &State, url: &str, answer: Value, operation_id: &str) -> Rep
         // Khipu delivers later; a short pause keeps the 202 first, as a client expects.
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         if let Err(e) = http.post(&url).json(&answer).send().await {
-            // The URL came from a request: no password and no terminal escapes in the log.
-            let shown = khipu_types::display::redact_url(&url);
-            let why = khipu_types::display::sanitize(&e.without_url().to_string());
-            eprintln!("khipu-mock: callback to {shown} failed: {why}");
+            eprintln!("khipu-mock: {}", crate::exchange::delivery_failed(&url, &e));
         }
     });
     Reply::json(

@@ -57,3 +57,70 @@ impl Reply {
 pub(crate) fn loopback_url(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| khipu_types::http::is_loopback_url(&u))
 }
+
+/// Why a notification or callback the sandbox sent did not arrive, in words: a timeout says it
+/// timed out and after how long, a refused connection says so. The URL came from a request, so
+/// its password is redacted and terminal escapes in it or in the cause are neutralized.
+pub(crate) fn delivery_failed(url: &str, error: &reqwest::Error) -> String {
+    // The sandbox's client (`khipu_types::http::client`) has the default per-attempt timeout.
+    describe_failure(url, error, khipu_types::http::DEFAULT_TIMEOUT)
+}
+
+fn describe_failure(url: &str, error: &reqwest::Error, timeout: std::time::Duration) -> String {
+    let shown = khipu_types::display::redact_url(url);
+    let why = if error.is_timeout() {
+        format!("timed out: no answer within {timeout:?}")
+    } else if error.is_connect() {
+        format!("could not connect ({})", root_cause(error))
+    } else {
+        root_cause(error)
+    };
+    format!(
+        "delivering to {shown} failed: {}",
+        khipu_types::display::sanitize(&why)
+    )
+}
+
+/// The innermost cause: reqwest's own message (`error sending request`) says least.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::describe_failure;
+
+    /// A receiver that accepts and never answers is reported as a timeout with its limit; one
+    /// that refuses the connection, as a refused connection.
+    #[tokio::test]
+    async fn a_delivery_that_times_out_says_so() {
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://user:pw@{}/notify", silent.local_addr().unwrap());
+        let _held = tokio::spawn(async move {
+            let (stream, _) = silent.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            drop(stream);
+        });
+        let timeout = Duration::from_millis(200);
+        let client = khipu_types::http::client_builder_with(timeout)
+            .build()
+            .unwrap();
+        let error = client.post(&url).send().await.unwrap_err();
+        let said = describe_failure(&url, &error, timeout);
+        assert!(said.contains("timed out: no answer within 200ms"), "{said}");
+        assert!(!said.contains("pw"), "{said}");
+
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/notify", closed.local_addr().unwrap());
+        drop(closed);
+        let error = client.post(&url).send().await.unwrap_err();
+        let said = describe_failure(&url, &error, timeout);
+        assert!(said.contains("could not connect"), "{said}");
+    }
+}

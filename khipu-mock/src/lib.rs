@@ -78,7 +78,12 @@ impl std::fmt::Debug for Sandbox {
 impl Sandbox {
     /// Starts the sandbox on 127.0.0.1 in the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
-        let listener = listen(config.port)?;
+        let listener = listen(config.port).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot listen on 127.0.0.1:{}: {e}", config.port),
+            )
+        })?;
         let addr = listener.local_addr()?;
         // khipu-rs' one HTTP policy: callbacks and notifications never follow a redirect, so they
         // stay on the loopback URL they were given.
@@ -162,14 +167,16 @@ pub fn banner(sandbox: &Sandbox) -> String {
     format!(
         "khipu sandbox listening on {url} ({} specs, {} operations)\n\
          \x20 banking:       base URL {url} (paths /v1/...), any bearer token or x-api-key\n\
-         \x20 payments v3.0: base URL {url} (paths /v3/...), x-api-key: {}\n\
-         \x20 payments v2.0: base URL {url} (paths /2.0/...), receiver id {}, secret {}\n\
+         \x20 payments v3.0: base URL {url} (paths /v3/...), x-api-key: {api_key}\n\
+         \x20   its notifications are signed (x-khipu-signature) with the merchant secret: {secret}\n\
+         \x20 automatic payments v1: base URL {url} (paths /v1/automatic-payment/...), x-api-key: {api_key}\n\
+         \x20 payments v2.0: base URL {url} (paths /2.0/...), receiver id {}, secret {secret}\n\
          \x20 routes: GET {url}/_sandbox/routes; pay a payment: POST {url}/_sandbox/payments/<id>/pay",
         specs.specs.len(),
         specs.routes.len(),
-        sandbox.api_key(),
         sandbox.receiver_id(),
-        sandbox.secret(),
+        api_key = sandbox.api_key(),
+        secret = sandbox.secret(),
     )
 }
 

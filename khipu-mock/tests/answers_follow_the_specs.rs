@@ -163,9 +163,13 @@ async fn the_bearer_scheme_is_case_insensitive() {
 
 #[tokio::test]
 async fn the_banner_names_every_api_and_its_credentials() {
-    let sandbox = Sandbox::start(SandboxConfig::default().api_key("my-key"))
-        .await
-        .unwrap();
+    let sandbox = Sandbox::start(
+        SandboxConfig::default()
+            .api_key("my-key")
+            .credentials("985101", "my-secret"),
+    )
+    .await
+    .unwrap();
     let banner = khipu_mock::banner(&sandbox);
     let first = banner.lines().next().unwrap();
     assert!(first.contains(sandbox.url()), "{banner}");
@@ -173,13 +177,32 @@ async fn the_banner_names_every_api_and_its_credentials() {
         "/v1/",
         "/v3/",
         "/2.0/",
+        "/v1/automatic-payment/",
         "x-api-key: my-key",
         "receiver id 985101",
-        "secret sandbox-secret",
+        "secret my-secret",
+        // What a client needs to verify the v3.0 notifications the sandbox sends.
+        "signed (x-khipu-signature) with the merchant secret: my-secret",
     ] {
         assert!(
             banner.contains(expected),
             "missing {expected:?} in:\n{banner}"
         );
     }
+}
+
+/// A port already taken is an error that names the address, as the CLI's is.
+#[tokio::test]
+async fn a_taken_port_names_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let err = Sandbox::start(SandboxConfig::default().port(port))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("cannot listen on 127.0.0.1:{port}: ")),
+        "{err}"
+    );
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
 }

@@ -15,8 +15,10 @@
 //! Nothing else is added: a v3.0 client sends `x-api-key` and no `Authorization` header.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::Secret;
+use crate::oauth::{ClientCredentials, TokenError, TokenSource};
 use crate::payments::Signer;
 
 /// One security scheme of a spec.
@@ -152,15 +154,34 @@ fn path_matches(template: &str, path: &str) -> bool {
 /// of Payments v3.0 and Automatic Payments, or the receiver id and secret that sign Payments v2.0
 /// requests. Which ones an API takes comes from its spec ([`Auth::new`] refuses the others).
 /// `Debug` never shows the secret part.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum Credentials {
     /// A fixed API key, sent in the header the spec names.
     ApiKey(Secret),
-    /// A bearer token (a JWT for the banking API).
+    /// A bearer token (a JWT for the banking API), used as given until it is refused.
     Bearer(Secret),
     /// A collection account and its secret, for Khipu's v2.0 signature.
     Signed(Signer),
+    /// Bearer tokens from a source that obtains and renews them (OAuth).
+    TokenSource(Arc<dyn TokenSource>),
+    /// OAuth client credentials, turned into a [`TokenSource`] by the facade's `Config` (which
+    /// knows the token endpoint).
+    ClientCredentials(ClientCredentials),
+}
+
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Credentials::ApiKey(a), Credentials::ApiKey(b))
+            | (Credentials::Bearer(a), Credentials::Bearer(b)) => a == b,
+            (Credentials::Signed(a), Credentials::Signed(b)) => a == b,
+            // One source is equal only to itself: two sources hold two caches.
+            (Credentials::TokenSource(a), Credentials::TokenSource(b)) => Arc::ptr_eq(a, b),
+            (Credentials::ClientCredentials(a), Credentials::ClientCredentials(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl Credentials {
@@ -180,11 +201,30 @@ impl Credentials {
         Self::Signed(Signer::new(receiver_id, secret))
     }
 
+    /// OAuth client credentials (the client credentials grant): tokens are obtained from the
+    /// token endpoint set on the `Config`, cached, and renewed before they expire.
+    pub fn client_credentials(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Self::ClientCredentials(ClientCredentials::new(client_id, client_secret))
+    }
+
+    /// Bearer tokens from `source` (a vault of your own, or an [`oauth`](crate::oauth) source).
+    pub fn token_source(source: impl TokenSource) -> Self {
+        Self::TokenSource(Arc::new(source))
+    }
+
     fn fits(&self, scheme: &Scheme) -> bool {
         matches!(
             (self, scheme),
             (Credentials::ApiKey(_), Scheme::ApiKeyHeader { .. })
-                | (Credentials::Bearer(_), Scheme::Bearer { .. })
+                | (
+                    Credentials::Bearer(_)
+                        | Credentials::TokenSource(_)
+                        | Credentials::ClientCredentials(_),
+                    Scheme::Bearer { .. }
+                )
                 | (Credentials::Signed(_), Scheme::KhipuSigned { .. })
         )
     }
@@ -196,6 +236,8 @@ impl Credentials {
             Credentials::Signed(signer) => {
                 signer.receiver_id().is_empty() || signer.secret().expose().is_empty()
             }
+            Credentials::TokenSource(_) => false,
+            Credentials::ClientCredentials(c) => c.is_empty(),
         }
     }
 
@@ -204,6 +246,8 @@ impl Credentials {
             Credentials::ApiKey(_) => "an API key",
             Credentials::Bearer(_) => "a bearer token",
             Credentials::Signed(_) => "a v2.0 signing secret",
+            Credentials::TokenSource(_) => "an OAuth token source",
+            Credentials::ClientCredentials(_) => "OAuth client credentials",
         }
     }
 }
@@ -214,14 +258,46 @@ impl fmt::Debug for Credentials {
             Credentials::ApiKey(s) => f.debug_tuple("ApiKey").field(s).finish(),
             Credentials::Bearer(s) => f.debug_tuple("Bearer").field(s).finish(),
             Credentials::Signed(s) => f.debug_tuple("Signed").field(s).finish(),
+            Credentials::TokenSource(_) => f.write_str("TokenSource(..)"),
+            Credentials::ClientCredentials(c) => {
+                f.debug_tuple("ClientCredentials").field(c).finish()
+            }
         }
     }
 }
 
-/// A credential that does not fit the spec, or a request that cannot be authenticated.
+/// A credential that does not fit the spec, or a request that cannot be authenticated (no token
+/// could be had, say).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct AuthError(String);
+#[error("{message}")]
+pub struct AuthError {
+    message: String,
+    token: Option<TokenError>,
+}
+
+impl AuthError {
+    fn new(message: String) -> Self {
+        Self {
+            message,
+            token: None,
+        }
+    }
+
+    /// The token source's error, when the request could not be authenticated for want of a
+    /// token: nothing was sent to the API.
+    pub fn token_error(&self) -> Option<&TokenError> {
+        self.token.as_ref()
+    }
+}
+
+impl From<TokenError> for AuthError {
+    fn from(error: TokenError) -> Self {
+        Self {
+            message: error.to_string(),
+            token: Some(error),
+        }
+    }
+}
 
 /// A spec's auth and the credential that meets it: the inner value of a generated client.
 #[derive(Clone)]
@@ -244,7 +320,7 @@ impl Auth {
     pub fn new(spec: &'static AuthSpec, credential: Credentials) -> Result<Self, AuthError> {
         if !spec.schemes().any(|s| credential.fits(s)) {
             let accepted: Vec<String> = spec.schemes().map(Scheme::describe).collect();
-            return Err(AuthError(format!(
+            return Err(AuthError::new(format!(
                 "this API does not accept {}; it accepts {}",
                 credential.kind(),
                 if accepted.is_empty() {
@@ -276,7 +352,7 @@ impl Auth {
 
 fn sensitive(value: &str) -> Result<reqwest::header::HeaderValue, AuthError> {
     let mut value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
-        AuthError("the credential has characters not allowed in an HTTP header".into())
+        AuthError::new("the credential has characters not allowed in an HTTP header".into())
     })?;
     value.set_sensitive(true);
     Ok(value)
@@ -294,7 +370,7 @@ pub async fn apply(auth: &Auth, request: &mut reqwest::Request) -> Result<(), Au
         if requirement.optional {
             return Ok(());
         }
-        return Err(AuthError(format!(
+        return Err(AuthError::new(format!(
             "this operation needs {} and the client has no credential",
             describe_all(requirement.schemes)
         )));
@@ -303,7 +379,7 @@ pub async fn apply(auth: &Auth, request: &mut reqwest::Request) -> Result<(), Au
         if requirement.optional {
             return Ok(());
         }
-        return Err(AuthError(format!(
+        return Err(AuthError::new(format!(
             "this operation needs {}; the client holds {}",
             describe_all(requirement.schemes),
             credential.kind()
@@ -312,7 +388,7 @@ pub async fn apply(auth: &Auth, request: &mut reqwest::Request) -> Result<(), Au
     match (scheme, credential) {
         (Scheme::ApiKeyHeader { header, .. }, Credentials::ApiKey(key)) => {
             let name = reqwest::header::HeaderName::from_bytes(header.as_bytes())
-                .map_err(|_| AuthError(format!("`{header}` is not a valid header name")))?;
+                .map_err(|_| AuthError::new(format!("`{header}` is not a valid header name")))?;
             request.headers_mut().insert(name, sensitive(key.expose())?);
         }
         (Scheme::Bearer { .. }, Credentials::Bearer(token)) => {
@@ -321,13 +397,29 @@ pub async fn apply(auth: &Auth, request: &mut reqwest::Request) -> Result<(), Au
                 sensitive(&format!("Bearer {}", token.expose()))?,
             );
         }
+        (Scheme::Bearer { .. }, Credentials::TokenSource(source)) => {
+            let token = source.token().await?;
+            request.headers_mut().insert(
+                reqwest::header::AUTHORIZATION,
+                sensitive(&format!("Bearer {}", token.secret().expose()))?,
+            );
+        }
+        (Scheme::Bearer { .. }, Credentials::ClientCredentials(_)) => {
+            return Err(AuthError::new(
+                "OAuth client credentials need Khipu's token endpoint: build the client from a khipu::Config with .token_url(..)".into(),
+            ));
+        }
         (Scheme::KhipuSigned { .. }, Credentials::Signed(signer)) => {
             crate::payments::sign(signer, request)
                 .await
-                .map_err(|e| AuthError(e.to_string()))?;
+                .map_err(|e| AuthError::new(e.to_string()))?;
         }
         // `fits` paired the scheme with this credential's kind above.
-        _ => return Err(AuthError("the credential does not fit the scheme".into())),
+        _ => {
+            return Err(AuthError::new(
+                "the credential does not fit the scheme".into(),
+            ));
+        }
     }
     Ok(())
 }

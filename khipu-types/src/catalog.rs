@@ -92,6 +92,28 @@ impl BankInfo {
     }
 }
 
+/// A bank this release of khipu-rs can be built with, whether or not its cargo feature is enabled:
+/// the list is compiled unconditionally (a few strings per bank), so a build with one bank can say
+/// which feature brings another instead of calling it unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BankFeature {
+    /// `cl/personal/bancochile.cl`.
+    pub id: &'static str,
+    /// Display name (the spec's `info.title`).
+    pub name: &'static str,
+    /// The cargo feature that compiles it in (`cl-personal-bancochile`), the same name on
+    /// `khipu-rs` and `khipu-generated`.
+    pub feature: &'static str,
+}
+
+impl BankFeature {
+    #[doc(hidden)]
+    pub const fn new(id: &'static str, name: &'static str, feature: &'static str) -> Self {
+        Self { id, name, feature }
+    }
+}
+
 /// One operation of a bank's API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -91,11 +91,19 @@ pub fn client() -> Result<reqwest::Client, reqwest::Error> {
 }
 
 /// Makes *ring* the process's rustls provider unless the application already chose one.
+///
+/// rustls 0.23.48 deprecates `ring::default_provider` because *ring* has no post-quantum key
+/// exchange, to steer users to aws-lc-rs. khipu-rs keeps *ring* on purpose (about 11 s less of a
+/// service's clean build on 2 cores, and no C toolchain or cmake for aws-lc); an application
+/// that wants post-quantum key exchange installs aws-lc-rs's provider before its first client,
+/// and this function then leaves it in place.
 pub fn install_tls_provider() {
     #[cfg(feature = "rustls")]
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing a race to another thread installing a provider is fine: one is installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        #[allow(deprecated)]
+        let ring = rustls::crypto::ring::default_provider();
+        let _ = ring.install_default();
     }
 }
 

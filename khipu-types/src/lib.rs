@@ -25,7 +25,9 @@ pub mod display;
 pub mod form;
 pub mod http;
 mod money;
+pub mod oauth;
 mod open_enum;
+pub use open_enum::refuse_unknown;
 pub mod payments;
 mod secret;
 
@@ -42,5 +44,6 @@ pub use regress;
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::open_enum::refusing_unknown;
     pub use serde;
 }

@@ -4,6 +4,36 @@
 //! generated enum that rejected them would make a whole response undecodable, so every string
 //! enum the generator emits is an `open_enum!`: known values are variants, anything else is kept
 //! verbatim in the catch-all variant and serializes back unchanged.
+//!
+//! Requests are the other way round: a value the spec does not list is one Khipu refuses, so
+//! while a request body is read from a builder ([`refuse_unknown`]), an open enum refuses it,
+//! naming the values it knows, before anything is sent.
+
+use std::cell::Cell;
+
+thread_local! {
+    static REFUSING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `read` (a synchronous deserialization of a request body) with every open enum refusing
+/// values it does not know: `"clp"` for a currency the spec lists as `CLP` is an error naming
+/// `CLP, CLF, ...` instead of a request Khipu answers 400. Decoding answers never uses this.
+pub fn refuse_unknown<R>(read: impl FnOnce() -> R) -> R {
+    /// Restores the previous mode even if `read` unwinds.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            REFUSING.with(|r| r.set(self.0));
+        }
+    }
+    let _restore = Restore(REFUSING.with(|r| r.replace(true)));
+    read()
+}
+
+#[doc(hidden)]
+pub fn refusing_unknown() -> bool {
+    REFUSING.with(Cell::get)
+}
 
 /// Declares an open string enum.
 ///
@@ -107,16 +137,49 @@ macro_rules! open_enum {
                         f.write_str(concat!("a string (", stringify!($name), ")"))
                     }
                     fn visit_str<E: $crate::__private::serde::de::Error>(self, value: &str) -> ::std::result::Result<$name, E> {
-                        Ok($name::from(value))
-                    }
-                    fn visit_string<E: $crate::__private::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<$name, E> {
-                        Ok($name::from(value))
+                        let parsed = $name::from(value);
+                        if !parsed.is_known() && $crate::__private::refusing_unknown() {
+                            return Err(E::unknown_variant(value, $name::KNOWN));
+                        }
+                        Ok(parsed)
                     }
                 }
                 deserializer.deserialize_str(Visitor)
             }
         }
     };
+}
+
+#[cfg(test)]
+mod strict_tests {
+    crate::open_enum! {
+        /// A request enum.
+        pub enum Currency {
+            Clp = "CLP",
+            Clf = "CLF",
+            ..Unknown
+        }
+    }
+
+    #[test]
+    fn requests_refuse_what_the_spec_does_not_list_and_answers_keep_it() {
+        let read = |json: &str| serde_json::from_str::<Currency>(json);
+        assert_eq!(read("\"clp\"").unwrap(), Currency::Unknown("clp".into()));
+        let refused = super::refuse_unknown(|| read("\"clp\""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("unknown variant `clp`, expected `CLP` or `CLF`"),
+            "{refused}"
+        );
+        assert_eq!(
+            super::refuse_unknown(|| read("\"CLF\"")).unwrap(),
+            Currency::Clf
+        );
+        // The mode ends with the call.
+        assert!(!super::refusing_unknown());
+        assert!(read("\"XYZ\"").is_ok());
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,31 @@ where
     .await
 }
 
+/// A typed client's result (`client.op().send().await`), mapped as every other client's: the
+/// error body read within the default cap, Khipu's error object recognized, the status mapped.
+pub(crate) async fn typed<T, E>(result: Result<ResponseValue<T>, ApiError<E>>) -> Result<T, Error> {
+    let context = typed_context(&result);
+    let limit = khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES;
+    outcome(&context, limit, result).await.1
+}
+
+/// The bank and operation an answer came from, found by its path among the compiled banks; an
+/// error raised before sending names only the kind of client.
+fn typed_context<T, E>(result: &Result<ResponseValue<T>, ApiError<E>>) -> Context {
+    if let Err(ApiError::UnexpectedResponse(response)) = result {
+        let path = response.url().path();
+        for bank in crate::banks() {
+            if let Some(op) = bank.operations.iter().find(|o| o.path == path) {
+                return Context::bank(bank.id, op.operation_id);
+            }
+        }
+    }
+    Context::api(TYPED_CLIENT, "")
+}
+
+/// How an error of a typed client names its API when no bank operation matches.
+const TYPED_CLIENT: &str = "typed client";
+
 /// A generated client's result as an outcome: the same mapping as [`answer::read`], from progenitor's
 /// error shapes.
 async fn outcome<T, E>(

@@ -12,7 +12,7 @@ mod connection;
     feature = "payments-v2-0",
     feature = "automatic-payments-v1-0"
 ))]
-mod generated;
+pub(crate) mod generated;
 
 pub(crate) use attempt::{Call, Rule};
 pub(crate) use connection::Connection;

@@ -11,8 +11,9 @@ use crate::setters::text_setters;
 
 /// A payment to create, built step by step with plain values: the same builder serves
 /// Payments v3.0 (`khipu::payments::Client::create_payment`) and v2.0. Constrained values
-/// (lengths, URLs, the currency) are checked against the API's spec when the request is sent;
-/// a value it refuses fails with [`Error::InvalidRequest`] naming the field, and nothing is sent.
+/// (listed values such as the currency's codes, lengths, patterns) are checked against the
+/// API's spec when the request is sent; a value it refuses fails with [`Error::InvalidRequest`]
+/// naming the field, and nothing is sent.
 ///
 /// ```
 /// use khipu::payments::NewPayment;

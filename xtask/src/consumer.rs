@@ -28,6 +28,12 @@ const FORBIDDEN: [&str; 7] = [
 /// The workspace packages a consumer of `khipu-rs` resolves from their tarballs.
 const PACKAGED: [&str; 3] = ["khipu-rs", "khipu-types", "khipu-generated"];
 
+/// And those the `macro` feature brings (the generator, at build time).
+const PACKAGED_MACRO: [&str; 3] = ["khipu-codegen", "khipu-codegen-engine", "khipu-doc"];
+
+/// A bank the service's features leave out: asking for it must name the feature that brings it.
+const LEFT_OUT: (&str, &str) = ("cl/personal/demo-bank.khipu.com", "cl-personal-demo-bank");
+
 pub fn run(repo: &Path, bench: bool) -> ExitCode {
     match consume(repo, bench) {
         Ok(()) => ExitCode::SUCCESS,
@@ -82,7 +88,8 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
     std::fs::create_dir_all(&crates).map_err(|e| e.to_string())?;
     // The tarballs `cargo package` left (CI verifies them just before); made here if missing.
     let packaged = |name: &str| repo.join(format!("target/package/{name}-{version}.crate"));
-    if PACKAGED.iter().any(|name| !packaged(name).exists()) {
+    let all = PACKAGED.iter().chain(&PACKAGED_MACRO);
+    if all.clone().any(|name| !packaged(name).exists()) {
         println!("consumer: cargo package --no-verify (no tarballs yet)");
         output(Command::new(cargo()).current_dir(repo).args([
             "package",
@@ -94,8 +101,8 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
             "-q",
         ]))?;
     }
-    let mut patches = String::new();
-    for name in PACKAGED {
+    let patch = |name: &str| format!("{name} = {{ path = \"../crates/{name}-{version}\" }}\n");
+    for name in all {
         output(
             Command::new("tar")
                 .arg("xzf")
@@ -103,11 +110,11 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
                 .arg("-C")
                 .arg(&crates),
         )?;
-        patches.push_str(&format!(
-            "{name} = {{ path = \"../crates/{name}-{version}\" }}\n"
-        ));
     }
+    let patches: String = PACKAGED.iter().map(|name| patch(name)).collect();
     let app = root.join("app");
+    let readme = std::fs::read_to_string(repo.join("README.md")).map_err(|e| e.to_string())?;
+    let blocks = readme_modules(&readme);
     write_crate(
         &app,
         &format!(
@@ -115,14 +122,20 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
              tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }}\n\n\
              [patch.crates-io]\n{patches}"
         ),
-        "fn main() -> Result<(), khipu::Error> {\n\
+        &("fn main() -> Result<(), khipu::Error> {\n\
          \x20   let config = khipu::Config::new(khipu::Credentials::api_key(\"key\"));\n\
          \x20   let _payments = khipu::payments::Client::new(&config)?;\n\
          \x20   let bearer = khipu::Config::new(khipu::Credentials::bearer(\"jwt\"));\n\
          \x20   let _bank = khipu::connect(\"cl/personal/bancochile.cl\", &bearer)?;\n\
          \x20   println!(\"{}\", khipu::banks().len());\n\
+         \x20   match khipu::connect(\"LEFT_OUT\", &bearer) {\n\
+         \x20       Err(e) => println!(\"{e}\"),\n\
+         \x20       Ok(_) => println!(\"connected to a bank whose feature is off\"),\n\
+         \x20   }\n\
          \x20   Ok(())\n\
-         }\n",
+         }\n"
+        .replace("LEFT_OUT", LEFT_OUT.0)
+            + &blocks.join("\n")),
     )?;
     // The workspace's lock file, so the consumer resolves the versions CI already has.
     let _ = std::fs::copy(repo.join("Cargo.lock"), app.join("Cargo.lock"));
@@ -137,10 +150,18 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
             .env("CARGO_TARGET_DIR", &target)
             .args(["run", "-q"]),
     )?;
-    if banks.trim() != "1" {
+    let mut lines = banks.lines();
+    if lines.next() != Some("1") {
         return Err(format!(
-            "the consumer printed `{}` banks, not 1",
+            "the consumer printed `{}`, not 1 bank",
             banks.trim()
+        ));
+    }
+    let left_out = lines.next().unwrap_or_default();
+    if !left_out.contains(&format!("`{}`", LEFT_OUT.1)) {
+        return Err(format!(
+            "asked for {}, whose feature is off, the consumer said `{left_out}`: it must name the feature `{}`",
+            LEFT_OUT.0, LEFT_OUT.1
         ));
     }
     let tree = output(Command::new(cargo()).current_dir(&app).args([
@@ -159,8 +180,24 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
         return Err(format!("the consumer's normal tree has {found:?}"));
     }
     println!(
-        "consumer: khipu-rs {version} with {FEATURES} from its tarball: builds, runs (1 bank), and its tree has none of {FORBIDDEN:?}"
+        "consumer: khipu-rs {version} with {FEATURES} from its tarball: builds with {} README blocks, runs (1 bank; {} -> `{left_out}`), and its tree has none of {FORBIDDEN:?}",
+        blocks.len(),
+        LEFT_OUT.0
     );
+    if !bench {
+        let macro_patches: String = PACKAGED
+            .iter()
+            .chain(&PACKAGED_MACRO)
+            .map(|n| patch(n))
+            .collect();
+        own_spec(
+            repo,
+            &root.join("macro-app"),
+            &version,
+            &macro_patches,
+            &target,
+        )?;
+    }
     if bench {
         let measured = measure(repo, &root, &app);
         let _ = std::fs::remove_dir_all(&root);
@@ -168,6 +205,150 @@ fn consume(repo: &Path, bench: bool) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A service with a bank document of its own and `khipu-rs` as its only khipu dependency
+/// (feature `macro`): the README's `khipu::bank!` block, verbatim, called against a server on
+/// 127.0.0.1 that answers one account.
+fn own_spec(
+    repo: &Path,
+    app: &Path,
+    version: &str,
+    patches: &str,
+    target: &Path,
+) -> Result<(), String> {
+    let readme = std::fs::read_to_string(repo.join("README.md")).map_err(|e| e.to_string())?;
+    let block = readme_block(&readme, "khipu::bank!(")?;
+    // The document: the demo bank's, as if Khipu had published it for a bank this release lacks.
+    let demo =
+        std::fs::read_to_string(repo.join("specs/banking/cl/personal/demo-bank.khipu.com.yaml"))
+            .map_err(|e| e.to_string())?;
+    let spec = app.join("specs/banking/cl/personal/my-bank.cl.yaml");
+    std::fs::create_dir_all(spec.parent().unwrap_or(app)).map_err(|e| e.to_string())?;
+    std::fs::write(&spec, demo.replace("demo-bank.khipu.com", "my-bank.cl"))
+        .map_err(|e| e.to_string())?;
+    write_crate(
+        app,
+        &format!(
+            "khipu-rs = {{ version = \"={version}\", default-features = false, features = [\"macro\"] }}\n\
+             tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }}\n\n\
+             [patch.crates-io]\n{patches}"
+        ),
+        &format!("{block}\n{OWN_SPEC_MAIN}"),
+    )?;
+    let _ = std::fs::copy(repo.join("Cargo.lock"), app.join("Cargo.lock"));
+    let printed = output(
+        Command::new(cargo())
+            .current_dir(app)
+            .env("CARGO_TARGET_DIR", target)
+            .args(["run", "-q"]),
+    )?;
+    if printed.trim() != "1" {
+        return Err(format!(
+            "the README's khipu::bank! block read `{}` accounts from the local server, not 1",
+            printed.trim()
+        ));
+    }
+    let tree = output(
+        Command::new(cargo())
+            .current_dir(app)
+            .args(["tree", "--depth", "1", "-e", "normal", "--prefix", "none"]),
+    )?;
+    let khipu_deps: Vec<&str> = tree.lines().filter(|l| l.starts_with("khipu")).collect();
+    if khipu_deps.len() != 1 {
+        return Err(format!(
+            "the macro consumer depends on {khipu_deps:?}, not khipu-rs alone"
+        ));
+    }
+    println!(
+        "consumer: the README's khipu::bank! block on a document of its own, with khipu-rs (feature `macro`) as its only khipu dependency: builds and reads 1 account from 127.0.0.1"
+    );
+    Ok(())
+}
+
+/// README.md's Rust blocks that promise to compile in the consumer's set-up (those whose first
+/// line does not say `// Needs the feature...`), each as a module of the consumer's crate.
+fn readme_modules(readme: &str) -> Vec<String> {
+    readme
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .filter_map(|block| {
+            let (info, code) = block.split_once('\n')?;
+            let rust = info.starts_with("rust") && !info.contains("ignore");
+            let needs_more = code.trim_start().starts_with("// Needs the feature");
+            (rust && !needs_more).then_some(code)
+        })
+        .enumerate()
+        .map(|(i, code)| {
+            format!("\n#[allow(dead_code, unused_imports)]\nmod readme_block_{i} {{\n{code}}}\n")
+        })
+        .collect()
+}
+
+/// The one fenced block of `readme` that contains `needle`, without its fences.
+fn readme_block(readme: &str, needle: &str) -> Result<String, String> {
+    let blocks: Vec<String> = readme
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .filter(|b| b.contains(needle))
+        .map(|b| b.split_once('\n').map_or("", |(_, code)| code).to_owned())
+        .collect();
+    match blocks.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!(
+            "README.md has {} blocks with `{needle}`, not 1",
+            blocks.len()
+        )),
+    }
+}
+
+/// Calls the README block's `my_accounts` against a server on 127.0.0.1 that answers one account.
+const OWN_SPEC_MAIN: &str = r###"
+const ACCOUNTS: &str = r##"{"OperationId":"op-1","Status":"OK","Data":{"Account":[{"AccountId":"005553344110","Status":"Enabled","StatusUpdateDateTime":"2017-07-21T17:32:28-0400","Currency":"CLP","AccountType":"Personal","AccountSubType":"CurrentAccount"}]},"AdditionalInformation":null,"Error":null,"LifeSpan":null}"##;
+
+/// Answers one request with `ACCOUNTS`, after reading it whole.
+fn serve_once() -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", listener.local_addr()?);
+    std::thread::spawn(move || -> std::io::Result<()> {
+        let (mut stream, _) = listener.accept()?;
+        let mut request = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut chunk)?;
+            request.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if n == 0 || request.len() >= end + 4 + length {
+                    break;
+                }
+            } else if n == 0 {
+                break;
+            }
+        }
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{ACCOUNTS}",
+            ACCOUNTS.len()
+        )
+    });
+    Ok(url)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let config = khipu::Config::new(khipu::Credentials::bearer("jwt")).base_url(serve_once()?);
+    println!("{}", my_accounts(&config).await?);
+    Ok(())
+}
+"###;
 
 fn write_crate(dir: &Path, dependencies: &str, main: &str) -> Result<(), String> {
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
@@ -214,6 +395,7 @@ fn measure(repo: &Path, root: &Path, app: &Path) -> Result<(), String> {
          tokio = { version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }\n",
         "#[derive(serde::Deserialize)]\nstruct Banks { banks: Vec<serde_json::Value> }\n\n\
          fn main() {\n\
+         \x20   #[allow(deprecated)] // as khipu-types does: ring, for its build time\n\
          \x20   let _ = rustls::crypto::ring::default_provider().install_default();\n\
          \x20   let client = reqwest::Client::builder().build().expect(\"a client\");\n\
          \x20   let banks: Result<Banks, _> = serde_json::from_str(\"{\\\"banks\\\": []}\");\n\

@@ -1,12 +1,14 @@
 //! Maintainer commands. `cargo xtask codegen` regenerates `khipu-generated` from `specs/`;
 //! `cargo xtask codegen --check` verifies it is up to date without writing anything;
 //! `cargo xtask diff <git-ref>` reports the API changes since a commit; `cargo xtask consumer`
-//! builds a crate outside the workspace against the packaged crates.
+//! builds a crate outside the workspace against the packaged crates; `cargo xtask fresh-deps`
+//! checks the library crates against freshly resolved dependencies.
 
 mod bench;
 mod changes;
 mod codegen;
 mod consumer;
+mod fresh_deps;
 
 use std::process::ExitCode;
 
@@ -40,6 +42,9 @@ enum Command {
         #[arg(long)]
         bench: bool,
     },
+    /// Resolve every dependency anew in a copy of the repository and check the library crates
+    /// with warnings denied: what a user's fresh `cargo add` would see.
+    FreshDeps,
     /// Run the criterion benches and time builds; write BENCHMARKS.md.
     Bench {
         /// Reuse the criterion results already in target/criterion.
@@ -68,6 +73,7 @@ fn main() -> ExitCode {
         Command::Codegen { check } => codegen::run(&repo, check),
         Command::Diff { git_ref } => changes::diff(&repo, &git_ref),
         Command::Consumer { bench } => consumer::run(&repo, bench),
+        Command::FreshDeps => fresh_deps::run(&repo),
         Command::Bench {
             skip_criterion,
             skip_build,

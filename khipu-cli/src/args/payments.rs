@@ -149,8 +149,8 @@ pub struct CreateArgs {
     /// Amount, with `.` as decimal separator (up to 4 decimal places).
     #[arg(long)]
     pub amount: khipu::payments::Amount,
-    /// ISO 4217 currency (CLP, ARS, PEN, MXN, USD, EUR, BOB, COP).
-    #[arg(long)]
+    /// ISO 4217 currency; the codes are those Payments v3.0's spec lists.
+    #[arg(long, help = currency_help())]
     pub currency: String,
     /// What the payment is for.
     #[arg(long)]
@@ -188,4 +188,10 @@ pub struct CreateArgs {
     /// Bank to pay with.
     #[arg(long)]
     pub bank_id: Option<String>,
+}
+
+/// `--currency`'s help, from the spec's list (so it cannot omit one, as it once omitted `CLF`).
+fn currency_help() -> String {
+    let known = khipu::payments::types::PaymentPostPaymentCurrency::KNOWN;
+    format!("ISO 4217 currency ({})", known.join(", "))
 }

@@ -18,6 +18,6 @@ pub(crate) async fn post_json(
     }
     match state.http.post(url).json(body).send().await {
         Ok(r) => Ok(Some(r.status().as_u16())),
-        Err(e) => Err(format!("notifying {url} failed: {e}")),
+        Err(e) => Err(crate::exchange::delivery_failed(url, &e)),
     }
 }

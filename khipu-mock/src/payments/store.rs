@@ -218,7 +218,7 @@ async fn notify(
     };
     match request.send().await {
         Ok(r) => Ok(r.status().as_u16()),
-        Err(e) => Err(format!("notifying {url} failed: {e}")),
+        Err(e) => Err(crate::exchange::delivery_failed(url, &e)),
     }
 }
 

@@ -365,20 +365,35 @@ fn catalog_rs(clients: &[PlannedClient]) -> String {
     let mut out = String::from(TREE_HEADER);
     out.push_str(
         "//! The banks compiled into this crate, one per enabled bank feature.\n\n\
-         use khipu_types::catalog::BankInfo;\n\n\
+         use khipu_types::catalog::{BankFeature, BankInfo};\n\n\
          /// Every bank whose feature is enabled, ordered by id (`cl/personal/demo-bank.khipu.com`).\n\
          #[allow(clippy::vec_init_then_push)] // one cfg-gated push per bank feature\npub fn banks() -> Vec<&'static BankInfo> {\n    #[allow(unused_mut)]\n    let mut banks: Vec<&'static BankInfo> = Vec::new();\n",
     );
     let mut sorted: Vec<_> = banks(clients).collect();
     sorted.sort_by_key(|(_, b)| b.id());
-    for (c, _) in sorted {
+    for (c, _) in &sorted {
         let _ = writeln!(
             out,
             "    #[cfg(feature = \"{}\")]\n    banks.push(&{ROOT}{}::INFO);",
             c.feature, c.module_path
         );
     }
-    out.push_str("    banks\n}\n");
+    out.push_str("    banks\n}\n\n");
+    out.push_str(
+        "/// Every bank this release can be built with, enabled or not, ordered by id: what a build\n\
+         /// that lacks a bank names as the feature to enable.\n\
+         pub const AVAILABLE: &[BankFeature] = &[\n",
+    );
+    for (c, bank) in &sorted {
+        let _ = writeln!(
+            out,
+            "    BankFeature::new({:?}, {:?}, {:?}),",
+            bank.id(),
+            c.client.title,
+            c.feature
+        );
+    }
+    out.push_str("];\n");
     out
 }
 
