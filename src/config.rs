@@ -1,9 +1,11 @@
 //! How to reach Khipu: one [`Config`] builds every client, with the same options and defaults.
 
 use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use khipu_types::client::ApiClient;
+use khipu_types::oauth::{ClientCredentialsSource, TokenEndpoint, TokenSource};
 
 use crate::error::Error;
 use crate::http::Connection;
@@ -104,7 +106,18 @@ pub struct Config {
     /// The largest answer read, in bytes; a larger one fails with [`Error::TooLarge`] while it
     /// streams, so a hostile or broken server cannot exhaust memory.
     pub max_response_bytes: usize,
+    /// The OAuth token endpoint, for [`Credentials::client_credentials`]. Khipu's URL is not in
+    /// any document khipu-rs holds, so there is no default: it must be set.
+    pub token_url: Option<String>,
+    /// How long before a token's expiry it is renewed (30 s by default).
+    pub token_skew: Duration,
+    /// The token source every client built from this config (and its clones) shares: one cache,
+    /// one renewal at a time.
+    oauth: SharedSource,
 }
+
+/// The one token source of a config, built by the first client that needs it.
+type SharedSource = Arc<Mutex<Option<Arc<ClientCredentialsSource>>>>;
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -121,6 +134,14 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field(
+                "token_url",
+                &self
+                    .token_url
+                    .as_deref()
+                    .map(khipu_types::display::redact_url),
+            )
+            .field("token_skew", &self.token_skew)
             .finish()
     }
 }
@@ -135,7 +156,64 @@ impl Config {
             timeout: khipu_types::http::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES,
+            token_url: None,
+            token_skew: khipu_types::oauth::DEFAULT_SKEW,
+            oauth: SharedSource::default(),
         }
+    }
+
+    /// The OAuth token endpoint that [`Credentials::client_credentials`] get tokens from
+    /// (`https`, or plain `http` to this machine). Required with client credentials: Khipu does
+    /// not publish its URL in any document khipu-rs holds, so none is guessed.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self.oauth = SharedSource::default();
+        self
+    }
+
+    /// How long before its expiry a token is renewed (30 s by default).
+    pub fn token_skew(mut self, skew: Duration) -> Self {
+        self.token_skew = skew;
+        self.oauth = SharedSource::default();
+        self
+    }
+
+    /// The credentials as a client sends them: client credentials become this config's one
+    /// token source (built on first use, then shared by every client built from the config).
+    pub(crate) fn resolved_credentials(&self) -> Result<Credentials, Error> {
+        let Credentials::ClientCredentials(credentials) = &self.credentials else {
+            return Ok(self.credentials.clone());
+        };
+        let mut shared = self.oauth.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(source) = shared.as_ref() {
+            return Ok(Credentials::TokenSource(source.clone()));
+        }
+        let Some(url) = &self.token_url else {
+            return Err(Error::Config(
+                "OAuth client credentials need the token endpoint: set Config::token_url (KHIPU_TOKEN_URL for the CLI); Khipu's URL is not in any document khipu-rs holds, so none is assumed".into(),
+            ));
+        };
+        let endpoint =
+            TokenEndpoint::new(url, self.timeout).map_err(|e| Error::Config(e.to_string()))?;
+        let source = Arc::new(credentials.clone().source(endpoint, self.token_skew));
+        *shared = Some(source.clone());
+        Ok(Credentials::TokenSource(source))
+    }
+
+    /// The token source the clients built from this config use (client credentials, or one of
+    /// your own), to ask it for a token directly; `None` for fixed credentials.
+    pub fn token_source(&self) -> Result<Option<Arc<dyn TokenSource>>, Error> {
+        match self.resolved_credentials()? {
+            Credentials::TokenSource(source) => Ok(Some(source)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Token requests sent so far by this config's token source (client credentials), for
+    /// monitoring; `None` before the first client is built or with other credentials.
+    pub fn token_requests(&self) -> Option<u64> {
+        let shared = self.oauth.lock().unwrap_or_else(PoisonError::into_inner);
+        shared.as_ref().map(|source| source.token_requests())
     }
 
     /// Replaces the API's base URL (a sandbox or a proxy).

@@ -361,6 +361,15 @@ pub enum Error {
         /// The ids of the banks compiled in.
         known: Vec<&'static str>,
     },
+    /// No token could be had from the OAuth token source (the identity server refused the
+    /// client, did not answer in time...): the request was not sent.
+    #[error("{context}: no token, nothing was sent: {source}")]
+    Token {
+        /// API and operation.
+        context: Context,
+        /// What the token source said (the identity server's `error` and `error_description`).
+        source: khipu_types::oauth::TokenError,
+    },
     /// A bank this release knows, whose cargo feature this build did not enable.
     #[error(
         "bank `{id}` is not compiled into this build: enable the cargo feature `{feature}` of khipu-rs (features = [\"{feature}\"])"
@@ -397,6 +406,7 @@ impl Error {
             Error::Decode { .. } => "undecodable answer",
             Error::Transport { timeout: true, .. } => "timed out",
             Error::Transport { .. } => "transport failure",
+            Error::Token { .. } => "no token",
             Error::InvalidRequest { .. }
             | Error::Unsupported { .. }
             | Error::UnknownBank { .. }
@@ -415,6 +425,7 @@ impl Error {
                 None => RetryAdvice::Unknown(String::new()),
             },
             Error::Transport { .. } | Error::Server { .. } => RetryAdvice::Now,
+            Error::Token { source, .. } if source.is_transient() => RetryAdvice::Now,
             Error::OutcomeUnknown { .. } => RetryAdvice::AfterCheck,
             _ => RetryAdvice::Never,
         }
@@ -453,10 +464,12 @@ impl Error {
         matches!(self, Error::OutcomeUnknown { .. })
     }
 
-    /// `true` when nothing reached Khipu: the request was refused before sending, or the
-    /// configuration cannot work.
+    /// `true` when Khipu did not act on the request: it was refused before sending, no token
+    /// could be had, the configuration cannot work, or Khipu answered 401 (it authenticates
+    /// before it acts, so a write answered 401 was not carried out).
     pub fn is_not_sent(&self) -> bool {
-        self.label() == "not sent"
+        matches!(self, Error::Unauthorized { .. } | Error::Token { .. })
+            || self.label() == "not sent"
     }
 
     /// The API and operation, when the error is about one.
@@ -474,7 +487,8 @@ impl Error {
             | Error::TooLarge { context, .. }
             | Error::Decode { context, .. }
             | Error::Transport { context, .. }
-            | Error::InvalidRequest { context, .. } => Some(context),
+            | Error::InvalidRequest { context, .. }
+            | Error::Token { context, .. } => Some(context),
             Error::Unsupported { .. }
             | Error::UnknownBank { .. }
             | Error::BankNotEnabled { .. }

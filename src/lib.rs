@@ -81,6 +81,9 @@ pub use khipu_types::catalog::{BankFeature, BankInfo, Capability, DataKind, Oper
 pub use khipu_types::client::ApiClient;
 /// Text and URLs made safe to print: what the SDK does to every server text it shows.
 pub use khipu_types::display;
+/// OAuth 2.0 for the Open Data API: token sources (client credentials, authorization code with
+/// PKCE, your own), cached and renewed for every client that shares them.
+pub use khipu_types::oauth;
 pub use khipu_types::{Amount, AmountError, DateTime, DateTimeError};
 pub use reply::Reply;
 pub use request::{DataRequest, Period, Subject, YearMonth, YearMonthError};

@@ -108,6 +108,18 @@ pub(crate) fn retrying(
     );
 }
 
+/// The API answered 401 to a token from a token source: the token is dropped and the request
+/// sent once more with a new one. The token itself is never recorded.
+#[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+pub(crate) fn token_rejected(context: &Context) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        api = context.api,
+        operation = context.operation,
+        "khipu token rejected (401): renewing it and sending once more"
+    );
+}
+
 /// `****` then the last 4 characters. Card digits are only the last 4 to begin with, so they
 /// show as they are, after `****`.
 #[cfg(any(feature = "tracing", test))]

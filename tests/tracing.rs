@@ -176,3 +176,35 @@ async fn payments_calls_are_traced_without_the_key() {
         assert!(!text.contains(secret), "{secret:?} leaked into:\n{text}");
     }
 }
+
+/// OAuth: a rejected token is a WARN event; the client secret, the access tokens (the one
+/// rejected and the one that replaced it) are never recorded, nor shown by `Debug`.
+#[tokio::test(flavor = "current_thread")]
+async fn oauth_renewals_are_traced_without_the_secret_or_the_tokens() {
+    let (captured, _guard) = capture();
+    let sandbox = khipu_mock::Sandbox::start(
+        khipu_mock::SandboxConfig::default().oauth_client("svc", "svc-SECRET-2b9d"),
+    )
+    .await
+    .unwrap();
+    let config = Config::new(Credentials::client_credentials("svc", "svc-SECRET-2b9d"))
+        .token_url(sandbox.token_url())
+        .base_url(sandbox.url());
+    let bank = khipu::connect(BANK, &config).unwrap();
+    bank.accounts(&DataRequest::new()).await.unwrap();
+    let source = config.token_source().unwrap().unwrap();
+    let first = source.token().await.unwrap().secret().expose().to_owned();
+    sandbox.revoke_tokens();
+    bank.accounts(&DataRequest::new()).await.unwrap();
+    let second = source.token().await.unwrap().secret().expose().to_owned();
+    assert_ne!(first, second);
+    let text = captured.text();
+    assert!(text.contains("khipu token rejected"), "{text}");
+    let shown = format!(
+        "{text}{config:?}{bank:?}{source:?}",
+        source = source.token().await.unwrap()
+    );
+    for secret in ["svc-SECRET-2b9d", first.as_str(), second.as_str()] {
+        assert!(!shown.contains(secret), "`{secret}` in:\n{shown}");
+    }
+}

@@ -5,7 +5,7 @@ use khipu::{Bank, BoxFuture, DataRequest, Reply, YearMonth};
 use crate::Failure;
 use crate::args::{DataArgs, Output};
 use crate::output;
-use crate::target::Target;
+use crate::target::{BankingAuth, Target};
 
 /// One data command: the bank and request from `args`, the `call` (`Bank::transactions`...), the
 /// reply printed in `format`.
@@ -18,13 +18,24 @@ pub async fn run<T: output::Item>(
         &'a DataRequest,
     ) -> BoxFuture<'a, Result<Reply<T>, khipu::Error>>,
 ) -> Result<(), Failure> {
-    let (bank, request) = prepare(target, args)?;
-    output::reply(&call(bank.as_ref(), &request).await?, format)
+    let (bank, request, auth) = prepare(target, args)?;
+    match call(bank.as_ref(), &request).await {
+        Ok(reply) => output::reply(&reply, format),
+        Err(e @ khipu::Error::Unauthorized { .. }) if auth == BankingAuth::ApiKey => {
+            Err(Failure::Rejected(format!(
+                "{e}\nKhipu no longer takes API keys for the Open Data API (its authentication page: the x-api-key header \"will be forbidden\"; only Bearer tokens remain valid). Set KHIPU_CLIENT_ID, KHIPU_CLIENT_SECRET and KHIPU_TOKEN_URL (OAuth client credentials) instead of KHIPU_API_KEY."
+            )))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
-fn prepare(target: &Target, args: &DataArgs) -> Result<(Box<dyn Bank>, DataRequest), Failure> {
-    let config = target.banking()?;
-    Ok((khipu::connect(&args.bank, &config)?, request(args)?))
+fn prepare(
+    target: &Target,
+    args: &DataArgs,
+) -> Result<(Box<dyn Bank>, DataRequest, BankingAuth), Failure> {
+    let (config, auth) = target.banking()?;
+    Ok((khipu::connect(&args.bank, &config)?, request(args)?, auth))
 }
 
 fn month(flag: &str, value: &str) -> Result<YearMonth, Failure> {

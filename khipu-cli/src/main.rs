@@ -4,6 +4,7 @@
 
 mod answer;
 mod args;
+mod auth;
 mod automatic;
 mod banking;
 mod output;
@@ -32,7 +33,9 @@ impl From<khipu::Error> for Failure {
     fn from(e: khipu::Error) -> Self {
         // Asking a bank for what it cannot do, a value the spec refuses, a bad base URL: nothing
         // was sent, and the caller can fix it.
-        if e.is_not_sent() {
+        // Refused before sending (not a 401 or a missing token: those are Khipu's or the
+        // identity server's answers, exit 1).
+        if e.label() == "not sent" {
             Failure::Usage(e.to_string())
         } else {
             Failure::Api(e)

@@ -14,7 +14,10 @@ pub async fn run(args: &SandboxArgs) -> Result<(), Failure> {
         .api_key(args.api_key.clone())
         .inject(args.inject.clone().unwrap_or_default())
         .read_timeout(std::time::Duration::from_secs(args.read_timeout))
-        .max_connections(args.max_connections);
+        .max_connections(args.max_connections)
+        .oauth_client(args.client_id.clone(), args.client_secret.clone())
+        .token_ttl(std::time::Duration::from_secs(args.token_ttl))
+        .forbid_api_key(args.forbid_api_key);
     // The error names the address (`cannot listen on 127.0.0.1:8080: ...`).
     let sandbox = Sandbox::start(config)
         .await

@@ -207,12 +207,12 @@ async fn usage_errors_exit_2_and_send_nothing() {
         (
             vec!["transactions", "--bank", DEMO, "--account", "1"],
             vec![],
-            "set KHIPU_TOKEN",
+            "set KHIPU_CLIENT_ID, KHIPU_CLIENT_SECRET and KHIPU_TOKEN_URL",
         ),
         (
             vec!["transactions", "--bank", DEMO, "--account", "1"],
-            vec![("KHIPU_TOKEN", "a"), ("KHIPU_API_KEY", "b")],
-            "both KHIPU_TOKEN and KHIPU_API_KEY",
+            vec![("KHIPU_CLIENT_ID", "a"), ("KHIPU_CLIENT_SECRET", "b")],
+            "not KHIPU_TOKEN_URL",
         ),
         (
             vec!["statements", "--bank", DEMO, "--last-digits", "1234"],

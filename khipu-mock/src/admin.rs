@@ -31,9 +31,17 @@ pub(crate) async fn handle(state: &State, req: &Req, rest: &str) -> Reply {
             Err(e) => Reply::text(400, &e),
         },
         ("GET", ["routes"]) => routes(state),
+        (method, ["oauth", rest @ ..]) => match crate::oauth::admin(state, method, &rest.join("/"))
+        {
+            Some(reply) => reply,
+            None => Reply::text(
+                404,
+                "khipu-mock: /_sandbox/oauth has GET (counts) and POST revoke",
+            ),
+        },
         _ => Reply::text(
             404,
-            "khipu-mock: /_sandbox has GET routes and POST payments/{id}/pay, payments/{id}/payout, subscriptions/{id}/sign",
+            "khipu-mock: /_sandbox has GET routes, GET oauth, POST oauth/revoke and POST payments/{id}/pay, payments/{id}/payout, subscriptions/{id}/sign",
         ),
     }
 }

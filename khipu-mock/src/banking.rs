@@ -30,14 +30,16 @@ pub(crate) async fn handle(
     injection: &Injection,
 ) -> Reply {
     let operation_id = uuid_like(state);
-    if let Some(why) = unauthenticated(req) {
+    let refusal = unauthenticated(state, req);
+    state.oauth.count_data_request(refusal.is_some());
+    if let Some(why) = refusal {
         return refused(401, &operation_id, "A000", why);
     }
     if let Some(reply) = injected(injection, &operation_id) {
         return reply;
     }
     let doc = state.specs.doc(route);
-    let body = match checked_body(doc, route, req) {
+    let body = match checked_body(doc, route, req, state.config.forbid_api_key) {
         Ok(body) => body,
         Err(why) => return refused(400, &operation_id, "P001", &why),
     };
@@ -55,25 +57,41 @@ pub(crate) async fn handle(
     }
 }
 
-/// Why the request's credentials are refused: exactly one of a bearer token (any non-empty one;
-/// the scheme is case-insensitive, RFC 9110) or an `x-api-key`.
-fn unauthenticated(req: &Req) -> Option<&'static str> {
+/// Why the request's credentials are refused: exactly one of a bearer token (the scheme is
+/// case-insensitive, RFC 9110) or an `x-api-key`. A JWT of the sandbox's identity server must be
+/// unexpired and unrevoked (Khipu's 401 `A000`: "JWT expired, revoked or invalid"). With
+/// `forbid_api_key`, as Khipu announced, an API key is refused and only its own tokens pass;
+/// otherwise any other bearer text is accepted, as before it issued tokens.
+fn unauthenticated(state: &State, req: &Req) -> Option<&'static str> {
     let bearer = req
         .header("authorization")
         .and_then(|v| v.split_once(' '))
-        .is_some_and(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
-        });
+        .filter(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .map(|(_, token)| token.trim());
     let api_key = req
         .header("x-api-key")
         .is_some_and(|k| !k.trim().is_empty());
+    let strict = state.config.forbid_api_key;
     match (bearer, api_key) {
-        (true, true) => Some("send a bearer token or an x-api-key, not both"),
-        (false, false) => {
-            Some("missing credentials: send Authorization: Bearer <JWT> or x-api-key")
-        }
-        _ => None,
+        (Some(_), true) => Some("send a bearer token or an x-api-key, not both"),
+        (None, false) => Some("missing credentials: send Authorization: Bearer <JWT> or x-api-key"),
+        (None, true) if strict => Some(
+            "Khipu no longer accepts API keys for the Open Data API: send Authorization: Bearer <JWT> from the OAuth token endpoint",
+        ),
+        (None, true) => None,
+        (Some(token), false) => match state.oauth.verify(token) {
+            Ok(()) => None,
+            Err(crate::oauth::Rejection::NotIssuedHere) if !strict && !looks_like_jwt(token) => {
+                None
+            }
+            Err(rejection) => Some(rejection.describe()),
+        },
     }
+}
+
+/// Three dot-separated parts: a JWT, which the sandbox checks; other text is a placeholder token.
+fn looks_like_jwt(token: &str) -> bool {
+    token.split('.').count() == 3
 }
 
 /// The failure the request asks for: a status with Khipu's envelope, or an envelope `error` on 200.
@@ -96,9 +114,20 @@ fn injected(injection: &Injection, operation_id: &str) -> Option<Reply> {
 }
 
 /// The request body as JSON, checked against the operation's schema; else every field at fault.
-fn checked_body(doc: &Value, route: &Route, req: &Req) -> Result<Value, String> {
-    let body: Value =
+fn checked_body(
+    doc: &Value,
+    route: &Route,
+    req: &Req,
+    ignore_account_credential: bool,
+) -> Result<Value, String> {
+    let mut body: Value =
         serde_json::from_slice(&req.body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    if ignore_account_credential
+        && let Some(data) = body.get_mut("RequestData").and_then(Value::as_object_mut)
+    {
+        // Khipu: "an AccountCredential sent in the payload will be ignored".
+        data.remove("AccountCredential");
+    }
     if let Some((_, schema)) = request_schema(doc, &route.operation) {
         let errors = validate::validate(doc, schema, &body);
         if !errors.is_empty() {

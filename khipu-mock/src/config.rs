@@ -24,6 +24,16 @@ pub struct SandboxConfig {
     pub max_connections: usize,
     /// Failures decided per request by the embedding program (none by default).
     pub plan: Option<FaultPlan>,
+    /// The OAuth client id its identity server knows (a throwaway).
+    pub client_id: String,
+    /// That client's secret (a throwaway).
+    pub client_secret: String,
+    /// How long the JWTs it issues live. Default 3600 s, as identity servers commonly issue.
+    pub token_ttl: std::time::Duration,
+    /// Behave as Khipu announced for the Open Data API: `x-api-key` is refused (401), an
+    /// `AccountCredential` in a payload is ignored, and only tokens its identity server issued
+    /// are accepted. Off by default, so tests written with any bearer text keep working.
+    pub forbid_api_key: bool,
 }
 
 impl Default for SandboxConfig {
@@ -37,6 +47,10 @@ impl Default for SandboxConfig {
             read_timeout: std::time::Duration::from_secs(10),
             max_connections: 256,
             plan: None,
+            client_id: "sandbox-client".into(),
+            client_secret: "sandbox-client-secret".into(),
+            token_ttl: std::time::Duration::from_secs(3600),
+            forbid_api_key: false,
         }
     }
 }
@@ -56,6 +70,25 @@ impl SandboxConfig {
     ) -> Self {
         self.receiver_id = receiver_id.into();
         self.secret = secret.into();
+        self
+    }
+
+    /// Sets the OAuth client its identity server knows.
+    pub fn oauth_client(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.client_id = id.into();
+        self.client_secret = secret.into();
+        self
+    }
+
+    /// Sets how long the tokens it issues live.
+    pub fn token_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// Refuses API keys for the Open Data API and accepts only its own tokens, as Khipu announced.
+    pub fn forbid_api_key(mut self, forbid: bool) -> Self {
+        self.forbid_api_key = forbid;
         self
     }
 

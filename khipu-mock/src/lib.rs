@@ -30,6 +30,7 @@ mod examples;
 mod exchange;
 pub mod formats;
 pub mod inject;
+mod oauth;
 mod payments;
 mod server;
 pub mod spec;
@@ -57,6 +58,18 @@ fn listen(port: u16) -> std::io::Result<tokio::net::TcpListener> {
     socket.set_reuseaddr(true)?;
     socket.bind(SocketAddr::from(([127, 0, 0, 1], port)))?;
     socket.listen(LISTEN_BACKLOG)
+}
+
+/// What the identity server and the bank operations counted (also `GET /_sandbox/oauth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OAuthCounts {
+    /// Requests to the token endpoint.
+    pub token_requests: u64,
+    /// Requests to bank operations.
+    pub bank_requests: u64,
+    /// Bank requests answered 401 (an expired, revoked or unknown token; a refused API key).
+    pub bank_requests_refused: u64,
 }
 
 /// A running sandbox. Dropping it stops the server.
@@ -133,6 +146,44 @@ impl Sandbox {
         &self.state.config.api_key
     }
 
+    /// Its identity server's token endpoint (`http://127.0.0.1:PORT/oauth/token`): client
+    /// credentials, authorization code with PKCE, refresh token.
+    pub fn token_url(&self) -> String {
+        format!("{}{}", self.url, oauth::TOKEN_PATH)
+    }
+
+    /// Its identity server's authorize endpoint: consents at once and redirects to the loopback
+    /// `redirect_uri` with a code.
+    pub fn authorize_url(&self) -> String {
+        format!("{}{}", self.url, oauth::AUTHORIZE_PATH)
+    }
+
+    /// The OAuth client id its identity server knows.
+    pub fn client_id(&self) -> &str {
+        &self.state.config.client_id
+    }
+
+    /// That client's secret.
+    pub fn client_secret(&self) -> &str {
+        &self.state.config.client_secret
+    }
+
+    /// What its identity server and bank operations counted so far.
+    pub fn oauth_counts(&self) -> OAuthCounts {
+        let (token_requests, bank_requests, bank_requests_refused) = self.state.oauth.counts();
+        OAuthCounts {
+            token_requests,
+            bank_requests,
+            bank_requests_refused,
+        }
+    }
+
+    /// Revokes every token issued so far (the next bank request with one is answered 401
+    /// `A000`); also `POST /_sandbox/oauth/revoke`. Returns how many that was.
+    pub fn revoke_tokens(&self) -> u64 {
+        self.state.oauth.revoke_all()
+    }
+
     /// The specs it serves.
     pub fn specs(&self) -> &Specs {
         &self.state.specs
@@ -166,7 +217,8 @@ pub fn banner(sandbox: &Sandbox) -> String {
     let specs = sandbox.specs();
     format!(
         "khipu sandbox listening on {url} ({} specs, {} operations)\n\
-         \x20 banking:       base URL {url} (paths /v1/...), any bearer token or x-api-key\n\
+         \x20 banking:       base URL {url} (paths /v1/...), {banking_auth}\n\
+         \x20   OAuth: token URL {token_url}, client id {client_id}, client secret {client_secret}, tokens live {ttl} s; authorize URL {authorize_url}\n\
          \x20 payments v3.0: base URL {url} (paths /v3/...), x-api-key: {api_key}\n\
          \x20   its notifications are signed (x-khipu-signature) with the merchant secret: {secret}\n\
          \x20 automatic payments v1: base URL {url} (paths /v1/automatic-payment/...), x-api-key: {api_key}\n\
@@ -177,6 +229,16 @@ pub fn banner(sandbox: &Sandbox) -> String {
         sandbox.receiver_id(),
         api_key = sandbox.api_key(),
         secret = sandbox.secret(),
+        banking_auth = if sandbox.state.config.forbid_api_key {
+            "only bearer tokens from its token URL (x-api-key refused, AccountCredential ignored, as Khipu announced)"
+        } else {
+            "a bearer token from its token URL (checked), any other bearer text, or an x-api-key"
+        },
+        token_url = sandbox.token_url(),
+        authorize_url = sandbox.authorize_url(),
+        client_id = sandbox.client_id(),
+        client_secret = sandbox.client_secret(),
+        ttl = sandbox.state.config.token_ttl.as_secs_f64(),
     )
 }
 

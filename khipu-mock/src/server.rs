@@ -15,7 +15,7 @@ use crate::exchange::{Reply, Req};
 use crate::inject::{HEADER, Injection, PlannedRequest};
 use crate::spec::Api;
 use crate::state::State;
-use crate::{admin, banking, payments};
+use crate::{admin, banking, oauth, payments};
 
 /// Largest request body accepted.
 const MAX_BODY: usize = 1 << 20;
@@ -129,6 +129,9 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
 async fn dispatch(state: &State, req: Req) -> Reply {
     if let Some(rest) = req.path.strip_prefix("/_sandbox") {
         return admin::handle(state, &req, rest).await;
+    }
+    if let Some(reply) = oauth::handle(state, &req) {
+        return reply;
     }
     let Some((route, params)) = state.specs.route(&req.method, &req.path) else {
         let allowed = state.specs.methods(&req.path);

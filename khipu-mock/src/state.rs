@@ -8,6 +8,7 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::config::SandboxConfig;
+use crate::oauth::Issuer;
 use crate::spec::Specs;
 
 /// What the sandbox shares between requests.
@@ -20,6 +21,8 @@ pub(crate) struct State {
     /// The integrator's collection accounts, in creation order.
     pub(crate) receivers: Mutex<Vec<Value>>,
     pub(crate) http: reqwest::Client,
+    /// The identity server's keys, grants and counts.
+    pub(crate) oauth: Issuer,
     counter: AtomicU64,
 }
 
@@ -32,6 +35,7 @@ impl State {
     ) -> Self {
         Self {
             specs,
+            oauth: Issuer::new(config.token_ttl, seed),
             config,
             payments: Mutex::new(HashMap::new()),
             subscriptions: Mutex::new(HashMap::new()),

@@ -10,6 +10,7 @@
 //! |---|---|---|
 //! | `apiKey`, `in: header` | [`Credentials::api_key`] | that header (`x-api-key: <key>`) |
 //! | `http`, `scheme: bearer` | [`Credentials::bearer`] | `Authorization: Bearer <token>` |
+//! | `http`, `scheme: bearer` | [`Credentials::TokenSource`] (OAuth) | `Authorization: Bearer <the source's current token>` |
 //! | `apiKey` marked `x-khipu-auth: hmac-sha256-v2` | [`Credentials::signed`] | `Authorization: <receiver_id>:<HMAC>` over the built request |
 //!
 //! Nothing else is added: a v3.0 client sends `x-api-key` and no `Authorization` header.

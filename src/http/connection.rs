@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use khipu_types::auth::{Auth, AuthSpec};
+use khipu_types::auth::{Auth, AuthSpec, Credentials};
 use khipu_types::client::{ApiClient, Options};
 
 use crate::config::{Config, RetryPolicy};
@@ -50,7 +50,7 @@ impl Connection {
         let base = check_base_url(config.base_url.as_deref().unwrap_or(default_base_url))
             .map_err(|e| Error::Config(format!("{name}: {e}")))?;
         let base = base.as_str().trim_end_matches('/').to_owned();
-        let auth = Auth::new(auth, config.credentials.clone())
+        let auth = Auth::new(auth, config.resolved_credentials()?)
             .map_err(|e| Error::Config(format!("{name}: {e}")))?;
         let http = khipu_types::http::client_builder_with(config.timeout)
             .https_only(base.starts_with("https://"))
@@ -71,12 +71,44 @@ impl Connection {
 
     /// A POST of `body` (JSON) to `path`, authenticated, capped and mapped as every request is:
     /// the status and the body of a success, or the error the answer stands for.
+    ///
+    /// With a token source, a 401 means Khipu did not act on the request and the token is no
+    /// longer good (expired or revoked, Khipu's `A000`): the token is dropped, a new one fetched
+    /// (one renewal for every caller that saw the same 401), and the request sent once more. A
+    /// second 401 is the answer.
     pub(crate) async fn post_json(
         &self,
         context: &Context,
         path: &str,
         body: &bytes::Bytes,
     ) -> Outcome<(u16, bytes::Bytes)> {
+        let (status, answer, sent_token) = self.post_json_once(context, path, body).await;
+        let source = match self.options.auth().credential() {
+            Some(Credentials::TokenSource(source)) => source,
+            _ => return (status, answer),
+        };
+        match (&answer, sent_token) {
+            (Err(Error::Unauthorized { .. }), Some(token)) => {
+                source.invalidate(&token);
+                crate::trace::token_rejected(context);
+                let (status, answer, _) = self.post_json_once(context, path, body).await;
+                (status, answer)
+            }
+            _ => (status, answer),
+        }
+    }
+
+    /// One send of [`post_json`](Self::post_json), with the bearer token it carried.
+    async fn post_json_once(
+        &self,
+        context: &Context,
+        path: &str,
+        body: &bytes::Bytes,
+    ) -> (
+        Option<u16>,
+        Result<(u16, bytes::Bytes), Error>,
+        Option<String>,
+    ) {
         let request = self
             .http
             .post(format!("{}{path}", self.base))
@@ -88,16 +120,30 @@ impl Connection {
         let limit = self.options.response_limit();
         let mut request = match request {
             Ok(r) => r,
-            Err(e) => return (None, Err(answer::transport(context, limit, e))),
+            Err(e) => return (None, Err(answer::transport(context, limit, e)), None),
         };
         if let Err(e) = khipu_types::client::prepare(&self.options, &mut request).await {
-            return (None, Err(Error::Config(format!("{context}: {e}"))));
+            let error = match e.token_error() {
+                Some(token) => Error::Token {
+                    context: context.clone(),
+                    source: token.clone(),
+                },
+                None => Error::Config(format!("{context}: {e}")),
+            };
+            return (None, Err(error), None);
         }
+        let sent_token = request
+            .headers()
+            .get(reqwest::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
         let response = match khipu_types::client::exec(&self.http, &self.options, request).await {
             Ok(r) => r,
-            Err(e) => return (None, Err(answer::transport(context, limit, e))),
+            Err(e) => return (None, Err(answer::transport(context, limit, e)), sent_token),
         };
-        answer::read(context, limit, response).await
+        let (status, answer) = answer::read(context, limit, response).await;
+        (status, answer, sent_token)
     }
 }
 

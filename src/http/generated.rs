@@ -12,6 +12,17 @@ use crate::error::{Context, Error, excerpt};
 
 /// A call through a generated client: each attempt calls `send` anew and maps its result the one
 /// way ([`outcome`]), repeated as `rule` allows.
+#[cfg_attr(
+    not(any(
+        feature = "payments-v3-0",
+        feature = "payments-v2-0",
+        feature = "automatic-payments-v1-0"
+    )),
+    allow(
+        dead_code,
+        reason = "the payments clients call through it; typed bank clients use `typed`"
+    )
+)]
 pub(crate) async fn generated<T, E, F, Fut>(
     connection: &Connection,
     context: &Context,

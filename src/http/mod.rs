@@ -7,11 +7,6 @@
 pub(crate) mod answer;
 pub(crate) mod attempt;
 mod connection;
-#[cfg(any(
-    feature = "payments-v3-0",
-    feature = "payments-v2-0",
-    feature = "automatic-payments-v1-0"
-))]
 pub(crate) mod generated;
 
 pub(crate) use attempt::{Call, Rule};

@@ -1,11 +1,13 @@
 //! Command-line arguments: the global options and the commands here, each family's arguments in
 //! its own file.
 
+mod auth;
 mod automatic;
 mod banking;
 mod payments;
 mod sandbox;
 
+pub use auth::{AuthArgs, AuthCommand};
 pub use automatic::{ChargesArgs, ChargesCommand, SubscriptionsArgs, SubscriptionsCommand};
 pub use banking::DataArgs;
 pub use payments::{ApiVersion, CreateArgs, PaymentsArgs, PaymentsCommand};
@@ -18,7 +20,7 @@ use clap::{Parser, Subcommand};
     name = "khipu",
     version,
     about = "Khipu's Open Data banking API and Payments API from the command line, and a local sandbox",
-    after_help = "Examples:\n  khipu --mock transactions --bank cl/personal/demo-bank.khipu.com --account 000011887755\n  KHIPU_TOKEN=eyJ... khipu balances --bank cl/personal/demo-bank.khipu.com --account 000011887755 --output csv\n  khipu -v --mock payments create --amount 1000 --currency CLP --subject 'Order 1'\n  khipu sandbox --port 8080\n\nExit status: 0 success, 1 API, network or decode error, 2 usage error."
+    after_help = "Examples:\n  khipu --mock transactions --bank cl/personal/demo-bank.khipu.com --account 000011887755\n  KHIPU_CLIENT_ID=... KHIPU_CLIENT_SECRET=... KHIPU_TOKEN_URL=https://... khipu accounts --bank cl/personal/bancochile.cl\n  KHIPU_TOKEN=eyJ... khipu balances --bank cl/personal/demo-bank.khipu.com --account 000011887755 --output csv\n  khipu -v --mock payments create --amount 1000 --currency CLP --subject 'Order 1'\n  khipu sandbox --port 8080\n\nExit status: 0 success, 1 API, network or decode error, 2 usage error."
 )]
 pub struct Cli {
     /// Replaces https://api.khipu.com for banking commands (also KHIPU_BASE_URL) and
@@ -33,6 +35,15 @@ pub struct Cli {
     /// Same as --output json.
     #[arg(long, global = true, conflicts_with = "output")]
     pub json: bool,
+    /// The OAuth token endpoint for client credentials (also KHIPU_TOKEN_URL). Khipu's URL is
+    /// not in any document khipu-rs holds, so it has no default. Example: --token-url
+    /// https://id.example/oauth/token
+    #[arg(long, global = true, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// The OAuth client id (also KHIPU_CLIENT_ID); its secret comes only from
+    /// KHIPU_CLIENT_SECRET, never a flag (flags show in the process list).
+    #[arg(long, global = true, value_name = "ID")]
+    pub client_id: Option<String>,
     /// Run against a local sandbox started for this command (throwaway credentials, no network).
     /// Example: khipu --mock banks
     #[arg(long, global = true)]
@@ -144,9 +155,15 @@ pub enum Command {
     /// Run the sandbox for other programs: every operation of every spec on 127.0.0.1, with
     /// throwaway credentials, until interrupted.
     #[command(
-        after_help = "Example:\n  khipu sandbox --port 8080 --api-key my-test-key\n  then: KHIPU_API_KEY=my-test-key khipu --base-url http://127.0.0.1:8080 payments banks"
+        after_help = "Its identity server: token URL http://127.0.0.1:PORT/oauth/token, authorize URL http://127.0.0.1:PORT/oauth/authorize, client sandbox-client / sandbox-client-secret unless --client-id/--client-secret say otherwise.\n\nExamples:\n  khipu sandbox --port 8080 --api-key my-test-key\n  then: KHIPU_API_KEY=my-test-key khipu --base-url http://127.0.0.1:8080 payments banks\n  khipu sandbox --port 8080 --token-ttl 2 --forbid-api-key\n  then: KHIPU_CLIENT_ID=sandbox-client KHIPU_CLIENT_SECRET=sandbox-client-secret KHIPU_TOKEN_URL=http://127.0.0.1:8080/oauth/token khipu --base-url http://127.0.0.1:8080 accounts --bank cl/personal/demo-bank.khipu.com"
     )]
     Sandbox(SandboxArgs),
+    /// OAuth tokens for the Open Data API: a fresh client-credentials token, or a user's login
+    /// (authorization code with PKCE).
+    #[command(
+        after_help = "Examples:\n  khipu auth token\n  khipu auth login --save ./tokens.json"
+    )]
+    Auth(AuthArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  khipu completions bash > ~/.local/share/bash-completion/completions/khipu\n  khipu completions zsh > \"${fpath[1]}/_khipu\""

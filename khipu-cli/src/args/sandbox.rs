@@ -17,6 +17,19 @@ pub struct SandboxArgs {
     /// (a throwaway).
     #[arg(long, default_value = "sandbox-secret")]
     pub secret: String,
+    /// The OAuth client id its identity server knows.
+    #[arg(long, default_value = "sandbox-client")]
+    pub client_id: String,
+    /// That client's secret (a throwaway).
+    #[arg(long, default_value = "sandbox-client-secret")]
+    pub client_secret: String,
+    /// How long the tokens it issues live, in seconds. Example: --token-ttl 2
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub token_ttl: u64,
+    /// Behave as Khipu announced for the Open Data API: x-api-key is refused (401), an
+    /// AccountCredential in a payload is ignored, only its own tokens are accepted.
+    #[arg(long)]
+    pub forbid_api_key: bool,
     /// Failures for every request: error=CODE:TYPE; status=NNN; delay=MS; malformed.
     #[arg(long, value_parser = khipu_mock::Injection::parse)]
     pub inject: Option<khipu_mock::Injection>,

@@ -188,11 +188,12 @@ mod tests {
         let issued = AtomicU64::new(0);
         let short = || async {
             let i = issued.fetch_add(1, Ordering::Relaxed);
-            Ok(AccessToken::new(format!("s{i}")).expires_in(Duration::from_millis(150)))
+            Ok(AccessToken::new(format!("s{i}")).expires_in(Duration::from_millis(300)))
         };
         assert_eq!(cache.get(short).await.unwrap().secret().expose(), "s0");
-        tokio::time::sleep(Duration::from_millis(60)).await;
-        // 90 ms left, less than the 100 ms skew: renewed.
+        assert_eq!(cache.get(short).await.unwrap().secret().expose(), "s0");
+        tokio::time::sleep(Duration::from_millis(220)).await;
+        // About 80 ms left, less than the 100 ms skew: renewed.
         assert_eq!(cache.get(short).await.unwrap().secret().expose(), "s1");
     }
 }

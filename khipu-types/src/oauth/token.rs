@@ -13,6 +13,7 @@ use crate::Secret;
 pub struct AccessToken {
     value: Secret,
     expires_at: Option<Instant>,
+    lifetime: Option<Duration>,
     scope: Option<String>,
 }
 
@@ -22,6 +23,7 @@ impl AccessToken {
         Self {
             value: Secret::new(value),
             expires_at: None,
+            lifetime: None,
             scope: None,
         }
     }
@@ -29,6 +31,7 @@ impl AccessToken {
     /// Expires `lifetime` from now (the token response's `expires_in`).
     pub fn expires_in(mut self, lifetime: Duration) -> Self {
         self.expires_at = Instant::now().checked_add(lifetime);
+        self.lifetime = Some(lifetime);
         self
     }
 
@@ -59,8 +62,14 @@ impl AccessToken {
         self.scope.as_deref()
     }
 
-    /// `true` while it lives longer than `skew` from now.
+    /// `true` while it lives longer than `skew` from now. The skew is at most half the token's
+    /// lifetime: a 2-second token with the default 30-second skew is still used for a second,
+    /// not renewed on every call.
     pub(crate) fn usable(&self, skew: Duration) -> bool {
+        let skew = match self.lifetime {
+            Some(lifetime) => skew.min(lifetime / 2),
+            None => skew,
+        };
         self.expires_at
             .is_none_or(|at| Instant::now().checked_add(skew).is_some_and(|t| t < at))
     }
@@ -288,7 +297,15 @@ mod tests {
         let shown = format!("{set:?} {:?}", set.access());
         assert!(!shown.contains("XYZ"), "{shown}");
         assert!(set.access().usable(Duration::from_secs(60)));
-        assert!(!set.access().usable(Duration::from_secs(7200)));
+        // A skew longer than the lifetime counts as half the lifetime.
+        assert!(set.access().usable(Duration::from_secs(7200)));
+        let two_seconds = AccessToken::new("t").expires_in(Duration::from_secs(2));
+        assert!(two_seconds.usable(Duration::from_secs(30)));
+        assert!(
+            !AccessToken::new("t")
+                .expires_in(Duration::ZERO)
+                .usable(Duration::ZERO)
+        );
     }
 
     #[test]
