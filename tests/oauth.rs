@@ -200,3 +200,72 @@ fn client_credentials_without_a_token_url_are_refused_before_anything_is_sent() 
     );
     assert!(!format!("{remote:?}").contains("s-3e7a"));
 }
+
+/// The authorization code flow against the sandbox: PKCE, the code exchanged once, the token set
+/// used by a bank, renewed with its refresh token (rotated) after expiry; neither the code nor
+/// any token shows in `Debug` or errors.
+#[tokio::test]
+async fn authorization_code_with_pkce_then_refresh_rotation() {
+    use khipu::oauth::{AuthorizationCodeFlow, TokenEndpoint};
+    let sandbox = sandbox(Duration::from_secs(1), true).await;
+    let endpoint = TokenEndpoint::new(&sandbox.token_url(), Duration::from_secs(5)).unwrap();
+    let redirect = "http://127.0.0.1:9/callback";
+    let flow =
+        AuthorizationCodeFlow::new(&sandbox.authorize_url(), endpoint, "svc", redirect).unwrap();
+    let (url, pending) = flow.start().unwrap();
+    // The user's browser: the sandbox consents at once and redirects with the code.
+    // The one HTTP policy: redirects are not followed, so the Location can be read.
+    let http = khipu_types::http::client().unwrap();
+    let answer = http.get(&url).send().await.unwrap();
+    assert_eq!(answer.status(), 302);
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(redirect), "{location}");
+    let query: std::collections::HashMap<String, String> = reqwest::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let code = query["code"].clone();
+    assert_eq!(query["state"], pending.state());
+
+    // A forged state is refused before anything is sent; the real one is exchanged, once.
+    assert!(flow.exchange(&pending, "forged", &code).await.is_err());
+    let tokens = flow
+        .exchange(&pending, pending.state(), &code)
+        .await
+        .unwrap();
+    let reused = flow
+        .exchange(&pending, pending.state(), &code)
+        .await
+        .unwrap_err();
+    assert_eq!(reused.oauth_error(), Some("invalid_grant"));
+    let first_refresh = tokens.refresh_token().unwrap().expose().to_owned();
+
+    let source = Arc::new(flow.source(tokens.clone()));
+    let config = Config::new(Credentials::TokenSource(source.clone())).base_url(sandbox.url());
+    let bank = khipu::connect(BANK, &config).unwrap();
+    bank.accounts(&DataRequest::new()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await; // the access token expires
+    bank.accounts(&DataRequest::new()).await.unwrap();
+    let counts = sandbox.oauth_counts();
+    // The exchange, the refused reuse of its code, one refresh; the forged state never left.
+    assert_eq!(counts.token_requests, 3, "{counts:?}");
+    assert_eq!(counts.bank_requests_refused, 0, "{counts:?}");
+    assert_eq!(source.token_requests(), 1);
+    let token_set = source.token_set();
+    let rotated = token_set.refresh_token().unwrap().expose().to_owned();
+    assert_ne!(rotated, first_refresh, "the refresh token is rotated");
+    assert_ne!(token_set.access_token(), tokens.access_token());
+
+    let shown =
+        format!("{tokens:?} {token_set:?} {pending:?} {flow:?} {config:?} {reused} {reused:?}");
+    for secret in [
+        code.as_str(),
+        first_refresh.as_str(),
+        rotated.as_str(),
+        tokens.access_token().expose(),
+        token_set.access_token().expose(),
+    ] {
+        assert!(!shown.contains(secret), "`{secret}` in {shown}");
+    }
+}

@@ -61,28 +61,13 @@ pub fn publish(repo: &Path, report: &Changes, write: bool) -> Result<(), String>
 /// `cargo xtask diff <git-ref>`: the report between the summaries committed at `git_ref` and
 /// those in the working tree, without regenerating.
 pub fn diff(repo: &Path, git_ref: &str) -> ExitCode {
-    match old_at(repo, git_ref) {
-        Ok(old) if old.is_empty() => {
-            eprintln!(
-                "error: {git_ref} has no API summaries (*.{SUMMARY_EXTENSION} under {GENERATED_CRATE}/src); \
-                 they exist from the commit that introduced `cargo xtask diff` on"
-            );
-            ExitCode::FAILURE
+    match diff_report(repo, git_ref) {
+        Ok(text) if text.is_empty() => {
+            println!("api: no API changes since {git_ref}");
+            ExitCode::SUCCESS
         }
-        Ok(old) => {
-            let now = match khipu_codegen_engine::workspace::write::existing_files(repo) {
-                Ok(files) => read_summaries(repo, &files),
-                Err(e) => {
-                    eprintln!("error: cannot list {GENERATED_CRATE}: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let report = api::compare(&old, &now);
-            if report.changes.is_empty() {
-                println!("api: no API changes since {git_ref}");
-            } else {
-                print!("{}", report.render(&crate_version(repo)));
-            }
+        Ok(text) => {
+            print!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -90,6 +75,25 @@ pub fn diff(repo: &Path, git_ref: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The report `cargo xtask diff <git_ref>` prints; empty when nothing changed.
+pub fn diff_report(repo: &Path, git_ref: &str) -> Result<String, String> {
+    let old = old_at(repo, git_ref)?;
+    if old.is_empty() {
+        return Err(format!(
+            "{git_ref} has no API summaries (*.{SUMMARY_EXTENSION} under {GENERATED_CRATE}/src); \
+             they exist from the commit that introduced `cargo xtask diff` on"
+        ));
+    }
+    let files = khipu_codegen_engine::workspace::write::existing_files(repo)
+        .map_err(|e| format!("cannot list {GENERATED_CRATE}: {e}"))?;
+    let report = api::compare(&old, &read_summaries(repo, &files));
+    Ok(if report.changes.is_empty() {
+        String::new()
+    } else {
+        report.render(&crate_version(repo))
+    })
 }
 
 /// The summaries among `files` (relative to `repo`); unreadable ones are named and skipped (the
@@ -155,7 +159,7 @@ fn git(repo: &Path, args: &[&str]) -> Result<String, String> {
 }
 
 /// `[workspace.package] version` of the repository's Cargo.toml (the version every crate shares).
-fn crate_version(repo: &Path) -> String {
+pub fn crate_version(repo: &Path) -> String {
     let text = std::fs::read_to_string(repo.join("Cargo.toml")).unwrap_or_default();
     let mut in_package = false;
     for line in text.lines() {

@@ -4,14 +4,21 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use khipu_codegen_engine::workspace::{self, GENERATED_CRATE, Plan, write};
+use khipu_codegen_engine::workspace::{self, GENERATED_CRATE, Plan, PlannedFile, write};
+
+use crate::sources::{self, Manifest, documents_on_disk};
 
 /// How many diff lines to show per stale file before cutting.
 const DIFF_LINES: usize = 40;
 
 pub fn run(repo: &Path, check: bool) -> ExitCode {
+    generate(repo, check).0
+}
+
+/// [`run`], with the change report it printed (empty when nothing changed) and its semver bump.
+pub fn generate(repo: &Path, check: bool) -> (ExitCode, Option<Report>) {
     let start = Instant::now();
-    let plan = match workspace::plan(repo) {
+    let mut plan = match workspace::plan(repo) {
         Ok(plan) => plan,
         Err(errors) => {
             for e in &errors {
@@ -21,14 +28,21 @@ pub fn run(repo: &Path, check: bool) -> ExitCode {
                 "codegen failed: {} spec(s) could not be generated; nothing was written",
                 errors.len()
             );
-            return ExitCode::FAILURE;
+            return (ExitCode::FAILURE, None);
+        }
+    };
+    let unrecorded = match sources(repo, check, &mut plan) {
+        Ok(problems) => problems,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return (ExitCode::FAILURE, None);
         }
     };
     let existing = match write::existing_files(repo) {
         Ok(existing) => existing,
         Err(e) => {
             eprintln!("error: cannot list {GENERATED_CRATE}: {e}");
-            return ExitCode::FAILURE;
+            return (ExitCode::FAILURE, None);
         }
     };
     let stale = write::stale(&plan, &existing);
@@ -36,7 +50,7 @@ pub fn run(repo: &Path, check: bool) -> ExitCode {
     // Compared before anything is written: the summaries on disk are the "before".
     let (report, compared) = crate::changes::against_disk(repo, &plan, &existing);
     let outcome = if check {
-        match check_files(repo, &plan, &stale) {
+        match check_files(repo, &plan, &stale) + unrecorded {
             0 => ExitCode::SUCCESS,
             _ => ExitCode::FAILURE,
         }
@@ -46,14 +60,61 @@ pub fn run(repo: &Path, check: bool) -> ExitCode {
     let written = !check && outcome == ExitCode::SUCCESS;
     if let Err(e) = crate::changes::publish(repo, &report, written) {
         eprintln!("error: {e}");
-        return ExitCode::FAILURE;
+        return (ExitCode::FAILURE, None);
     }
     println!(
         "codegen: {:.2} s in all ({:.1} ms comparing API summaries)",
         start.elapsed().as_secs_f64(),
         compared.as_secs_f64() * 1000.0
     );
-    outcome
+    let rendered = Report {
+        text: if report.changes.is_empty() {
+            String::new()
+        } else {
+            report.render(&crate::changes::crate_version(repo))
+        },
+        bump: report.bump().map(|b| b.label().to_owned()),
+    };
+    (outcome, Some(rendered))
+}
+
+/// What a regeneration changed in the generated API.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The report as printed (`cargo xtask diff` prints the same); empty when nothing changed.
+    pub text: String,
+    /// `major`, `minor` or `patch`; `None` when nothing changed.
+    pub bump: Option<String>,
+}
+
+/// `specs/sources.toml` against the documents: in check mode each mismatch is an error naming
+/// the file (returned as a count); otherwise new and changed documents are recorded. Either way
+/// specs/README.md's sources table joins the plan (so `--check` also sees it stale).
+fn sources(repo: &Path, check: bool, plan: &mut Plan) -> Result<usize, String> {
+    let mut manifest = Manifest::load(repo)?;
+    let on_disk = documents_on_disk(repo)?;
+    let mut problems = 0;
+    if check {
+        for problem in manifest.verify(&on_disk) {
+            eprintln!("error: {problem}");
+            problems += 1;
+        }
+    } else {
+        let notes = manifest.reconcile(&on_disk);
+        for note in &notes {
+            println!("{note}");
+        }
+        if !notes.is_empty() {
+            manifest.save(repo)?;
+        }
+    }
+    let readme = std::fs::read_to_string(repo.join(sources::README))
+        .map_err(|e| format!("cannot read {}: {e}", sources::README))?;
+    plan.files.push(PlannedFile {
+        path: sources::README.into(),
+        contents: sources::readme_with_table(&readme, &manifest.table())?,
+    });
+    Ok(problems)
 }
 
 fn summary(plan: &Plan) {
@@ -187,7 +248,6 @@ fn check_files(repo: &Path, plan: &Plan, stale: &[PathBuf]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use khipu_codegen_engine::workspace::PlannedFile;
 
     #[test]
     fn check_counts_changed_missing_and_stale_files_and_writes_nothing() {

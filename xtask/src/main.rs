@@ -8,7 +8,10 @@ mod bench;
 mod changes;
 mod codegen;
 mod consumer;
+mod fetch;
 mod fresh_deps;
+mod semver;
+mod sources;
 
 use std::process::ExitCode;
 
@@ -42,6 +45,34 @@ enum Command {
         #[arg(long)]
         bench: bool,
     },
+    /// Download Khipu's documents into specs/ (conditional requests; refused with nothing written:
+    /// HTML, 4xx/5xx, a redirect to another host, past the size cap, rejected by the engine),
+    /// update specs/sources.toml, regenerate, and print the change report.
+    Fetch {
+        /// Bank ids (`cl/personal/demo-bank.khipu.com`, URL from the portal template in
+        /// specs/sources.toml) or document URLs.
+        targets: Vec<String>,
+        /// Every document in specs/sources.toml with a URL.
+        #[arg(long)]
+        all: bool,
+        /// A sitemap or a list of URLs of Khipu's portal (a file or a URL): list the banks
+        /// specs/ lacks, and the non-bank APIs skipped.
+        #[arg(long, value_name = "INDEX")]
+        discover: Option<String>,
+        /// With --discover: fetch the banks specs/ lacks.
+        #[arg(long, requires = "discover")]
+        add: bool,
+        /// Write a pull request's title (semver class first) and body here.
+        #[arg(long, value_name = "DIR")]
+        report_dir: Option<std::path::PathBuf>,
+    },
+    /// Check the facade's public API against a baseline with cargo-semver-checks (not in every
+    /// CI run: it builds rustdoc JSON twice; the scheduled workflow and releases run it).
+    Semver {
+        /// The git ref to compare with (a release tag).
+        #[arg(long, default_value = "origin/main")]
+        baseline: String,
+    },
     /// Resolve every dependency anew in a copy of the repository and check the library crates
     /// with warnings denied: what a user's fresh `cargo add` would see.
     FreshDeps,
@@ -74,6 +105,30 @@ fn main() -> ExitCode {
         Command::Diff { git_ref } => changes::diff(&repo, &git_ref),
         Command::Consumer { bench } => consumer::run(&repo, bench),
         Command::FreshDeps => fresh_deps::run(&repo),
+        Command::Fetch {
+            targets,
+            all,
+            discover,
+            add,
+            report_dir,
+        } => {
+            if targets.is_empty() && !all && discover.is_none() {
+                eprintln!(
+                    "error: name what to fetch: bank ids or URLs, --all, or --discover <index>"
+                );
+                return ExitCode::from(2);
+            }
+            let options = fetch::Options {
+                targets,
+                all,
+                discover,
+                add,
+                report_dir,
+                max_bytes: fetch::MAX_BYTES,
+            };
+            fetch::run(&repo, &options)
+        }
+        Command::Semver { baseline } => semver::run(&repo, &baseline),
         Command::Bench {
             skip_criterion,
             skip_build,

@@ -119,6 +119,14 @@ fn issued(state: &State, subject: &str, scope: Option<&str>, refresh: Option<&st
     Reply::json(200, &body).header("cache-control", "no-store".into())
 }
 
+/// A user's access token and a new refresh token for the same grant.
+fn for_user(state: &State, grant: issuer::Grant) -> Reply {
+    let refresh = state.oauth.opaque("refresh");
+    let scope = grant.scope.clone();
+    state.oauth.remember_refresh(&refresh, grant);
+    issued(state, "sandbox-user", scope.as_deref(), Some(&refresh))
+}
+
 fn token(state: &State, req: &Req) -> Reply {
     state.oauth.count_token_request();
     let form: HashMap<String, String> = url::form_urlencoded::parse(&req.body)
@@ -155,14 +163,7 @@ fn token(state: &State, req: &Req) -> Reply {
                     "the code does not match its redirect_uri or PKCE verifier, or expired",
                 );
             }
-            let refresh = state.oauth.opaque("refresh");
-            state.oauth.remember_refresh(&refresh, grant.clone());
-            issued(
-                state,
-                "sandbox-user",
-                grant.scope.as_deref(),
-                Some(&refresh),
-            )
+            for_user(state, grant)
         }
         Some("refresh_token") => {
             let Some(grant) = field("refresh_token")
@@ -175,15 +176,8 @@ fn token(state: &State, req: &Req) -> Reply {
                     "unknown, rotated or revoked refresh token",
                 );
             };
-            // Rotation: the old refresh token is gone, a new one comes with the new access token.
-            let refresh = state.oauth.opaque("refresh");
-            state.oauth.remember_refresh(&refresh, grant.clone());
-            issued(
-                state,
-                "sandbox-user",
-                grant.scope.as_deref(),
-                Some(&refresh),
-            )
+            // Rotation: the old refresh token is gone (taken above); a new one comes back.
+            for_user(state, grant)
         }
         Some(other) => oauth_error(
             400,

@@ -42,8 +42,12 @@ pub(super) fn files(
             readme(clients),
         ),
         (src.join("lib.rs"), lib_rs(clients)),
-        (src.join("catalog.rs"), catalog_rs(clients)),
-        // Long operation lists: formatted as `cargo fmt` would leave them.
+        // Long lists (every bank's feature, every operation): formatted as `cargo fmt` would
+        // leave them.
+        (
+            src.join("catalog.rs"),
+            crate::format::rustfmt("khipu-generated/src/catalog.rs", &catalog_rs(clients))?,
+        ),
         (
             src.join("conformance.rs"),
             crate::format::rustfmt(
