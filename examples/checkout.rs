@@ -1,122 +1,90 @@
-//! A v3.0 checkout, end to end, offline: create a payment, receive Khipu's notification in an axum
-//! handler that verifies and de-duplicates it, and fulfil the order exactly once.
+//! A v3.0 checkout, end to end, offline: create a payment, receive Khipu's notification with
+//! `khipu::notify::PaymentInbox` in an axum handler, and fulfil the order exactly once, though the
+//! notification arrives twice at once and a forgery arrives too.
 //!
 //! ```sh
 //! cargo run --example checkout
 //! ```
 //!
 //! The embedded sandbox plays Khipu (it pays the payment and signs the notification with its
-//! merchant secret), so this runs with no credentials and no network. Against Khipu, drop
-//! `.base_url(..)`, give your API key, and give the handler your merchant secret.
+//! merchant secret, delivering it twice at once), so this runs with no credentials and no
+//! network. Against Khipu, drop `.base_url(..)`, give your API key, and your merchant secret to
+//! the inbox. With the `axum` feature, `khipu::notify::axum::payment_notifications` is the route.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use khipu::notify::PaymentInbox;
 use khipu::payments::notification::{SIGNATURE_HEADER, Verifier};
+use khipu::payments::types::PaymentNotification;
 use khipu::payments::{Amount, Client, NewPayment};
 use khipu::{Config, Credentials};
 use khipu_mock::{Sandbox, SandboxConfig};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// What the shop knows: its orders, by Khipu's payment id, and which of them it has shipped.
-#[derive(Default)]
-struct Orders {
-    /// payment_id -> (amount, currency) the shop asked for.
-    expected: HashMap<String, (Amount, String)>,
-    /// Valid deliveries per payment_id; the first one ships. In a real service this is a unique
-    /// key in the database, so two deliveries racing on two machines still ship once.
-    handled: HashMap<String, u32>,
-    /// Orders shipped, in order.
-    shipped: Vec<String>,
-    /// Every delivery, kept only so this example can replay one.
-    deliveries: Vec<(Bytes, String)>,
-}
-
-#[derive(Clone)]
+/// The shop: what each payment should bring, and what shipped.
+#[derive(Clone, Default)]
 struct Shop {
-    verifier: Verifier,
-    orders: Arc<Mutex<Orders>>,
+    expected: Arc<Mutex<HashMap<String, Amount>>>,
+    shipped: Arc<Mutex<Vec<String>>>,
 }
 
 impl Shop {
-    fn orders(&self) -> MutexGuard<'_, Orders> {
-        // Poisoning only means another handler panicked; the maps themselves are still consistent.
-        self.orders.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-/// Khipu's notification endpoint: 400 unless the signature is good; 200 only once the order is
-/// handled (Khipu retries anything else for two days); repeats answer 200 and do nothing.
-async fn notify(State(shop): State<Shop>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
-        return StatusCode::BAD_REQUEST;
-    };
-    // Verify the raw bytes as received, before any parsing.
-    let notification = match shop.verifier.verify(&body, signature) {
-        Ok(n) => n,
-        Err(why) => {
-            eprintln!("shop: refused a notification: {why}");
-            return StatusCode::BAD_REQUEST;
+    /// Runs once per payment, only for notifications that verify. An `Err` answers 500 and Khipu
+    /// delivers again; a payment that is not what was sold is logged and not shipped.
+    async fn ship(self, paid: PaymentNotification) -> Result<(), String> {
+        let expected = self
+            .expected
+            .lock()
+            .map_err(|e| e.to_string())?
+            .get(&paid.payment_id)
+            .copied();
+        if expected != Some(paid.amount) || paid.currency != "CLP" {
+            eprintln!(
+                "shop: {} is not an order of this shop at this price",
+                paid.payment_id
+            );
+            return Ok(());
         }
-    };
-    let mut orders = shop.orders();
-    orders.deliveries.push((body.clone(), signature.to_owned()));
-    let Some((amount, currency)) = orders.expected.get(&notification.payment_id).cloned() else {
-        eprintln!("shop: notification for an unknown payment");
-        return StatusCode::BAD_REQUEST;
-    };
-    if (notification.amount, notification.currency.as_str()) != (amount, currency.as_str()) {
-        eprintln!("shop: paid amount differs from the order's");
-        return StatusCode::BAD_REQUEST;
-    }
-    // Check-and-insert under one lock: two concurrent deliveries cannot both fulfil.
-    let count = orders
-        .handled
-        .entry(notification.payment_id.clone())
-        .or_insert(0);
-    *count += 1;
-    if *count == 1 {
-        orders.shipped.push(notification.payment_id.clone());
         println!(
-            "shop: payment {} of {} {} received, shipping the order",
-            notification.payment_id, notification.amount, notification.currency
+            "shop: payment {} of {} CLP received, shipping",
+            paid.payment_id, paid.amount
         );
-    } else {
-        println!(
-            "shop: repeat notification for {}, ignored",
-            notification.payment_id
-        );
+        self.shipped
+            .lock()
+            .map_err(|e| e.to_string())?
+            .push(paid.payment_id);
+        Ok(())
     }
-    StatusCode::OK
 }
 
-/// Serves the shop's notification endpoint on a free loopback port.
-async fn serve_shop(shop: Shop) -> Result<SocketAddr, Error> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let app = Router::new()
-        .route("/khipu/notify", post(notify))
-        .with_state(shop);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok(addr)
+/// The notification endpoint: the kit verifies, de-duplicates and decides 200, 400 or 500.
+async fn notify(
+    State((inbox, shop)): State<(PaymentInbox, Shop)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let signature = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+    let delivery = inbox
+        .receive(&body, signature, |paid| shop.clone().ship(paid))
+        .await;
+    StatusCode::from_u16(delivery.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await?;
-    let shop = Shop {
-        verifier: Verifier::new(sandbox.secret()),
-        orders: Arc::default(),
-    };
-    let addr = serve_shop(shop.clone()).await?;
-    let notify_url = format!("http://{addr}/khipu/notify");
+    let sandbox = Sandbox::start(SandboxConfig::default().deliver_twice(true)).await?;
+    let shop = Shop::default();
+    let app = axum::Router::new()
+        .route("/khipu/notify", axum::routing::post(notify))
+        .with_state((PaymentInbox::new(sandbox.secret()), shop.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let notify_url = format!("http://{}/khipu/notify", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
 
     let config = Config::new(Credentials::api_key(sandbox.api_key())).base_url(sandbox.url());
     let client = Client::new(&config)?;
@@ -129,61 +97,56 @@ async fn main() -> Result<(), Error> {
                 .notify_api_version("3.0"),
         )
         .await?;
-    let id = created.payment_id.clone();
     println!("checkout: send the payer to {}", created.payment_url);
-    shop.orders()
-        .expected
-        .insert(id.clone(), (amount, "CLP".to_owned()));
+    shop.expected
+        .lock()
+        .map_err(|e| e.to_string())?
+        .insert(created.payment_id.clone(), amount);
 
-    // The payer pays; the sandbox marks the payment done and notifies the shop.
-    let outcome = sandbox.pay(&id).await?;
-    if outcome.notified != Some(200) {
-        return Err(format!(
-            "the shop answered {:?} to the notification",
-            outcome.notified
-        )
-        .into());
-    }
-    let status = client.payment(&id).await?.status;
-    println!("checkout: Khipu says the payment is {status}");
-
-    // Khipu may deliver the same notification twice, at once; replay it concurrently, plus a forgery.
-    let (body, signature) = shop
-        .orders()
-        .deliveries
-        .first()
-        .cloned()
-        .ok_or("the shop recorded no delivery")?;
-    let http = reqwest::Client::new();
-    let send = |body: Bytes, signature: String| {
-        http.post(&notify_url)
-            .header(SIGNATURE_HEADER, signature)
-            .body(body)
-            .send()
-    };
-    let (a, b) = tokio::join!(
-        send(body.clone(), signature.clone()),
-        send(body.clone(), signature.clone())
-    );
-    let forged = String::from_utf8_lossy(&body).replace("15990", "1");
-    let forgery = send(Bytes::from(forged), signature).await?;
+    // The payer pays; the sandbox notifies twice at once, as Khipu may.
+    let outcome = sandbox.pay(&created.payment_id).await?;
+    let answers: Vec<_> = sandbox
+        .deliveries()
+        .iter()
+        .map(|d| d.outcome.clone())
+        .collect();
     println!(
-        "checkout: repeats answered {} and {}, the forgery {}",
-        a?.status(),
-        b?.status(),
-        forgery.status()
+        "checkout: {} deliveries answered {answers:?}",
+        answers.len()
     );
 
-    let orders = shop.orders();
-    let handled = orders.handled.get(&id).copied();
-    match (handled, orders.shipped.len(), forgery.status().as_u16()) {
-        (Some(3), 1, 400) => {
-            println!("checkout: 3 deliveries, 1 order shipped, forgery refused");
+    // A forgery: a body signed with a secret that is not the merchant's.
+    let forged = br#"{"payment_id":"x","receiver_id":985101,"amount":"1","currency":"CLP"}"#;
+    let signature = Verifier::new("not-the-secret").sign(forged, khipu_now_millis());
+    let http = reqwest::Client::builder().build()?;
+    let forgery = http
+        .post(&notify_url)
+        .header(SIGNATURE_HEADER, signature)
+        .body(&forged[..])
+        .send()
+        .await?;
+    println!("checkout: the forgery was answered {}", forgery.status());
+
+    let shipped = shop.shipped.lock().map_err(|e| e.to_string())?.clone();
+    match (
+        outcome.notified,
+        answers.len(),
+        shipped.len(),
+        forgery.status().as_u16(),
+    ) {
+        (Some(200), 2, 1, 400) => {
+            println!("checkout: 2 deliveries, 1 order shipped, forgery refused");
             Ok(())
         }
         other => Err(format!(
-            "expected 3 deliveries, 1 shipment and a refused forgery, got {other:?}"
+            "expected 2 deliveries, 1 shipment and a refused forgery, got {other:?}"
         )
         .into()),
     }
+}
+
+fn khipu_now_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -31,6 +31,18 @@ pub(crate) async fn handle(state: &State, req: &Req, rest: &str) -> Reply {
             Err(e) => Reply::text(400, &e),
         },
         ("GET", ["routes"]) => routes(state),
+        ("GET", ["deliveries"]) => {
+            let list: Vec<Value> = state
+                .journal
+                .deliveries()
+                .into_iter()
+                .map(|d| {
+                    json!({"payment_id": d.payment_id, "url": d.url, "attempt": d.attempt,
+                           "status": d.outcome.as_ref().ok(), "error": d.outcome.as_ref().err()})
+                })
+                .collect();
+            Reply::json(200, &Value::Array(list))
+        }
         (method, ["oauth", rest @ ..]) => match crate::oauth::admin(state, method, &rest.join("/"))
         {
             Some(reply) => reply,
@@ -41,7 +53,7 @@ pub(crate) async fn handle(state: &State, req: &Req, rest: &str) -> Reply {
         },
         _ => Reply::text(
             404,
-            "khipu-mock: /_sandbox has GET routes, GET oauth, POST oauth/revoke and POST payments/{id}/pay, payments/{id}/payout, subscriptions/{id}/sign",
+            "khipu-mock: /_sandbox has GET routes, GET deliveries, GET oauth, POST oauth/revoke and POST payments/{id}/pay, payments/{id}/payout, subscriptions/{id}/sign",
         ),
     }
 }

@@ -30,6 +30,14 @@ pub struct SandboxConfig {
     pub client_secret: String,
     /// How long the JWTs it issues live. Default 3600 s, as identity servers commonly issue.
     pub token_ttl: std::time::Duration,
+    /// How notifications are delivered: Khipu retries until the endpoint answers 200; the
+    /// sandbox does too, `delivery_attempts` times at most, `delivery_backoff` apart at first and
+    /// doubling (default 5 attempts from 200 ms: under 4 s in all).
+    pub delivery_attempts: u32,
+    /// The first pause between two deliveries of one notification.
+    pub delivery_backoff: std::time::Duration,
+    /// Deliver each notification's first attempt twice at once, as Khipu may.
+    pub deliver_twice: bool,
     /// Behave as Khipu announced for the Open Data API: `x-api-key` is refused (401), an
     /// `AccountCredential` in a payload is ignored, and only tokens its identity server issued
     /// are accepted. Off by default, so tests written with any bearer text keep working.
@@ -51,6 +59,9 @@ impl Default for SandboxConfig {
             client_secret: "sandbox-client-secret".into(),
             token_ttl: std::time::Duration::from_secs(3600),
             forbid_api_key: false,
+            delivery_attempts: 5,
+            delivery_backoff: std::time::Duration::from_millis(200),
+            deliver_twice: false,
         }
     }
 }
@@ -89,6 +100,19 @@ impl SandboxConfig {
     /// Refuses API keys for the Open Data API and accepts only its own tokens, as Khipu announced.
     pub fn forbid_api_key(mut self, forbid: bool) -> Self {
         self.forbid_api_key = forbid;
+        self
+    }
+
+    /// Sets how many times a notification is delivered at most, and the first pause between two.
+    pub fn delivery(mut self, attempts: u32, backoff: std::time::Duration) -> Self {
+        self.delivery_attempts = attempts.max(1);
+        self.delivery_backoff = backoff;
+        self
+    }
+
+    /// Delivers each notification's first attempt twice at once.
+    pub fn deliver_twice(mut self, twice: bool) -> Self {
+        self.deliver_twice = twice;
         self
     }
 

@@ -30,6 +30,7 @@ mod examples;
 mod exchange;
 pub mod formats;
 pub mod inject;
+mod journal;
 mod oauth;
 mod payments;
 mod server;
@@ -44,6 +45,7 @@ use tokio::sync::oneshot;
 
 pub use config::SandboxConfig;
 pub use inject::{FaultPlan, Injection, PlannedRequest};
+pub use journal::{DeliveryRecord, RequestRecord};
 pub use payments::{PayOutcome, SignOutcome};
 pub use spec::Specs;
 use state::State;
@@ -182,6 +184,17 @@ impl Sandbox {
     /// `A000`); also `POST /_sandbox/oauth/revoke`. Returns how many that was.
     pub fn revoke_tokens(&self) -> u64 {
         self.state.oauth.revoke_all()
+    }
+
+    /// Every notification delivery attempt so far (the last 1,000), oldest first; also
+    /// `GET /_sandbox/deliveries`.
+    pub fn deliveries(&self) -> Vec<DeliveryRecord> {
+        self.state.journal.deliveries()
+    }
+
+    /// Every request it answered so far (the last 1,000), oldest first, without credentials.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.state.journal.requests()
     }
 
     /// The specs it serves.

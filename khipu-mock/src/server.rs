@@ -107,7 +107,16 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
                 headers: parts.headers,
                 body: collected.to_bytes(),
             };
-            dispatch(state, req).await
+            let (method, path) = (req.method.clone(), req.path.clone());
+            let auth = auth_kind(&req);
+            let reply = dispatch(state, req).await;
+            state.journal.answered(crate::journal::RequestRecord {
+                method,
+                path,
+                auth,
+                status: reply.status,
+            });
+            reply
         }
         Ok(Err(_)) => Reply::text(413, "request body larger than 1 MiB"),
     };
@@ -124,6 +133,23 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
         }
     }
     response
+}
+
+/// How a request authenticated, in a word: the journal never keeps the credential.
+fn auth_kind(req: &Req) -> &'static str {
+    let authorization = req.header("authorization").unwrap_or_default();
+    if authorization
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
+    {
+        "bearer"
+    } else if req.header("x-api-key").is_some() {
+        "x-api-key"
+    } else if !authorization.is_empty() {
+        "signature"
+    } else {
+        "none"
+    }
 }
 
 async fn dispatch(state: &State, req: Req) -> Reply {

@@ -8,6 +8,7 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::config::SandboxConfig;
+use crate::journal::Journal;
 use crate::oauth::Issuer;
 use crate::spec::Specs;
 
@@ -23,6 +24,8 @@ pub(crate) struct State {
     pub(crate) http: reqwest::Client,
     /// The identity server's keys, grants and counts.
     pub(crate) oauth: Issuer,
+    /// What it delivered and what it was asked.
+    pub(crate) journal: Journal,
     counter: AtomicU64,
 }
 
@@ -36,6 +39,7 @@ impl State {
         Self {
             specs,
             oauth: Issuer::new(config.token_ttl, seed),
+            journal: Journal::default(),
             config,
             payments: Mutex::new(HashMap::new()),
             subscriptions: Mutex::new(HashMap::new()),

@@ -15,7 +15,8 @@ const FEATURES: &str = r#"["cl-personal-bancochile", "payments-v3-0"]"#;
 
 /// Crates that must not be in a library user's normal tree (`cargo tree -e normal,features`
 /// lines start with the crate name; hyper appears for reqwest's client, never with `server`).
-const FORBIDDEN: [&str; 7] = [
+const FORBIDDEN: [&str; 8] = [
+    "axum ",
     "clap ",
     "clap_complete ",
     "csv ",

@@ -16,8 +16,10 @@ use crate::state::State;
 pub struct PayOutcome {
     /// The payment's notification token.
     pub notification_token: String,
-    /// The HTTP status `notify_url` answered, if a notification was sent.
+    /// The HTTP status `notify_url` answered last, if a notification was sent.
     pub notified: Option<u16>,
+    /// How many times it was delivered (Khipu delivers again until it gets a 200).
+    pub attempts: u32,
 }
 
 /// The fields of a create answer.
@@ -164,13 +166,52 @@ pub(crate) async fn pay(state: &State, id: &str) -> Result<PayOutcome, String> {
             text("notify_api_version"),
         )
     };
-    let mut notified = None;
+    let (mut notified, mut attempts, mut last_error) = (None, 0, None);
     if loopback_url(&notify_url) {
-        notified = Some(notify(state, id, &token, &notify_url, &version).await?);
+        let mut pause = state.config.delivery_backoff;
+        while attempts < state.config.delivery_attempts {
+            attempts += 1;
+            // Each attempt is signed anew (its timestamp is now); the first may go twice at once.
+            let copies = if attempts == 1 && state.config.deliver_twice {
+                2
+            } else {
+                1
+            };
+            let sends = (0..copies).map(|_| notify(state, id, &token, &notify_url, &version));
+            let mut delivered = false;
+            for outcome in futures_util::future::join_all(sends).await {
+                state.journal.delivered(crate::journal::DeliveryRecord {
+                    payment_id: id.to_owned(),
+                    url: khipu_types::display::redact_url(&notify_url),
+                    attempt: attempts,
+                    outcome: outcome.clone(),
+                });
+                match outcome {
+                    Ok(status) => {
+                        delivered |= status == 200;
+                        notified = Some(status);
+                    }
+                    Err(e) => last_error = Some(e),
+                }
+            }
+            if delivered {
+                break;
+            }
+            if attempts < state.config.delivery_attempts {
+                tokio::time::sleep(pause).await;
+                pause = pause.saturating_mul(2);
+            }
+        }
+        if notified.is_none()
+            && let Some(e) = last_error
+        {
+            return Err(e);
+        }
     }
     Ok(PayOutcome {
         notification_token: token,
         notified,
+        attempts,
     })
 }
 
