@@ -370,6 +370,15 @@ pub enum Error {
         /// What the token source said (the identity server's `error` and `error_description`).
         source: khipu_types::oauth::TokenError,
     },
+    /// A bank result awaited through a [`CallbackHub`](crate::callback::CallbackHub) did not
+    /// come: its `LifeSpan` passed (Khipu's `LIFESPAN_EXCEEDED`), the hub shut down or is full.
+    #[error("callback{}: {reason}", operation_id.as_deref().map(|id| format!(" for operation {}", sanitize(id))).unwrap_or_default())]
+    Callback {
+        /// The operation, once Khipu accepted the request.
+        operation_id: Option<String>,
+        /// What happened.
+        reason: String,
+    },
     /// A bank this release knows, whose cargo feature this build did not enable.
     #[error(
         "bank `{id}` is not compiled into this build: enable the cargo feature `{feature}` of khipu-rs (features = [\"{feature}\"])"
@@ -407,6 +416,7 @@ impl Error {
             Error::Transport { timeout: true, .. } => "timed out",
             Error::Transport { .. } => "transport failure",
             Error::Token { .. } => "no token",
+            Error::Callback { .. } => "callback not received",
             Error::InvalidRequest { .. }
             | Error::Unsupported { .. }
             | Error::UnknownBank { .. }
@@ -492,6 +502,7 @@ impl Error {
             Error::Unsupported { .. }
             | Error::UnknownBank { .. }
             | Error::BankNotEnabled { .. }
+            | Error::Callback { .. }
             | Error::Config(_) => None,
         }
     }

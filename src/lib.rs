@@ -60,7 +60,6 @@ pub mod callback;
 mod config;
 mod error;
 mod http;
-#[cfg(feature = "payments-v3-0")]
 pub mod notify;
 #[cfg(any(feature = "payments-v3-0", feature = "payments-v2-0"))]
 pub mod payments;

@@ -29,6 +29,9 @@ pub struct Injection {
     pub delay: Option<Duration>,
     /// `malformed`.
     pub malformed: bool,
+    /// `applied=NNN`: carry the request out, then answer NNN, as Khipu has done with refunds
+    /// (its state changed, the caller sees a failure: a write whose outcome is unknown).
+    pub applied: Option<u16>,
 }
 
 impl Injection {
@@ -60,9 +63,19 @@ impl Injection {
                     out.delay = Some(Duration::from_millis(ms.min(60_000)));
                 }
                 "malformed" => out.malformed = true,
+                "applied" => {
+                    let status: u16 = value
+                        .parse()
+                        .ok()
+                        .filter(|s| (400..=599).contains(s))
+                        .ok_or_else(|| {
+                            format!("`{directive}`: expected applied=NNN, a 4xx or 5xx")
+                        })?;
+                    out.applied = Some(status);
+                }
                 _ => {
                     return Err(format!(
-                        "unknown directive `{directive}` (error=CODE:TYPE, status=NNN, delay=MS, malformed)"
+                        "unknown directive `{directive}` (error=CODE:TYPE, status=NNN, delay=MS, malformed, applied=NNN)"
                     ));
                 }
             }
@@ -77,6 +90,7 @@ impl Injection {
             status: over.status.or(self.status),
             delay: over.delay.or(self.delay),
             malformed: over.malformed || self.malformed,
+            applied: over.applied.or(self.applied),
         }
     }
 }

@@ -2,17 +2,52 @@
 //! header in, the [`Delivery`](super::Delivery)'s status out, the handler called only for what
 //! verifies and only once per payment. Users of other frameworks call the inboxes directly.
 
+#[cfg(feature = "payments-v3-0")]
 use std::future::Future;
+#[cfg(feature = "payments-v3-0")]
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{MethodRouter, post};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::routing::post;
 
+#[cfg(feature = "payments-v3-0")]
 use super::PaymentInbox;
+use crate::callback::CallbackHub;
+#[cfg(feature = "payments-v3-0")]
 use crate::payments::types::PaymentNotification;
 
+/// The bank callbacks of `hub`, as a router to nest at the hub's public base path: `POST
+/// /{token}` answers as [`CallbackHub::deliver`] says (404 for a guessed URL, 400 for a body that
+/// does not decode, 200 delivered).
+///
+/// ```no_run
+/// use khipu::callback::CallbackHub;
+///
+/// let hub = CallbackHub::new("https://my-api.example/khipu/callbacks")?;
+/// let app: axum::Router =
+///     axum::Router::new().nest("/khipu/callbacks", khipu::notify::axum::bank_callbacks(hub.clone()));
+/// # Ok::<(), khipu::Error>(())
+/// ```
+pub fn bank_callbacks<S>(hub: CallbackHub) -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    axum::Router::new().route(
+        "/{token}",
+        post(move |Path(token): Path<String>, body: Bytes| {
+            let hub = hub.clone();
+            async move {
+                StatusCode::from_u16(hub.deliver(&token, &body))
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        }),
+    )
+}
+
 /// `POST` route for Payments v3.0 notifications: mount it at your `notify_url`'s path.
+#[cfg(feature = "payments-v3-0")]
 ///
 /// ```no_run
 /// use khipu::notify::{PaymentInbox, axum::payment_notifications};
@@ -25,7 +60,10 @@ use crate::payments::types::PaymentNotification;
 ///     }),
 /// );
 /// ```
-pub fn payment_notifications<S, F, Fut, E>(inbox: PaymentInbox, handle: F) -> MethodRouter<S>
+pub fn payment_notifications<S, F, Fut, E>(
+    inbox: PaymentInbox,
+    handle: F,
+) -> axum::routing::MethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
     F: Fn(PaymentNotification) -> Fut + Clone + Send + Sync + 'static,
@@ -33,7 +71,7 @@ where
     E: std::fmt::Display + Send + 'static,
 {
     let inbox = Arc::new(inbox);
-    post(move |headers: HeaderMap, body: Bytes| {
+    post(move |headers: axum::http::HeaderMap, body: Bytes| {
         let (inbox, handle) = (inbox.clone(), handle.clone());
         async move {
             let signature = headers

@@ -6,6 +6,9 @@
 //! failed, so Khipu delivers again). Any web framework can carry it; with the `axum` feature,
 //! `khipu::notify::axum` mounts it as a route.
 //!
+//! Bank results that arrive later at a CallbackUrl are correlated by
+//! [`CallbackHub`](crate::callback::CallbackHub) (`axum::bank_callbacks` mounts it).
+//!
 //! Which deliveries count as the same is decided by a key (the payment id): deliveries with one
 //! key run one at a time in this process (a second waits for the first), and a key whose handler
 //! succeeded is recorded in a [`Ledger`]. The default [`MemoryLedger`] forgets on restart and
@@ -14,12 +17,14 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "payments-v3-0")]
 mod payments_v3;
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
+#[cfg(feature = "payments-v3-0")]
 pub use payments_v3::PaymentInbox;
 
 use crate::bank::BoxFuture;
@@ -111,11 +116,19 @@ impl Ledger for MemoryLedger {
 
 /// Runs a handler at most once successfully per key: one delivery of a key at a time, and none
 /// after one succeeded.
+#[cfg_attr(
+    not(feature = "payments-v3-0"),
+    allow(dead_code, reason = "the payments inboxes use it")
+)]
 pub(crate) struct Once {
     ledger: Arc<dyn Ledger>,
     running: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
+#[cfg_attr(
+    not(feature = "payments-v3-0"),
+    allow(dead_code, reason = "the payments inboxes use it")
+)]
 impl Once {
     pub(crate) fn new(ledger: Arc<dyn Ledger>) -> Self {
         Self {

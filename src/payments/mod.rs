@@ -49,6 +49,6 @@ pub use new_payment::NewPayment;
 pub use v3::api::types;
 #[cfg(feature = "payments-v3-0")]
 pub use v3::{
-    BankPrediction, Client, PredictQuery, PredictResult, Prediction, Receiver, Refund, api,
-    notification,
+    BankPrediction, Client, Outcome, PredictQuery, PredictResult, Prediction, Receiver, Refund,
+    RefundMark, api, notification,
 };

@@ -37,7 +37,17 @@ pub(crate) async fn handle(
         return injected;
     }
     match call::Call::read(doc, route, params, req, version) {
-        Ok(call) => operations::run(state, &call).await,
+        Ok(call) => {
+            let reply = operations::run(state, &call).await;
+            match injection.applied {
+                // Carried out (its answer discarded), then a failure: the outcome is unknown.
+                Some(status) if reply.status < 300 => errors::error(
+                    status,
+                    &format!("khipu-mock: carried out, then answered HTTP {status}"),
+                ),
+                _ => reply,
+            }
+        }
         Err(refused) => refused,
     }
 }

@@ -3,6 +3,7 @@
 
 mod client;
 pub mod notification;
+mod outcome;
 mod predict;
 mod receivers;
 mod refunds;
@@ -10,6 +11,7 @@ mod refunds;
 pub use client::Client;
 /// The generated v3.0 client and its types (from `specs/payments/v3.0.json` and its overlay).
 pub use khipu_generated::payments::v3_0 as api;
+pub use outcome::{Outcome, RefundMark};
 pub use predict::{BankPrediction, PredictQuery, PredictResult, Prediction};
 pub use receivers::Receiver;
 pub use refunds::Refund;

@@ -12,8 +12,12 @@
 //! ```
 //!
 //! Khipu does not document a signature on callbacks: treat the body as a notice and match its
-//! `OperationId` with one you sent.
+//! `OperationId` with one you sent, or let a [`CallbackHub`] do it: each request gets its own
+//! unguessable URL, and [`CallbackHub::wait`] gives the result as the same [`Reply`].
 
+mod hub;
+
+pub use hub::{CallbackHub, DEFAULT_WAIT, Ticket};
 use khipu_types::banking::{Container, Envelope};
 
 use crate::error::{Context, Error, excerpt};
