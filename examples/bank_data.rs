@@ -1,6 +1,6 @@
 //! Reading a bank's data through `dyn Bank`, offline: accounts, balances, transactions, a
-//! statement, and the same transactions delivered asynchronously to a CallbackUrl that an axum
-//! handler receives and parses.
+//! statement, and the same transactions delivered asynchronously to a CallbackUrl of their own,
+//! correlated by `khipu::callback::CallbackHub`.
 //!
 //! ```sh
 //! cargo run --example bank_data
@@ -9,31 +9,19 @@
 //! The embedded sandbox plays Khipu, so any token works and nothing leaves 127.0.0.1. Against
 //! Khipu, drop `.base_url(..)` and give your JWT (`Credentials::bearer`) or API key.
 
-use std::time::Duration;
-
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::post;
+use khipu::callback::CallbackHub;
 use khipu::model::TransactionsData;
-use khipu::{Bank, Config, Credentials, DataRequest, Reply};
+use khipu::{Bank, Config, Credentials, DataRequest};
 use khipu_mock::{Sandbox, SandboxConfig};
-use tokio::sync::mpsc;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
 const BANK: &str = "cl/personal/demo-bank.khipu.com";
 const ACCOUNT: &str = "000011887755";
-
-/// The callback endpoint: hands each body to `main` and answers 200 at once (Khipu only needs to
-/// know it arrived; the work happens elsewhere).
-async fn callback(State(bodies): State<mpsc::Sender<Bytes>>, body: Bytes) -> StatusCode {
-    match bodies.try_send(body) {
-        Ok(()) => StatusCode::OK,
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
-    }
-}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -71,35 +59,32 @@ async fn main() -> Result<(), Error> {
     let statements = bank.statements(&request).await?;
     println!("statements: {}", statements.items().len());
 
-    // The same transactions, asynchronously: Khipu answers 202 and POSTs the data later.
-    let (tx, mut bodies) = mpsc::channel(4);
+    // The same transactions, asynchronously: Khipu answers 202 and POSTs the data later to a
+    // URL of this request's own (a guessed URL is 404); the hub waits until the LifeSpan.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/khipu/callback", listener.local_addr()?);
-    let app = Router::new()
-        .route("/khipu/callback", post(callback))
-        .with_state(tx);
+    let hub = CallbackHub::new(&format!(
+        "http://{}/khipu/callbacks",
+        listener.local_addr()?
+    ))?;
+    let receiving = hub.clone();
+    let app = axum::Router::new().route(
+        "/khipu/callbacks/{token}",
+        post(move |Path(token): Path<String>, body: Bytes| async move {
+            StatusCode::from_u16(receiving.deliver(&token, &body))
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }),
+    );
     tokio::spawn(async move { axum::serve(listener, app).await });
 
+    let ticket = hub.ticket::<TransactionsData>()?;
     let accepted = bank
-        .transactions(&request.clone().callback_url(&url))
+        .transactions(&request.clone().callback_url(ticket.url()))
         .await?;
-    let Reply::Accepted { operation_id, .. } = &accepted else {
-        return Err("expected the request to be accepted for a callback".into());
-    };
-    println!("accepted: operation {operation_id}; waiting for the callback");
-    let body = tokio::time::timeout(Duration::from_secs(5), bodies.recv())
-        .await
-        .map_err(|_| "no callback within 5 s")?
-        .ok_or("the callback endpoint stopped")?;
-    // Khipu does not sign callbacks: match the OperationId with one this service sent.
-    let delivered = khipu::callback::parse::<TransactionsData>(&body)?;
-    if delivered.operation_id() != operation_id {
-        return Err(format!(
-            "callback for operation {}, expected {operation_id}",
-            delivered.operation_id()
-        )
-        .into());
-    }
+    println!(
+        "accepted: operation {}; waiting for the callback",
+        accepted.operation_id()
+    );
+    let delivered = hub.wait(ticket, accepted).await?;
     if delivered.items().len() != count {
         return Err(format!(
             "callback carried {} transactions, the direct call {count}",

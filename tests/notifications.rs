@@ -166,3 +166,125 @@ async fn what_does_not_verify_is_400_and_never_reaches_the_handler_and_a_rotated
     );
     assert_eq!(shop.calls.load(Ordering::SeqCst), 2);
 }
+
+/// Serves `route` at `/hook`; returns its URL.
+async fn serve_route(route: axum::routing::MethodRouter) -> String {
+    let app = axum::Router::new().route("/hook", route);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[cfg(feature = "payments-v2-0")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_v2_notification_is_read_back_and_handled_once_and_a_stranger_s_body_is_400() {
+    use khipu::notify::PaymentV2Inbox;
+    use khipu::notify::axum::payment_notifications_v2;
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let config = Config::new(Credentials::signed(sandbox.receiver_id(), sandbox.secret()))
+        .base_url(sandbox.url());
+    let client = khipu::payments::v2::Client::new(&config).unwrap();
+    let handled = Arc::new(Mutex::new(Vec::new()));
+    let seen = handled.clone();
+    let url = serve_route(payment_notifications_v2(
+        PaymentV2Inbox::new(client.clone()),
+        move |payment| {
+            let seen = seen.clone();
+            async move {
+                seen.lock()
+                    .unwrap()
+                    .push((payment.payment_id, payment.status.to_string()));
+                Ok::<(), String>(())
+            }
+        },
+    ))
+    .await;
+    let created = client
+        .create_payment(
+            &NewPayment::new(1000, "CLP", "Order 2")
+                .notify_url(&url)
+                .notify_api_version("1.3"),
+        )
+        .await
+        .unwrap();
+    let outcome = sandbox.pay(&created.payment_id).await.unwrap();
+    assert_eq!(outcome.notified, Some(200));
+    let http = khipu_types::http::client().unwrap();
+    // The same notice again (Khipu retries): handled already. A stranger's body: 400, no read.
+    let again = format!(
+        "api_version=1.3&notification_token={}",
+        outcome.notification_token
+    );
+    let answer = http
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(again)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let junk = http.post(&url).body("hello").send().await.unwrap();
+    assert_eq!(junk.status(), 400);
+    // A token Khipu does not know: the read fails, 500, so Khipu would deliver again.
+    let unknown = http
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("api_version=1.3&notification_token=nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 500);
+    assert_eq!(
+        *handled.lock().unwrap(),
+        [(created.payment_id, "done".to_owned())]
+    );
+}
+
+#[cfg(feature = "automatic-payments-v1-0")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_notice_is_confirmed_by_reading_it_back_and_handled_once() {
+    use khipu::automatic_payments::{Client as Subscriptions, NewSubscription};
+    use khipu::notify::SubscriptionInbox;
+    use khipu::notify::axum::subscription_notices;
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let config = Config::new(Credentials::api_key(sandbox.api_key())).base_url(sandbox.url());
+    let client = Subscriptions::new(&config).unwrap();
+    let handled = Arc::new(Mutex::new(Vec::new()));
+    let seen = handled.clone();
+    let url = serve_route(subscription_notices(
+        SubscriptionInbox::new(client.clone()),
+        move |status| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().unwrap().push(status.status.to_string());
+                Ok::<(), String>(())
+            }
+        },
+    ))
+    .await;
+    let subscription = client
+        .subscribe(
+            &NewSubscription::new("Plan", "ana@example.cl", 20_000, "CLP")
+                .notify_url(&url)
+                .return_url("https://shop.example/ok")
+                .cancel_url("https://shop.example/cancel"),
+        )
+        .await
+        .unwrap();
+    let signed = sandbox
+        .sign_subscription(&subscription.subscription_id)
+        .await
+        .unwrap();
+    assert_eq!(signed.notified, Some(200));
+    // The notice says "enabled"; the handler got Khipu's word for it, once.
+    let http = khipu_types::http::client().unwrap();
+    let again =
+        serde_json::json!({"subscription_id": subscription.subscription_id, "status": "enabled"});
+    assert_eq!(
+        http.post(&url).json(&again).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(handled.lock().unwrap().len(), 1);
+    assert_eq!(handled.lock().unwrap()[0].to_lowercase(), "enabled");
+}

@@ -82,3 +82,53 @@ where
         }
     })
 }
+
+/// `POST` route for Payments v2.0 notifications: each is read back with the inbox's signed
+/// client, and the handler gets the payment, once.
+#[cfg(feature = "payments-v2-0")]
+pub fn payment_notifications_v2<S, F, Fut, E>(
+    inbox: super::PaymentV2Inbox,
+    handle: F,
+) -> axum::routing::MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    F: Fn(crate::payments::v2::types::PaymentsResponse) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    let inbox = std::sync::Arc::new(inbox);
+    post(move |body: Bytes| {
+        let (inbox, handle) = (inbox.clone(), handle.clone());
+        async move {
+            let delivery = inbox.receive(&body, handle).await;
+            StatusCode::from_u16(delivery.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    })
+}
+
+/// `POST` route for Automatic Payments subscription notices: each is confirmed by reading the
+/// subscription, and the handler gets Khipu's status, once per subscription and status.
+#[cfg(feature = "automatic-payments-v1-0")]
+pub fn subscription_notices<S, F, Fut, E>(
+    inbox: super::SubscriptionInbox,
+    handle: F,
+) -> axum::routing::MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    F: Fn(crate::automatic_payments::api::types::SubscriptionStatus) -> Fut
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    let inbox = std::sync::Arc::new(inbox);
+    post(move |body: Bytes| {
+        let (inbox, handle) = (inbox.clone(), handle.clone());
+        async move {
+            let delivery = inbox.receive(&body, handle).await;
+            StatusCode::from_u16(delivery.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    })
+}

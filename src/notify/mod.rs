@@ -19,6 +19,8 @@
 pub mod axum;
 #[cfg(feature = "payments-v3-0")]
 mod payments_v3;
+#[cfg(any(feature = "payments-v2-0", feature = "automatic-payments-v1-0"))]
+mod readback;
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -26,6 +28,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 #[cfg(feature = "payments-v3-0")]
 pub use payments_v3::PaymentInbox;
+#[cfg(feature = "payments-v2-0")]
+pub use readback::PaymentV2Inbox;
+#[cfg(feature = "automatic-payments-v1-0")]
+pub use readback::SubscriptionInbox;
 
 use crate::bank::BoxFuture;
 
@@ -117,7 +123,11 @@ impl Ledger for MemoryLedger {
 /// Runs a handler at most once successfully per key: one delivery of a key at a time, and none
 /// after one succeeded.
 #[cfg_attr(
-    not(feature = "payments-v3-0"),
+    not(any(
+        feature = "payments-v3-0",
+        feature = "payments-v2-0",
+        feature = "automatic-payments-v1-0"
+    )),
     allow(dead_code, reason = "the payments inboxes use it")
 )]
 pub(crate) struct Once {
@@ -125,8 +135,18 @@ pub(crate) struct Once {
     running: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
+impl std::fmt::Debug for Once {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Once").finish_non_exhaustive()
+    }
+}
+
 #[cfg_attr(
-    not(feature = "payments-v3-0"),
+    not(any(
+        feature = "payments-v3-0",
+        feature = "payments-v2-0",
+        feature = "automatic-payments-v1-0"
+    )),
     allow(dead_code, reason = "the payments inboxes use it")
 )]
 impl Once {
