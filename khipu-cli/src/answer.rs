@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::Failure;
+use crate::stdout::outln;
 
 /// An answer as pretty JSON text, exactly as decoded: amounts keep their digits (never through
 /// `serde_json::Value`, whose numbers are `f64`).
@@ -33,12 +34,12 @@ pub fn text(raw: &RawValue) -> String {
 pub fn show(answer: &str, json: bool) -> Result<(), Failure> {
     let fields: Option<Fields> = (!json).then(|| serde_json::from_str(answer).ok()).flatten();
     let Some(fields) = fields else {
-        println!("{answer}");
+        outln!("{answer}");
         return Ok(());
     };
     let width = fields.keys().map(String::len).max().unwrap_or(0);
     for (k, v) in &fields {
-        println!("{k:<width$}  {}", sanitize(&text(v)));
+        outln!("{k:<width$}  {}", sanitize(&text(v)));
     }
     Ok(())
 }

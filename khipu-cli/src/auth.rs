@@ -8,6 +8,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::Failure;
 use crate::args::AuthCommand;
+use crate::stdout::outln;
 use crate::target::{Target, env};
 
 /// Runs `khipu auth ...`.
@@ -56,9 +57,9 @@ async fn token(target: &Target, show_token: bool) -> Result<(), Failure> {
         .as_deref()
         .map(khipu::display::redact_url)
         .unwrap_or_default();
-    println!("access token from {url}: {expiry}; scope {scope}");
+    outln!("access token from {url}: {expiry}; scope {scope}");
     if show_token {
-        println!("{}", token.secret().expose());
+        outln!("{}", token.secret().expose());
     }
     Ok(())
 }
@@ -140,7 +141,7 @@ impl Login {
             .map_or("no expiry given".to_owned(), |d| {
                 format!("expires in {} s", d.as_secs())
             });
-        println!(
+        outln!(
             "token set saved to {} (mode 0600): access token {expiry}; refresh token {}",
             path.display(),
             if tokens.refresh_token().is_some() {

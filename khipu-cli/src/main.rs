@@ -12,6 +12,7 @@ mod payments;
 mod router;
 mod sandbox;
 mod setters;
+mod stdout;
 mod target;
 
 use std::io::Write;

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::Failure;
 use crate::args::Output;
+use crate::stdout::outln;
 
 /// A table cell from the network: control characters escaped (no terminal escapes), and line
 /// breaks and tabs shown as spaces so one cell cannot break the table.
@@ -36,7 +37,7 @@ fn table(header: &[&str], rows: &[Vec<String>]) {
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        outln!("{}", padded.join("  ").trim_end());
     };
     line(header.to_vec());
     for r in &rows {
@@ -47,7 +48,7 @@ fn table(header: &[&str], rows: &[Vec<String>]) {
 pub fn banks(banks: &[&BankInfo], json: bool) {
     if json {
         let list: Vec<Value> = banks.iter().map(|b| bank_json(b)).collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
@@ -146,7 +147,7 @@ fn reply_json<T: Item>(reply: &Reply<T>) -> Result<(), Failure> {
     };
     let text = serde_json::to_string_pretty(&out)
         .map_err(|e| Failure::Rejected(format!("cannot print the reply as JSON: {e}")))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
@@ -160,7 +161,10 @@ fn reply_csv<T: Item>(reply: &Reply<T>) -> Result<(), Failure> {
         ));
     }
     let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
-    let failed = |e: csv::Error| Failure::Usage(format!("cannot write CSV: {e}"));
+    let failed = |e: csv::Error| match e.kind() {
+        csv::ErrorKind::Io(io) => crate::stdout::failed(io),
+        _ => Failure::Usage(format!("cannot write CSV: {e}")),
+    };
     if !reply.items().is_empty() {
         writer.write_record(T::CSV_HEADER).map_err(failed)?;
     }
@@ -193,7 +197,7 @@ fn reply_table<T: Item>(reply: &Reply<T>) {
                 .as_ref()
                 .map(|l| format!(" by {l}"))
                 .unwrap_or_default();
-            println!(
+            outln!(
                 "accepted: operation {}; Khipu will POST the result to the callback URL{}",
                 sanitize(operation_id),
                 sanitize(&by)
@@ -202,15 +206,15 @@ fn reply_table<T: Item>(reply: &Reply<T>) {
         _ => {
             let rows: Vec<Vec<String>> = reply.items().iter().map(Item::table_row).collect();
             if rows.is_empty() {
-                println!("(no items)");
+                outln!("(no items)");
             } else {
                 table(T::TABLE_HEADER, &rows);
             }
-            println!("operation {}", sanitize(reply.operation_id()));
+            outln!("operation {}", sanitize(reply.operation_id()));
         }
     }
     if let Some(info) = reply.additional_information() {
-        println!("note: {}", sanitize(info));
+        outln!("note: {}", sanitize(info));
     }
 }
 

@@ -12,6 +12,7 @@ use crate::Failure;
 use crate::answer::{Fields, show, text, value};
 use crate::args::{ApiVersion, CreateArgs, PaymentsArgs, PaymentsCommand};
 use crate::setters::apply;
+use crate::stdout::outln;
 use crate::target::Target;
 
 /// The client of the version `--api` picks.
@@ -165,7 +166,7 @@ fn lacks(version: ApiVersion, command: &PaymentsCommand) -> Failure {
 
 fn print_banks(banks: &str, json: bool) -> Result<(), Failure> {
     if json {
-        println!("{banks}");
+        outln!("{banks}");
         return Ok(());
     }
     #[derive(Deserialize)]
@@ -189,11 +190,11 @@ fn print_banks(banks: &str, json: bool) -> Result<(), Failure> {
 /// One line per bank: whether the payment would go through, and the most the payer may send.
 fn print_predictions(predictions: &[BankPrediction], json: bool) -> Result<(), Failure> {
     if json {
-        println!("{}", value(&predictions)?);
+        outln!("{}", value(&predictions)?);
         return Ok(());
     }
     for p in predictions {
-        println!(
+        outln!(
             "{:<8} {:<40} {:<32} max {}",
             sanitize(&p.bank_id),
             sanitize(&p.name),
@@ -205,7 +206,7 @@ fn print_predictions(predictions: &[BankPrediction], json: bool) -> Result<(), F
 }
 
 fn print_bank(id: &str, name: &str, kind: &str, min: &str) {
-    println!(
+    outln!(
         "{:<8} {:<40} {:<8} min {}",
         sanitize(id),
         sanitize(name),
