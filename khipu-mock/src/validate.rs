@@ -180,7 +180,35 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
                 push(errors, at, why);
             }
         }
+        Value::Number(n) => {
+            if let Some(x) = n.as_f64() {
+                bounds(schema, x, at, errors);
+            }
+        }
         Value::Array(items) => {
+            let len = items.len() as u64;
+            if let Some(min) = schema
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .filter(|m| len < *m)
+            {
+                push(
+                    errors,
+                    at,
+                    format!("has {len} items; at least {min} needed"),
+                );
+            }
+            if let Some(max) = schema
+                .get("maxItems")
+                .and_then(Value::as_u64)
+                .filter(|m| len > *m)
+            {
+                push(
+                    errors,
+                    at,
+                    format!("has {len} items; at most {max} allowed"),
+                );
+            }
             if let Some(item) = schema.get("items") {
                 for (i, v) in items.iter().enumerate() {
                     check(doc, item, v, &format!("{at}[{i}]"), errors);
@@ -189,6 +217,33 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
         }
         Value::Object(map) => object(doc, schema, map, at, errors),
         _ => {}
+    }
+}
+
+/// `minimum`/`maximum`, and their exclusive forms: OpenAPI 3.0's booleans beside them, 3.1's
+/// numbers of their own.
+fn bounds(schema: &Value, x: f64, at: &str, errors: &mut Vec<FieldError>) {
+    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let flag = |key: &str| schema.get(key).and_then(Value::as_bool).unwrap_or(false);
+    if let Some(min) = number("minimum") {
+        if flag("exclusiveMinimum") && x <= min {
+            push(errors, at, format!("is {x}; it must be more than {min}"));
+        } else if x < min {
+            push(errors, at, format!("is {x}; at least {min} allowed"));
+        }
+    }
+    if let Some(max) = number("maximum") {
+        if flag("exclusiveMaximum") && x >= max {
+            push(errors, at, format!("is {x}; it must be less than {max}"));
+        } else if x > max {
+            push(errors, at, format!("is {x}; at most {max} allowed"));
+        }
+    }
+    if let Some(min) = number("exclusiveMinimum").filter(|m| x <= *m) {
+        push(errors, at, format!("is {x}; it must be more than {min}"));
+    }
+    if let Some(max) = number("exclusiveMaximum").filter(|m| x >= *m) {
+        push(errors, at, format!("is {x}; it must be less than {max}"));
     }
 }
 
@@ -269,6 +324,37 @@ pub fn form_to_json(doc: &Value, schema: &Value, pairs: &[(String, String)]) -> 
         );
     }
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod bounds_tests {
+    use serde_json::json;
+
+    use super::validate;
+
+    #[test]
+    fn numbers_and_arrays_keep_to_their_bounds_in_both_openapi_versions() {
+        let doc = json!({});
+        let schema = json!({"properties": {
+            "offset": {"type": "integer", "minimum": 0},
+            "max": {"type": "integer", "minimum": 1, "maximum": 100},
+            "rate30": {"type": "number", "minimum": 0, "exclusiveMinimum": true},
+            "rate31": {"type": "number", "exclusiveMaximum": 1},
+            "ids": {"type": "array", "minItems": 1, "maxItems": 2}
+        }});
+        let bad = json!({"offset": -1, "max": 0, "rate30": 0, "rate31": 1, "ids": []});
+        let fields: Vec<String> = validate(&doc, &schema, &bad)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["ids", "max", "offset", "rate30", "rate31"]);
+        let good = json!({"offset": 0, "max": 100, "rate30": 0.5, "rate31": 0.99, "ids": [1, 2]});
+        assert!(validate(&doc, &schema, &good).is_empty());
+        assert_eq!(
+            validate(&doc, &schema, &json!({"max": -5}))[0].message,
+            "is -5; at least 1 allowed"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -206,3 +206,24 @@ async fn a_taken_port_names_the_address() {
     );
     assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
 }
+
+/// Every constraint a spec states on a query parameter is checked like the others: the receivers
+/// page's `offset` (minimum 0) and `max` (minimum 1).
+#[tokio::test]
+async fn query_minimums_are_enforced_like_every_other_constraint() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let http = khipu_types::http::client().unwrap();
+    let get = |query: &'static str| {
+        http.get(format!("{}/v3/receivers/children?{query}", sandbox.url()))
+            .header("x-api-key", sandbox.api_key())
+            .send()
+    };
+    for query in ["offset=-1", "max=0", "max=-5"] {
+        let answer = get(query).await.unwrap();
+        assert_eq!(answer.status(), 400, "{query}");
+        let body: serde_json::Value = answer.json().await.unwrap();
+        let field = query.split('=').next().unwrap();
+        assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
+    }
+    assert_eq!(get("offset=0&max=1").await.unwrap().status(), 200);
+}
