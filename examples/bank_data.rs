@@ -70,7 +70,7 @@ async fn main() -> Result<(), Error> {
     let app = axum::Router::new().route(
         "/khipu/callbacks/{token}",
         post(move |Path(token): Path<String>, body: Bytes| async move {
-            StatusCode::from_u16(receiving.deliver(&token, &body))
+            StatusCode::from_u16(receiving.deliver(&token, &body).await)
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
         }),
     );

@@ -59,7 +59,7 @@ async fn main() -> Result<(), Error> {
         .route(
             "/khipu/callbacks/{token}",
             post(move |Path(token): Path<String>, body: Bytes| async move {
-                status(receiving.deliver(&token, &body))
+                status(receiving.deliver(&token, &body).await)
             }),
         );
     tokio::spawn(async move { axum::serve(listener, app).await });

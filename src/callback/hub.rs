@@ -13,8 +13,13 @@
 //!
 //! Bounded: at most `max_pending` requests wait at once (1,000 by default; more is
 //! [`Error::Callback`] before anything is sent) and a body is at most `max_body_bytes` (32 MiB).
-//! In memory: after a restart, the tickets issued before it are unknown, so their results are
-//! answered 404 and lost; ask again.
+//!
+//! Restarts: a ticket's token is 16 random bytes and their HMAC under the hub's key, so a hub
+//! recognises its own tickets without remembering them. With a key that survives restarts
+//! ([`CallbackHub::key`]) and a [`CallbackStore`] that does too, a result that arrives while no
+//! one waits (the process restarted) is kept, and [`CallbackHub::resume`] waits for it again from
+//! the ticket's URL. By default the key is random per process and the store is in memory: after a
+//! restart, results for earlier tickets are answered 404 and lost; ask again.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::marker::PhantomData;
@@ -23,11 +28,58 @@ use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use khipu_types::banking::Container;
+use sha2::Sha256;
 use tokio::sync::oneshot;
 
+use crate::bank::BoxFuture;
 use crate::error::Error;
 use crate::reply::Reply;
+
+/// Where results that arrive while no one waits for them are kept (a restart in between):
+/// implement it over your database, with a [`CallbackHub::key`] that survives restarts too.
+pub trait CallbackStore: Send + Sync + 'static {
+    /// Keeps the result that arrived for `token` (a second one for the same token is ignored).
+    fn put<'a>(&'a self, token: &'a str, body: &'a [u8]) -> BoxFuture<'a, Result<(), String>>;
+    /// The result kept for `token`, forgotten once taken.
+    fn take<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, String>>;
+}
+
+/// The default store: in memory, the last 1,000 results.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    results: Mutex<Kept>,
+}
+
+/// Results by token, and the tokens in arrival order (the oldest is dropped first).
+type Kept = (HashMap<String, Vec<u8>>, VecDeque<String>);
+
+impl CallbackStore for MemoryStore {
+    fn put<'a>(&'a self, token: &'a str, body: &'a [u8]) -> BoxFuture<'a, Result<(), String>> {
+        let mut results = self.results.lock().unwrap_or_else(PoisonError::into_inner);
+        if !results.0.contains_key(token) {
+            results.0.insert(token.to_owned(), body.to_vec());
+            results.1.push_back(token.to_owned());
+            while results.1.len() > 1_000 {
+                if let Some(old) = results.1.pop_front() {
+                    results.0.remove(&old);
+                }
+            }
+        }
+        Box::pin(async { Ok(()) })
+    }
+
+    fn take<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, String>> {
+        let taken = self
+            .results
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .remove(token);
+        Box::pin(async move { Ok(taken) })
+    }
+}
 
 /// How long [`CallbackHub::wait`] waits when the 202 carried no `LifeSpan`.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(15 * 60);
@@ -65,6 +117,8 @@ struct Inner {
 #[derive(Clone)]
 pub struct CallbackHub {
     base: String,
+    key: Arc<[u8; 32]>,
+    store: Arc<dyn CallbackStore>,
     max_pending: usize,
     max_body: usize,
     default_wait: Duration,
@@ -98,8 +152,13 @@ impl CallbackHub {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(Error::Config("a callback base must be http(s)".into()));
         }
+        let mut key = [0u8; 32];
+        getrandom::getrandom(&mut key)
+            .map_err(|e| Error::Config(format!("no randomness for the callback key: {e}")))?;
         Ok(Self {
             base: public_base.trim_end_matches('/').to_owned(),
+            key: Arc::new(key),
+            store: Arc::new(MemoryStore::default()),
             max_pending: 1_000,
             max_body: khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES,
             default_wait: DEFAULT_WAIT,
@@ -109,6 +168,42 @@ impl CallbackHub {
                 closed: false,
             })),
         })
+    }
+
+    /// The key that authenticates this hub's tokens: give the same one after a restart (with a
+    /// lasting [`store`](Self::store)) to receive results for tickets issued before it.
+    pub fn key(mut self, key: [u8; 32]) -> Self {
+        self.key = Arc::new(key);
+        self
+    }
+
+    /// Where results that arrive while no one waits are kept (in memory by default).
+    pub fn store(mut self, store: impl CallbackStore) -> Self {
+        self.store = Arc::new(store);
+        self
+    }
+
+    fn mac(&self, id: &[u8]) -> Vec<u8> {
+        // HMAC takes keys of any length.
+        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.key[..]) else {
+            return Vec::new();
+        };
+        mac.update(id);
+        mac.finalize().into_bytes()[..16].to_vec()
+    }
+
+    /// `true` for a token this hub (or one with its key) issued.
+    fn authentic(&self, token: &str) -> bool {
+        match URL_SAFE_NO_PAD.decode(token) {
+            Ok(bytes) if bytes.len() == 32 => {
+                let (id, mac) = bytes.split_at(16);
+                let expected = self.mac(id);
+                // Constant time: a timing side channel must not help forge a token.
+                !expected.is_empty()
+                    && expected.iter().zip(mac).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
+            }
+            _ => false,
+        }
     }
 
     /// At most `n` requests waiting at once.
@@ -136,10 +231,29 @@ impl CallbackHub {
     /// A new request's callback URL, for results holding `C`. Refused when `max_pending`
     /// requests already wait, or the hub was shut down.
     pub fn ticket<C: Container>(&self) -> Result<Ticket<C>, Error> {
-        let mut random = [0u8; 32];
-        getrandom::getrandom(&mut random)
+        let mut id = [0u8; 16];
+        getrandom::getrandom(&mut id)
             .map_err(|e| Error::Config(format!("no randomness for a callback token: {e}")))?;
-        let token = URL_SAFE_NO_PAD.encode(random);
+        let mut token_bytes = id.to_vec();
+        token_bytes.extend(self.mac(&id));
+        self.register(URL_SAFE_NO_PAD.encode(token_bytes))
+    }
+
+    /// The ticket of `url` (a ticket's URL, kept with the request's `OperationId`), issued before
+    /// a restart by a hub with the same key: wait for its result again. Refused for a URL this
+    /// hub's key did not issue.
+    pub fn resume<C: Container>(&self, url: &str) -> Result<Ticket<C>, Error> {
+        let token = url.rsplit('/').next().unwrap_or_default();
+        if !self.authentic(token) {
+            return Err(callback_error(
+                None,
+                "not a callback URL this hub's key issued",
+            ));
+        }
+        self.register(token.to_owned())
+    }
+
+    fn register<C: Container>(&self, token: String) -> Result<Ticket<C>, Error> {
         let mut inner = self.inner();
         if inner.closed {
             return Err(callback_error(None, "the callback hub was shut down"));
@@ -177,6 +291,11 @@ impl CallbackHub {
         ticket: Ticket<C>,
         reply: Reply<C::Item>,
     ) -> Result<Reply<C::Item>, Error> {
+        // A result kept while no one waited (a restart in between) comes first.
+        if let Ok(Some(body)) = self.store.take(&ticket.token).await {
+            self.inner().pending.remove(&ticket.token);
+            return super::parse::<C>(&body);
+        }
         let receive = self
             .inner()
             .pending
@@ -227,20 +346,35 @@ impl CallbackHub {
     }
 
     /// A POST to `{base}/{token}` with `body`: the HTTP status to answer. 404 for a token this
-    /// hub did not issue (a guessed URL: the application never sees it), 413 past the body cap,
-    /// 400 for a body that does not decode as the ticket's result (the waiter is not woken), 200
-    /// once delivered, and 200 again for a second delivery of the same result (ignored).
-    pub fn deliver(&self, token: &str, body: &[u8]) -> u16 {
-        let mut inner = self.inner();
-        if inner.delivered.0.contains(token) {
-            return 200;
-        }
-        let Some(pending) = inner.pending.get_mut(token) else {
-            return 404;
-        };
+    /// hub's key did not issue (a guessed URL: the application never sees it), 413 past the body
+    /// cap, 400 for a body that does not decode as the ticket's result (the waiter is not woken),
+    /// 200 once delivered, and 200 again for a second delivery of the same result (ignored). A
+    /// result for a ticket no one waits for here (issued before a restart) is kept in the store
+    /// for [`resume`](Self::resume); 500 if the store fails, so Khipu delivers again.
+    pub async fn deliver(&self, token: &str, body: &[u8]) -> u16 {
         if body.len() > self.max_body {
             return 413;
         }
+        let waiting = {
+            let inner = self.inner();
+            if inner.delivered.0.contains(token) {
+                return 200;
+            }
+            inner.pending.contains_key(token)
+        };
+        if !waiting {
+            if !self.authentic(token) {
+                return 404;
+            }
+            return match self.store.put(token, body).await {
+                Ok(()) => 200,
+                Err(_) => 500,
+            };
+        }
+        let mut inner = self.inner();
+        let Some(pending) = inner.pending.get_mut(token) else {
+            return 404;
+        };
         if (pending.decodes)(body).is_err() {
             return 400;
         }
@@ -308,8 +442,8 @@ mod tests {
         );
         let token = ticket.url().rsplit('/').next().unwrap().to_owned();
         assert_eq!(token.len(), 43);
-        assert_eq!(hub.deliver("guessed", RESULT), 404);
-        assert_eq!(hub.deliver(&token, b"{not json"), 400);
+        assert_eq!(hub.deliver("guessed", RESULT).await, 404);
+        assert_eq!(hub.deliver(&token, b"{not json").await, 400);
         let waiting = tokio::spawn({
             let hub = hub.clone();
             async move {
@@ -318,15 +452,65 @@ mod tests {
             }
         });
         tokio::task::yield_now().await;
-        assert_eq!(hub.deliver(&token, RESULT), 200);
+        assert_eq!(hub.deliver(&token, RESULT).await, 200);
         assert_eq!(
-            hub.deliver(&token, RESULT),
+            hub.deliver(&token, RESULT).await,
             200,
             "a second delivery is ignored"
         );
         let reply = waiting.await.unwrap().unwrap();
         assert!(matches!(reply, Reply::Ready { .. }));
         assert_eq!(hub.pending(), 0);
+    }
+
+    /// A result that arrives after a restart is kept and found again from the ticket's URL, with
+    /// the same key and a lasting store; a guessed token is still 404, and another key's too.
+    #[tokio::test]
+    async fn a_result_after_a_restart_is_kept_for_the_resumed_ticket() {
+        let shared = SharedStore(std::sync::Arc::new(MemoryStore::default()));
+        let before = CallbackHub::new("https://shop.example/cb")
+            .unwrap()
+            .key([7; 32])
+            .store(shared.clone());
+        let url = before
+            .ticket::<TransactionsData>()
+            .unwrap()
+            .url()
+            .to_owned();
+        drop(before); // the process restarts
+        let after = CallbackHub::new("https://shop.example/cb")
+            .unwrap()
+            .key([7; 32])
+            .store(shared);
+        let token = url.rsplit('/').next().unwrap();
+        assert_eq!(
+            after.deliver(token, RESULT).await,
+            200,
+            "kept, though no one waits here"
+        );
+        let mut forged = token.to_owned();
+        forged.replace_range(..1, if token.starts_with('A') { "B" } else { "A" });
+        assert_eq!(after.deliver(&forged, RESULT).await, 404);
+        let stranger = CallbackHub::new("https://shop.example/cb").unwrap();
+        assert_eq!(stranger.deliver(token, RESULT).await, 404, "another key");
+        assert!(stranger.resume::<TransactionsData>(&url).is_err());
+        let ticket = after.resume::<TransactionsData>(&url).unwrap();
+        let reply = after.wait(ticket, accepted(None)).await.unwrap();
+        assert!(matches!(reply, Reply::Ready { .. }));
+    }
+
+    /// A store shared between two hubs, as a database is between two runs.
+    #[derive(Clone)]
+    struct SharedStore(std::sync::Arc<MemoryStore>);
+
+    impl CallbackStore for SharedStore {
+        fn put<'a>(&'a self, token: &'a str, body: &'a [u8]) -> BoxFuture<'a, Result<(), String>> {
+            self.0.put(token, body)
+        }
+
+        fn take<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, String>> {
+            self.0.take(token)
+        }
     }
 
     #[tokio::test]

@@ -17,7 +17,7 @@
 
 mod hub;
 
-pub use hub::{CallbackHub, DEFAULT_WAIT, Ticket};
+pub use hub::{CallbackHub, CallbackStore, DEFAULT_WAIT, MemoryStore, Ticket};
 use khipu_types::banking::{Container, Envelope};
 
 use crate::error::{Context, Error, excerpt};

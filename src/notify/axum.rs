@@ -39,7 +39,7 @@ where
         post(move |Path(token): Path<String>, body: Bytes| {
             let hub = hub.clone();
             async move {
-                StatusCode::from_u16(hub.deliver(&token, &body))
+                StatusCode::from_u16(hub.deliver(&token, &body).await)
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
         }),
