@@ -83,6 +83,24 @@ where
     })
 }
 
+/// A `POST` route answering each body with the [`Delivery`](super::Delivery) `receive` makes of
+/// it.
+#[cfg(any(feature = "payments-v2-0", feature = "automatic-payments-v1-0"))]
+fn delivering<S, R, Fut>(receive: R) -> axum::routing::MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    R: Fn(Bytes) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = super::Delivery> + Send + 'static,
+{
+    post(move |body: Bytes| {
+        let receive = receive.clone();
+        async move {
+            StatusCode::from_u16(receive(body).await.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    })
+}
+
 /// `POST` route for Payments v2.0 notifications: each is read back with the inbox's signed
 /// client, and the handler gets the payment, once.
 #[cfg(feature = "payments-v2-0")]
@@ -97,12 +115,9 @@ where
     E: std::fmt::Display + Send + 'static,
 {
     let inbox = std::sync::Arc::new(inbox);
-    post(move |body: Bytes| {
+    delivering(move |body: Bytes| {
         let (inbox, handle) = (inbox.clone(), handle.clone());
-        async move {
-            let delivery = inbox.receive(&body, handle).await;
-            StatusCode::from_u16(delivery.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        }
+        async move { inbox.receive(&body, handle).await }
     })
 }
 
@@ -124,11 +139,8 @@ where
     E: std::fmt::Display + Send + 'static,
 {
     let inbox = std::sync::Arc::new(inbox);
-    post(move |body: Bytes| {
+    delivering(move |body: Bytes| {
         let (inbox, handle) = (inbox.clone(), handle.clone());
-        async move {
-            let delivery = inbox.receive(&body, handle).await;
-            StatusCode::from_u16(delivery.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        }
+        async move { inbox.receive(&body, handle).await }
     })
 }

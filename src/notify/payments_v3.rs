@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Delivery, Ledger, MemoryLedger, Once};
+use super::{Delivery, Ledger, Once};
 use crate::payments::notification::{NotificationError, Verifier};
 use crate::payments::types::PaymentNotification;
 
@@ -48,7 +48,7 @@ impl PaymentInbox {
         Self {
             verifiers: vec![Verifier::new(secret)],
             tolerance: crate::payments::notification::DEFAULT_TOLERANCE,
-            once: Arc::new(Once::new(Arc::new(MemoryLedger::default()))),
+            once: Arc::new(Once::in_memory()),
         }
     }
 

@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use super::{Delivery, Ledger, MemoryLedger, Once};
+use super::{Delivery, Ledger, Once};
 
 /// Receives Payments v2.0 notifications (`api_version` and `notification_token`, form-encoded)
 /// with the signed v2.0 client that reads the payment back.
@@ -24,7 +24,7 @@ impl PaymentV2Inbox {
     pub fn new(client: crate::payments::v2::Client) -> Self {
         Self {
             client,
-            once: Arc::new(Once::new(Arc::new(MemoryLedger::default()))),
+            once: Arc::new(Once::in_memory()),
         }
     }
 
@@ -76,7 +76,7 @@ impl SubscriptionInbox {
     pub fn new(client: crate::automatic_payments::Client) -> Self {
         Self {
             client,
-            once: Arc::new(Once::new(Arc::new(MemoryLedger::default()))),
+            once: Arc::new(Once::in_memory()),
         }
     }
 
