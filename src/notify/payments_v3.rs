@@ -43,7 +43,7 @@ impl std::fmt::Debug for PaymentInbox {
 
 impl PaymentInbox {
     /// An inbox that verifies with the merchant `secret` (of the collection account, not the API
-    /// key), the default tolerance, and a [`MemoryLedger`].
+    /// key), the default tolerance, and a [`MemoryLedger`](super::MemoryLedger).
     pub fn new(secret: impl Into<String>) -> Self {
         Self {
             verifiers: vec![Verifier::new(secret)],

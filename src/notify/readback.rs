@@ -20,7 +20,7 @@ pub struct PaymentV2Inbox {
 
 #[cfg(feature = "payments-v2-0")]
 impl PaymentV2Inbox {
-    /// An inbox reading payments back with `client`, with a [`MemoryLedger`].
+    /// An inbox reading payments back with `client`, with a [`MemoryLedger`](super::MemoryLedger).
     pub fn new(client: crate::payments::v2::Client) -> Self {
         Self {
             client,
@@ -72,7 +72,7 @@ pub struct SubscriptionInbox {
 
 #[cfg(feature = "automatic-payments-v1-0")]
 impl SubscriptionInbox {
-    /// An inbox reading subscriptions back with `client`, with a [`MemoryLedger`].
+    /// An inbox reading subscriptions back with `client`, with a [`MemoryLedger`](super::MemoryLedger).
     pub fn new(client: crate::automatic_payments::Client) -> Self {
         Self {
             client,
