@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+use crate::process::cargo;
 use std::time::{Duration, Instant};
 
 use khipu_codegen_engine::workspace;
@@ -64,10 +66,6 @@ pub fn run(repo: &Path, skip_criterion: bool, skip_build: bool) -> ExitCode {
     }
     println!("{out}");
     ExitCode::SUCCESS
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 fn machine() -> String {

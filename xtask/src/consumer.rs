@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+use crate::process::{cargo, output};
 use std::time::{Duration, Instant};
 
 /// The features a service picks in the consumer's dependency line.
@@ -45,10 +47,6 @@ pub fn run(repo: &Path, bench: bool) -> ExitCode {
     }
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
 fn version(repo: &Path) -> Result<String, String> {
     let manifest = std::fs::read_to_string(repo.join("Cargo.toml")).map_err(|e| e.to_string())?;
     manifest
@@ -57,21 +55,6 @@ fn version(repo: &Path) -> Result<String, String> {
         .find_map(|l| l.strip_prefix("version = "))
         .map(|v| v.trim_matches('"').to_owned())
         .ok_or_else(|| "no version in [workspace.package]".into())
-}
-
-/// Runs `cmd`, returning its stdout, or its stderr as the error.
-fn output(cmd: &mut Command) -> Result<String, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn consume(repo: &Path, bench: bool) -> Result<(), String> {

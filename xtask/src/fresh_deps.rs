@@ -9,6 +9,8 @@
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+use crate::process::{cargo, output};
+
 /// The crates a user compiles; the command-line tool and the maintainer's tools are left out.
 const CHECKED: [&str; 3] = ["khipu-rs", "khipu-types", "khipu-mock"];
 
@@ -32,7 +34,7 @@ fn fresh(repo: &Path) -> Result<usize, String> {
     let root = repo.join("target/fresh-deps");
     let copy = root.join("src");
     let _ = std::fs::remove_dir_all(&copy);
-    let listed = run_out(
+    let listed = output(
         Command::new("git")
             .current_dir(repo)
             .args(["ls-files", "-z"]),
@@ -88,21 +90,4 @@ fn fresh(repo: &Path) -> Result<usize, String> {
         ));
     }
     Ok(changes.len())
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
-fn run_out(cmd: &mut Command) -> Result<String, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

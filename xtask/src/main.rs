@@ -10,6 +10,7 @@ mod codegen;
 mod consumer;
 mod fetch;
 mod fresh_deps;
+mod process;
 mod semver;
 mod sources;
 

@@ -6,8 +6,10 @@
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+use crate::process::cargo;
+
 pub fn run(repo: &Path, baseline: &str) -> ExitCode {
-    let installed = Command::new("cargo")
+    let installed = Command::new(cargo())
         .args(["semver-checks", "--version"])
         .output()
         .is_ok_and(|o| o.status.success());
@@ -17,7 +19,7 @@ pub fn run(repo: &Path, baseline: &str) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let status = Command::new("cargo")
+    let status = Command::new(cargo())
         .current_dir(repo)
         .args([
             "semver-checks",
