@@ -71,23 +71,17 @@ fn describe_failure(url: &str, error: &reqwest::Error, timeout: std::time::Durat
     let why = if error.is_timeout() {
         format!("timed out: no answer within {timeout:?}")
     } else if error.is_connect() {
-        format!("could not connect ({})", root_cause(error))
+        format!(
+            "could not connect ({})",
+            khipu_types::display::root_cause(error)
+        )
     } else {
-        root_cause(error)
+        khipu_types::display::root_cause(error)
     };
     format!(
         "delivering to {shown} failed: {}",
         khipu_types::display::sanitize(&why)
     )
-}
-
-/// The innermost cause: reqwest's own message (`error sending request`) says least.
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(inner) = cause.source() {
-        cause = inner;
-    }
-    cause.to_string()
 }
 
 #[cfg(test)]

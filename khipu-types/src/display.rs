@@ -38,6 +38,17 @@ pub fn redact_url(url: &str) -> String {
     sanitize(&redacted)
 }
 
+/// The innermost cause of `error`, as text: for an HTTP failure it says what happened
+/// (`connection refused`), where the outer error says least (`error sending request`) and names
+/// the URL. Not sanitized: pass it through [`sanitize`] before a terminal sees it.
+pub fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

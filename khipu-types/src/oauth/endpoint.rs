@@ -181,7 +181,7 @@ impl TokenEndpoint {
         } else if e.is_redirect() || e.status().is_some_and(|s| s.is_redirection()) {
             "answered with a redirect, which is never followed".to_owned()
         } else {
-            sanitize(&e.without_url_ref())
+            sanitize(&crate::display::root_cause(e))
         };
         TokenError::Transport {
             url: self.shown.clone(),
@@ -199,21 +199,6 @@ fn basic_header(id: &str, secret: &Secret) -> Result<reqwest::header::HeaderValu
             .map_err(|_| TokenError::Config("the client id cannot go in a header".into()))?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-/// The innermost cause of a reqwest error, without its URL.
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let mut cause: &(dyn std::error::Error + 'static) = self;
-        while let Some(inner) = cause.source() {
-            cause = inner;
-        }
-        cause.to_string()
-    }
 }
 
 #[cfg(test)]
