@@ -2,21 +2,17 @@
 //! header in, the [`Delivery`](super::Delivery)'s status out, the handler called only for what
 //! verifies and only once per payment. Users of other frameworks call the inboxes directly.
 
-#[cfg(feature = "payments-v3-0")]
-use std::future::Future;
-#[cfg(feature = "payments-v3-0")]
-use std::sync::Arc;
-
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::post;
 
-#[cfg(feature = "payments-v3-0")]
-use super::PaymentInbox;
 use crate::callback::CallbackHub;
-#[cfg(feature = "payments-v3-0")]
-use crate::payments::types::PaymentNotification;
+
+/// The status a kit decided, as axum's type (a kit only ever answers valid statuses).
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
 
 /// The bank callbacks of `hub`, as a router to nest at the hub's public base path: `POST
 /// /{token}` answers as [`CallbackHub::deliver`] says (404 for a guessed URL, 400 for a body that
@@ -38,16 +34,38 @@ where
         "/{token}",
         post(move |Path(token): Path<String>, body: Bytes| {
             let hub = hub.clone();
-            async move {
-                StatusCode::from_u16(hub.deliver(&token, &body).await)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-            }
+            async move { status(hub.deliver(&token, &body).await) }
         }),
     )
 }
 
+/// A `POST` route answering each request with the [`Delivery`](super::Delivery) `receive` makes
+/// of its headers and body: every notification route is this, over its inbox.
+#[cfg(any(
+    feature = "payments-v3-0",
+    feature = "payments-v2-0",
+    feature = "automatic-payments-v1-0"
+))]
+fn delivering<S, I, F, R, Fut>(inbox: I, handle: F, receive: R) -> axum::routing::MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    I: Send + Sync + 'static,
+    F: Clone + Send + Sync + 'static,
+    R: Fn(std::sync::Arc<I>, axum::http::HeaderMap, Bytes, F) -> Fut
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    Fut: std::future::Future<Output = super::Delivery> + Send + 'static,
+{
+    let inbox = std::sync::Arc::new(inbox);
+    post(move |headers: axum::http::HeaderMap, body: Bytes| {
+        let (inbox, handle, receive) = (inbox.clone(), handle.clone(), receive.clone());
+        async move { status(receive(inbox, headers, body, handle).await.status()) }
+    })
+}
+
 /// `POST` route for Payments v3.0 notifications: mount it at your `notify_url`'s path.
-#[cfg(feature = "payments-v3-0")]
 ///
 /// ```no_run
 /// use khipu::notify::{PaymentInbox, axum::payment_notifications};
@@ -60,44 +78,22 @@ where
 ///     }),
 /// );
 /// ```
+#[cfg(feature = "payments-v3-0")]
 pub fn payment_notifications<S, F, Fut, E>(
-    inbox: PaymentInbox,
+    inbox: super::PaymentInbox,
     handle: F,
 ) -> axum::routing::MethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
-    F: Fn(PaymentNotification) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    F: Fn(crate::payments::types::PaymentNotification) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
     E: std::fmt::Display + Send + 'static,
 {
-    let inbox = Arc::new(inbox);
-    post(move |headers: axum::http::HeaderMap, body: Bytes| {
-        let (inbox, handle) = (inbox.clone(), handle.clone());
-        async move {
-            let signature = headers
-                .get(crate::payments::notification::SIGNATURE_HEADER)
-                .and_then(|v| v.to_str().ok());
-            let delivery = inbox.receive(&body, signature, handle).await;
-            StatusCode::from_u16(delivery.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        }
-    })
-}
-
-/// A `POST` route answering each body with the [`Delivery`](super::Delivery) `receive` makes of
-/// it.
-#[cfg(any(feature = "payments-v2-0", feature = "automatic-payments-v1-0"))]
-fn delivering<S, R, Fut>(receive: R) -> axum::routing::MethodRouter<S>
-where
-    S: Clone + Send + Sync + 'static,
-    R: Fn(Bytes) -> Fut + Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = super::Delivery> + Send + 'static,
-{
-    post(move |body: Bytes| {
-        let receive = receive.clone();
-        async move {
-            StatusCode::from_u16(receive(body).await.status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        }
+    delivering(inbox, handle, |inbox, headers, body, handle| async move {
+        let signature = headers
+            .get(crate::payments::notification::SIGNATURE_HEADER)
+            .and_then(|v| v.to_str().ok());
+        inbox.receive(&body, signature, handle).await
     })
 }
 
@@ -114,10 +110,8 @@ where
     Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
     E: std::fmt::Display + Send + 'static,
 {
-    let inbox = std::sync::Arc::new(inbox);
-    delivering(move |body: Bytes| {
-        let (inbox, handle) = (inbox.clone(), handle.clone());
-        async move { inbox.receive(&body, handle).await }
+    delivering(inbox, handle, |inbox, _, body, handle| async move {
+        inbox.receive(&body, handle).await
     })
 }
 
@@ -138,9 +132,7 @@ where
     Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
     E: std::fmt::Display + Send + 'static,
 {
-    let inbox = std::sync::Arc::new(inbox);
-    delivering(move |body: Bytes| {
-        let (inbox, handle) = (inbox.clone(), handle.clone());
-        async move { inbox.receive(&body, handle).await }
+    delivering(inbox, handle, |inbox, _, body, handle| async move {
+        inbox.receive(&body, handle).await
     })
 }
