@@ -6,18 +6,16 @@
     reason = "test code: a failed unwrap fails the run"
 )]
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
+
+#[path = "support/run.rs"]
+mod run;
 
 const DEMO: &str = "cl/personal/demo-bank.khipu.com";
 
 /// Runs `khipu` with its stdout's read end closed before it writes anything.
 fn with_stdout_closed(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_khipu"));
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("KHIPU_")) {
-        command.env_remove(key);
-    }
-    let mut child = command
-        .args(args)
+    let mut child = run::command(args, &[])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
