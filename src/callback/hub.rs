@@ -21,7 +21,7 @@
 //! the ticket's URL. By default the key is random per process and the store is in memory: after a
 //! restart, results for earlier tickets are answered 404 and lost; ask again.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -35,6 +35,7 @@ use tokio::sync::oneshot;
 
 use crate::bank::BoxFuture;
 use crate::error::Error;
+use crate::recent::Recent;
 use crate::reply::Reply;
 
 /// Where results that arrive while no one waits for them are kept (a restart in between):
@@ -47,24 +48,27 @@ pub trait CallbackStore: Send + Sync + 'static {
 }
 
 /// The default store: in memory, the last 1,000 results.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MemoryStore {
-    results: Mutex<Kept>,
+    results: Mutex<(HashMap<String, Vec<u8>>, Recent)>,
 }
 
-/// Results by token, and the tokens in arrival order (the oldest is dropped first).
-type Kept = (HashMap<String, Vec<u8>>, VecDeque<String>);
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self {
+            results: Mutex::new((HashMap::new(), Recent::new(1_000))),
+        }
+    }
+}
 
 impl CallbackStore for MemoryStore {
     fn put<'a>(&'a self, token: &'a str, body: &'a [u8]) -> BoxFuture<'a, Result<(), String>> {
         let mut results = self.results.lock().unwrap_or_else(PoisonError::into_inner);
-        if !results.0.contains_key(token) {
-            results.0.insert(token.to_owned(), body.to_vec());
-            results.1.push_back(token.to_owned());
-            while results.1.len() > 1_000 {
-                if let Some(old) = results.1.pop_front() {
-                    results.0.remove(&old);
-                }
+        let (kept, order) = &mut *results;
+        if !kept.contains_key(token) {
+            kept.insert(token.to_owned(), body.to_vec());
+            for old in order.insert(token) {
+                kept.remove(&old);
             }
         }
         Box::pin(async { Ok(()) })
@@ -109,7 +113,7 @@ struct Pending {
 struct Inner {
     pending: HashMap<String, Pending>,
     /// Tokens already delivered (the last 10,000): a second delivery is answered 200, ignored.
-    delivered: (HashSet<String>, VecDeque<String>),
+    delivered: Recent,
     closed: bool,
 }
 
@@ -164,7 +168,7 @@ impl CallbackHub {
             default_wait: DEFAULT_WAIT,
             inner: Arc::new(Mutex::new(Inner {
                 pending: HashMap::new(),
-                delivered: (HashSet::new(), VecDeque::new()),
+                delivered: Recent::new(10_000),
                 closed: false,
             })),
         })
@@ -357,7 +361,7 @@ impl CallbackHub {
         }
         let waiting = {
             let inner = self.inner();
-            if inner.delivered.0.contains(token) {
+            if inner.delivered.contains(token) {
                 return 200;
             }
             inner.pending.contains_key(token)
@@ -381,15 +385,7 @@ impl CallbackHub {
         if let Some(deliver) = pending.deliver.take() {
             let _ = deliver.send(body.to_vec());
         }
-        let delivered = &mut inner.delivered;
-        if delivered.0.insert(token.to_owned()) {
-            delivered.1.push_back(token.to_owned());
-            while delivered.1.len() > 10_000 {
-                if let Some(old) = delivered.1.pop_front() {
-                    delivered.0.remove(&old);
-                }
-            }
-        }
+        inner.delivered.insert(token);
         200
     }
 

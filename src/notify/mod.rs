@@ -23,7 +23,6 @@ mod payments_v3;
 #[cfg(any(feature = "payments-v2-0", feature = "automatic-payments-v1-0"))]
 mod readback;
 
-use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
 #[cfg(feature = "payments-v3-0")]
@@ -41,6 +40,7 @@ pub use readback::SubscriptionInbox;
 pub(crate) use once::Once;
 
 use crate::bank::BoxFuture;
+use crate::recent::Recent;
 
 /// What became of one delivery, and what to answer Khipu.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +82,7 @@ pub trait Ledger: Send + Sync + 'static {
 /// restart.
 #[derive(Debug)]
 pub struct MemoryLedger {
-    capacity: usize,
-    keys: Mutex<(std::collections::HashSet<String>, VecDeque<String>)>,
+    keys: Mutex<Recent>,
 }
 
 impl Default for MemoryLedger {
@@ -96,8 +95,7 @@ impl MemoryLedger {
     /// Remembers the last `capacity` keys.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            capacity: capacity.max(1),
-            keys: Mutex::default(),
+            keys: Mutex::new(Recent::new(capacity)),
         }
     }
 }
@@ -108,21 +106,15 @@ impl Ledger for MemoryLedger {
             .keys
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .0
             .contains(key);
         Box::pin(async move { Ok(found) })
     }
 
     fn record<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), String>> {
-        let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
-        if keys.0.insert(key.to_owned()) {
-            keys.1.push_back(key.to_owned());
-            while keys.1.len() > self.capacity {
-                if let Some(oldest) = keys.1.pop_front() {
-                    keys.0.remove(&oldest);
-                }
-            }
-        }
+        self.keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key);
         Box::pin(async { Ok(()) })
     }
 }
