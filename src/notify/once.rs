@@ -34,6 +34,11 @@ impl Once {
         Self::new(Arc::new(MemoryLedger::default()))
     }
 
+    /// With `ledger`, the application's own.
+    pub(crate) fn with(ledger: impl Ledger) -> Self {
+        Self::new(Arc::new(ledger))
+    }
+
     pub(crate) fn new(ledger: Arc<dyn Ledger>) -> Self {
         Self {
             ledger,

@@ -73,7 +73,7 @@ impl PaymentInbox {
 
     /// Where handled payments are recorded (a database of yours, to survive restarts).
     pub fn ledger(mut self, ledger: impl Ledger) -> Self {
-        self.once = Arc::new(Once::new(Arc::new(ledger)));
+        self.once = Arc::new(Once::with(ledger));
         self
     }
 

@@ -30,7 +30,7 @@ impl PaymentV2Inbox {
 
     /// Where handled payments are recorded.
     pub fn ledger(mut self, ledger: impl Ledger) -> Self {
-        self.once = Arc::new(Once::new(Arc::new(ledger)));
+        self.once = Arc::new(Once::with(ledger));
         self
     }
 
@@ -82,7 +82,7 @@ impl SubscriptionInbox {
 
     /// Where handled notices are recorded.
     pub fn ledger(mut self, ledger: impl Ledger) -> Self {
-        self.once = Arc::new(Once::new(Arc::new(ledger)));
+        self.once = Arc::new(Once::with(ledger));
         self
     }
 
