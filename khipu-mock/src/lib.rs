@@ -208,6 +208,20 @@ impl Sandbox {
         payments::store::pay(&self.state, payment_id).await
     }
 
+    /// The ids of the payments the sandbox holds with the merchant's `transaction_id`, as Khipu
+    /// would hold them (refused Automatic Payments charges are not payments): what a test counts
+    /// to see that a write was carried out exactly once, or where a lost answer's payment went.
+    pub async fn payments_with_transaction_id(&self, transaction_id: &str) -> Vec<String> {
+        let payments = self.state.payments.lock().await;
+        let mut ids: Vec<String> = payments
+            .iter()
+            .filter(|(_, record)| record["transaction_id"] == transaction_id)
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
     /// Pays a paid payment out to the merchant (Khipu's daily cycle); from then on it cannot be
     /// voided, and a voided one shows its `void_payout_date`. Also available as
     /// `POST /_sandbox/payments/{id}/payout`.

@@ -11,7 +11,7 @@ use crate::error::{Context, Error};
 use crate::http::{Connection, Rule};
 
 /// This API's name in errors and traces.
-const API: &str = <api::Client as khipu_types::client::ApiClient>::NAME;
+pub(super) const API: &str = <api::Client as khipu_types::client::ApiClient>::NAME;
 
 /// An Automatic Payments (PAC) client: JSON over HTTPS with the merchant's `x-api-key`.
 #[derive(Clone)]

@@ -33,7 +33,8 @@
 //!
 //! - Subscribing, cancelling and charging are writes: sent once, never retried; a failure after
 //!   sending is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown): read the subscription's
-//!   status (or look the payment up) before trying again.
+//!   status before trying again; for a charge, [`Client::charge_outcome`] reads what Khipu sent
+//!   since (feature `payments-v3-0`).
 //! - Khipu's pages and its newer revision differ (statuses `PENDING` and `DISCARDED`,
 //!   `customer_bank_code` missing, `max_amount_per_charge`, optional `body`/`custom`/
 //!   `transaction_id`, 201 instead of 200, 422 with an `error_code`): the client reads both, and
@@ -48,10 +49,14 @@
 
 mod client;
 pub mod hints;
+#[cfg(feature = "payments-v3-0")]
+mod outcome;
 mod requests;
 
 pub use client::Client;
 /// The generated Automatic Payments client and its types (from
 /// `specs/automatic-payments/v1.0.yaml`).
 pub use khipu_generated::automatic_payments::v1_0 as api;
+#[cfg(feature = "payments-v3-0")]
+pub use outcome::Heard;
 pub use requests::{NewCharge, NewSubscription};

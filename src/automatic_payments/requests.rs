@@ -91,7 +91,7 @@ impl NewSubscription {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct NewCharge {
-    subscription_id: String,
+    pub(crate) subscription_id: String,
     pub(crate) amount: Amount,
     subject: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,7 +105,7 @@ pub struct NewCharge {
     #[serde(skip_serializing_if = "Option::is_none")]
     custom: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    transaction_id: Option<String>,
+    pub(crate) transaction_id: Option<String>,
 }
 
 impl NewCharge {
