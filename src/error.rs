@@ -193,6 +193,23 @@ impl fmt::Display for ErrorBody {
     }
 }
 
+/// How far a failed request got (smithy-rs calls these construction, dispatch and response):
+/// [`Error::phase`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Khipu did not act on it: refused before sending (a wrong argument, the configuration, no
+    /// token) or answered 401. Sending it again, corrected, is safe.
+    NotSent,
+    /// It left, and no answer came back (a transport failure, a timeout, a callback that never
+    /// arrived). Reads end here; a write ends in [`Phase::OutcomeUnknown`] instead.
+    Dispatch,
+    /// A write that may or may not have been carried out: look it up before sending it again.
+    OutcomeUnknown,
+    /// Khipu answered, and the answer is the error.
+    Answered,
+}
+
 /// Why a call failed, whichever client made it. Never contains a credential.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -469,17 +486,42 @@ impl Error {
         }
     }
 
+    /// How far the request got: never sent, sent without an answer, answered, or a write whose
+    /// outcome is unknown. Every variant has one phase, so a new variant must choose.
+    pub fn phase(&self) -> Phase {
+        match self {
+            Error::InvalidRequest { .. }
+            | Error::Unsupported { .. }
+            | Error::UnknownBank { .. }
+            | Error::BankNotEnabled { .. }
+            | Error::Config(_)
+            | Error::Token { .. }
+            // Khipu authenticates before it acts: a request answered 401 did nothing.
+            | Error::Unauthorized { .. } => Phase::NotSent,
+            Error::OutcomeUnknown { .. } => Phase::OutcomeUnknown,
+            Error::Transport { .. } | Error::Callback { .. } => Phase::Dispatch,
+            Error::Khipu { .. }
+            | Error::Validation { .. }
+            | Error::Forbidden { .. }
+            | Error::NotFound { .. }
+            | Error::Server { .. }
+            | Error::UnexpectedStatus { .. }
+            | Error::Redirect { .. }
+            | Error::TooLarge { .. }
+            | Error::Decode { .. } => Phase::Answered,
+        }
+    }
+
     /// `true` when a write may or may not have been carried out (see [`Error::OutcomeUnknown`]).
     pub fn is_outcome_unknown(&self) -> bool {
-        matches!(self, Error::OutcomeUnknown { .. })
+        self.phase() == Phase::OutcomeUnknown
     }
 
     /// `true` when Khipu did not act on the request: it was refused before sending, no token
     /// could be had, the configuration cannot work, or Khipu answered 401 (it authenticates
     /// before it acts, so a write answered 401 was not carried out).
     pub fn is_not_sent(&self) -> bool {
-        matches!(self, Error::Unauthorized { .. } | Error::Token { .. })
-            || self.label() == "not sent"
+        self.phase() == Phase::NotSent
     }
 
     /// The API and operation, when the error is about one.
@@ -577,7 +619,30 @@ pub(crate) use khipu_types::display::sanitize;
 
 #[cfg(test)]
 mod tests {
-    use super::ErrorBody;
+    use super::{Context, Error, ErrorBody, Phase};
+
+    #[test]
+    fn every_failure_has_its_phase_and_a_write_answered_5xx_moves_to_outcome_unknown() {
+        let context = || Context::api("payments v3.0", "postPayment");
+        let server = Error::Server {
+            context: context(),
+            status: 503,
+            body: None,
+            excerpt: String::new(),
+        };
+        assert_eq!(server.phase(), Phase::Answered);
+        let unknown = server.after_write();
+        assert_eq!(unknown.phase(), Phase::OutcomeUnknown);
+        assert!(unknown.is_outcome_unknown() && !unknown.is_not_sent());
+        let refused = Error::InvalidRequest {
+            context: context(),
+            field: "amount".into(),
+            reason: "is negative".into(),
+        };
+        assert_eq!(refused.after_write().phase(), Phase::NotSent);
+        let config = Error::Config("no key".into());
+        assert!(config.is_not_sent() && !config.is_outcome_unknown());
+    }
 
     #[test]
     fn an_error_object_without_fields_says_so() {

@@ -77,7 +77,7 @@ mod typed;
 
 pub use bank::{Bank, BoxFuture, available_banks, banks, connect, offers};
 pub use config::{AccountCredential, Config, Credentials, RetryPolicy, Secret};
-pub use error::{Context, Error, ErrorBody, FieldError, RetryAdvice};
+pub use error::{Context, Error, ErrorBody, FieldError, Phase, RetryAdvice};
 pub use khipu_generated::banking;
 pub use khipu_types::catalog::{BankFeature, BankInfo, Capability, DataKind, OperationInfo, Param};
 pub use khipu_types::client::ApiClient;
