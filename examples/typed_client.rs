@@ -12,7 +12,7 @@
 
 use khipu::banking::cl::personal::bancochile;
 use khipu::model::RequestBody;
-use khipu::{Config, Credentials, TypedResult};
+use khipu::{Call, Config, Credentials};
 use khipu_mock::{Sandbox, SandboxConfig};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -36,9 +36,7 @@ async fn main() -> Result<(), Error> {
     let envelope = client
         .fetch_booked_range_transactions_card_purchases_1()
         .body(purchases("1234", "2022-06", "2022-07"))
-        .send()
-        .await
-        .khipu() // failures as khipu::Error, like every other client's
+        .call() // retried, traced, failing as khipu::Error like every other client's
         .await?; // khipu::model::TransactionsEnvelope, the canonical type
     let purchases_found = envelope.data.map(|d| d.transaction).unwrap_or_default();
     println!(
@@ -57,13 +55,11 @@ async fn main() -> Result<(), Error> {
     }
 
     // What the spec forbids is refused locally, with the field named, and nothing is sent;
-    // `.khipu()` gives the same `khipu::Error` every other client fails with.
+    // `.call()` gives the same `khipu::Error` every other client fails with.
     let refused = client
         .fetch_booked_range_transactions_card_purchases_1()
         .body(purchases("12ab", "2022-06", "2022-07"))
-        .send()
-        .await
-        .khipu()
+        .call()
         .await;
     match refused {
         Err(e @ khipu::Error::InvalidRequest { .. }) if e.is_not_sent() => {

@@ -17,53 +17,7 @@ pub use khipu_types::auth::Credentials;
 /// `Debug` hides the contents. The same type the generated clients' request bodies carry.
 pub use khipu_types::banking::AccountCredential;
 
-/// How often and how patiently to retry what may be retried: reads whose error's
-/// [`retry_advice`](crate::Error::retry_advice) is `Now` (Khipu's `RETRY_IMMEDIATELY`, transport
-/// failures, 5xx). Writes are never retried, whatever the policy.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RetryPolicy {
-    /// Retries after the first attempt (0 disables retrying).
-    pub max_retries: usize,
-    /// Delay before the first retry; doubles each time, with jitter.
-    pub initial_backoff: Duration,
-    /// Upper bound of one delay.
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    /// 2 retries, 200 ms then 400 ms (with jitter), at most 2 s.
-    fn default() -> Self {
-        Self {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(2),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// No retries.
-    pub fn none() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
-    }
-
-    /// Sets the number of retries.
-    pub fn max_retries(mut self, n: usize) -> Self {
-        self.max_retries = n;
-        self
-    }
-
-    /// Sets the first delay and its upper bound.
-    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
-        self.max_backoff = max;
-        self
-    }
-}
+pub use khipu_types::client::RetryPolicy;
 
 /// Everything a client needs to reach Khipu. Every client is built from one, the same way, with
 /// the same defaults:
@@ -248,8 +202,9 @@ impl Config {
 
     /// Any generated client (a bank's typed client, `khipu::payments::api::Client`...), built the
     /// way every client of the SDK is: base URL checked, the one HTTP policy, the credentials
-    /// checked against the schemes its spec declares. Typed clients send each request once: the
-    /// retry policy is the facade's.
+    /// checked against the schemes its spec declares, and carrying this config's retry policy:
+    /// send its requests with [`Call::call`](crate::Call::call) for the retries, the span and
+    /// [`Error`] every client of the SDK has.
     ///
     /// ```
     /// use khipu::banking::cl::personal::demo_bank;

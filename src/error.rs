@@ -34,6 +34,14 @@ impl Context {
         }
     }
 
+    /// A generated operation: a bank's, or another API's.
+    pub(crate) const fn of(operation: &'static khipu_types::client::Operation) -> Self {
+        match operation.bank {
+            true => Self::bank(operation.api, operation.id),
+            false => Self::api(operation.api, operation.id),
+        }
+    }
+
     /// Operation `operation` of API `api` (`payments v3.0`).
     pub(crate) const fn api(api: &'static str, operation: &'static str) -> Self {
         Self {

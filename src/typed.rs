@@ -1,26 +1,35 @@
-//! Typed per-bank clients fail the way every other client fails.
+//! Every generated client's request is sent one way: `.call()`.
 
 use std::future::Future;
 
-use progenitor_client::{Error as ApiError, ResponseValue};
+use khipu_types::client::Request;
 
 use crate::error::Error;
 
-/// A typed client's result as [`Error`]: `client.op().body(..).send().await.khipu().await?`.
+/// Sends a generated client's request the way every client of the SDK sends: `client.op()
+/// .param(..).call().await?` for a bank's typed client (from [`Config::client`](crate::Config::
+/// client)) or any operation of [`payments::Client::api`](crate::payments) and the others.
 ///
-/// A generated client hands back progenitor's error shapes (the raw response for any
-/// non-success answer); `.khipu()` maps them exactly as the [`Bank`](crate::Bank) trait and the
-/// payments clients do: Khipu's error object read from the body (within the default response cap)
-/// with its retry advice, the status mapped (`Unauthorized`, `Server`...), a request the spec
-/// refuses `Error::InvalidRequest` naming the field, and the bank and operation in the message
-/// when the answer's path is one of a compiled bank's.
-pub trait TypedResult<T>: Sized {
-    /// The value, or the error as [`Error`].
-    fn khipu(self) -> impl Future<Output = Result<T, Error>> + Send;
+/// - Retried by the operation's rule, which the generator decided from its spec and is in
+///   [`Request::OPERATION`] (reads on Khipu's advice, writes never, a bank request with a
+///   `CallbackUrl` only when it never reached Khipu), under the config's
+///   [`RetryPolicy`](crate::RetryPolicy).
+/// - Each attempt in a `khipu.http` span (feature `tracing`).
+/// - Failing with [`Error`]: Khipu's error object with its retry advice, the status mapped, a
+///   write that may have been carried out as [`Error::OutcomeUnknown`], a request the spec
+///   refuses as [`Error::InvalidRequest`] naming the field, and the API and operation named.
+pub trait Call: Request {
+    /// Sends it; the decoded answer or the error.
+    fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;
 }
 
-impl<T: Send, E: Send> TypedResult<T> for Result<ResponseValue<T>, ApiError<E>> {
-    fn khipu(self) -> impl Future<Output = Result<T, Error>> + Send {
-        crate::http::generated::typed(self)
+impl<R> Call for R
+where
+    R: Request,
+    R::Output: Send,
+    R::ErrorBody: Send,
+{
+    fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send {
+        crate::http::generated::send(self)
     }
 }

@@ -13,6 +13,7 @@ use khipu::payments::v2::api as v2_0;
 use khipu::{Config, Credentials};
 use khipu_types::auth::Auth;
 use serde_json::{Value, json};
+use std::time::Duration;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -285,12 +286,13 @@ async fn error_answers_come_back_whole_with_their_status() {
     }
 }
 
-/// `.khipu()` maps a typed client's failures exactly as the `Bank` trait does: Khipu's error
-/// object with its retry advice, the bank and operation named; a request the spec refuses as
-/// `InvalidRequest` naming the field, with nothing sent.
+/// `.call()` sends a typed client's request as the `Bank` trait does: a read answered 503 with
+/// Khipu's `RETRY_IMMEDIATELY` is sent again (once, under this policy) and then fails as
+/// `khipu::Error` with Khipu's error object, the bank and operation named; a request the spec
+/// refuses is `InvalidRequest` naming the field, with nothing sent.
 #[tokio::test]
-async fn a_typed_client_s_failures_read_as_every_client_s() {
-    use khipu::{Error, RetryAdvice, TypedResult};
+async fn a_typed_client_retries_a_503_read_and_fails_as_every_client_does() {
+    use khipu::{Call, Error, RetryAdvice, RetryPolicy};
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(
@@ -300,17 +302,20 @@ async fn a_typed_client_s_failures_read_as_every_client_s() {
             "OperationId": "op-1", "Status": "ERROR", "Data": null,
             "Error": {"Code": "E301", "Type": "RETRY_IMMEDIATELY", "Description": "Bank down"}
         })))
-        .expect(1)
+        .expect(2)
         .mount(&server)
         .await;
-    let config = Config::new(Credentials::bearer("jwt")).base_url(server.uri());
+    let once = RetryPolicy::default()
+        .max_retries(1)
+        .backoff(Duration::from_millis(1), Duration::from_millis(1));
+    let config = Config::new(Credentials::bearer("jwt"))
+        .base_url(server.uri())
+        .retry(once);
     let client: demo_bank::Client = config.client().unwrap();
     let err = client
         .fetch_transactions_1()
         .body(account_request())
-        .send()
-        .await
-        .khipu()
+        .call()
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Server { status: 503, .. }), "{err:?}");
@@ -325,9 +330,7 @@ async fn a_typed_client_s_failures_read_as_every_client_s() {
     let refused = client
         .fetch_transactions_1()
         .body(model::RequestBody::new())
-        .send()
-        .await
-        .khipu()
+        .call()
         .await
         .unwrap_err();
     assert!(
@@ -335,6 +338,42 @@ async fn a_typed_client_s_failures_read_as_every_client_s() {
         "{refused:?}"
     );
     assert!(refused.is_not_sent(), "{refused:?}");
+}
+
+/// A 503 with Khipu's advice to retry, and then the answer: `.call()` returns the answer.
+#[tokio::test]
+async fn a_typed_client_read_answered_after_a_503_succeeds() {
+    use khipu::{Call, RetryPolicy};
+    let server = MockServer::start().await;
+    let at = "/v1/cl/banking/personal/demo-bank.khipu.com/transactions";
+    Mock::given(method("POST"))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({
+            "OperationId": "op-1", "Status": "ERROR", "Data": null,
+            "Error": {"Code": "E301", "Type": "RETRY_IMMEDIATELY", "Description": "Bank down"}
+        })))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(200).set_body_json(transactions_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let fast = RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(1));
+    let config = Config::new(Credentials::bearer("jwt"))
+        .base_url(server.uri())
+        .retry(fast);
+    let client: demo_bank::Client = config.client().unwrap();
+    let answer = client
+        .fetch_transactions_1()
+        .body(account_request())
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(answer.data.unwrap().transaction[0].account_id, "873458");
 }
 
 #[test]

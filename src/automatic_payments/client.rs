@@ -5,13 +5,11 @@ use std::fmt;
 use super::api::{self, types};
 use super::hints::{ChargeErrorHint, SubscriptionHint};
 use super::requests::{NewCharge, NewSubscription};
+use crate::Call;
 use crate::body::{check_amount, to_body};
 use crate::config::Config;
 use crate::error::{Context, Error};
-use crate::http::{Connection, Rule};
-
-/// This API's name in errors and traces.
-pub(super) const API: &str = <api::Client as khipu_types::client::ApiClient>::NAME;
+use crate::http::Connection;
 
 /// An Automatic Payments (PAC) client: JSON over HTTPS with the merchant's `x-api-key`.
 #[derive(Clone)]
@@ -50,25 +48,22 @@ impl Client {
         &self,
         subscription: &NewSubscription,
     ) -> Result<types::SubscriptionCreationResult, Error> {
-        let context = Context::api(API, "createSubscription_1");
+        let context = Context::of(&api::operations::CREATE_SUBSCRIPTION_1);
         for (field, amount) in subscription.amounts() {
             check_amount(&context, field, amount)?;
         }
         let body: types::SubscriptionCreationRequest = to_body(subscription, &context)?;
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.create_subscription_1().body(body.clone()).send()
-        })
-        .await
+        self.api
+            .create_subscription_1()
+            .body(body.clone())
+            .call()
+            .await
     }
 
     /// The subscription's current status; charges are possible only while it is `ENABLED`.
     /// Retried on 5xx.
     pub async fn subscription(&self, id: &str) -> Result<types::SubscriptionStatus, Error> {
-        let context = Context::api(API, "fetchSubscriptionStatus_1");
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api.fetch_subscription_status_1().id(id).send()
-        })
-        .await
+        self.api.fetch_subscription_status_1().id(id).call().await
     }
 
     /// The status of the subscription a notice names: what to act on, since the notice itself
@@ -90,23 +85,16 @@ impl Client {
     /// complete); it cannot be undone. Known only from third-party code: Khipu's pages do not
     /// show it. Never retried.
     pub async fn cancel(&self, id: &str) -> Result<types::SubscriptionStatus, Error> {
-        let context = Context::api(API, "unsubscribeSubscription_1");
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.unsubscribe_subscription_1().id(id).send()
-        })
-        .await
+        self.api.unsubscribe_subscription_1().id(id).call().await
     }
 
     /// Charges an enabled subscription. The charge becomes a Khipu payment (`payment_id`), read
     /// with the payments client; its `notify_url` receives the payment's notification. Never
     /// retried: an [`Error::OutcomeUnknown`] charge must be looked up before a second try.
     pub async fn charge(&self, charge: &NewCharge) -> Result<types::ChargeResult, Error> {
-        let context = Context::api(API, "createCharge_1");
+        let context = Context::of(&api::operations::CREATE_CHARGE_1);
         check_amount(&context, "amount", &charge.amount)?;
         let body: types::ChargeRequest = to_body(charge, &context)?;
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.create_charge_1().body(body.clone()).send()
-        })
-        .await
+        self.api.create_charge_1().body(body.clone()).call().await
     }
 }

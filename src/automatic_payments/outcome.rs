@@ -33,7 +33,8 @@
 //! # Ok(()) }
 //! ```
 
-use super::client::{API, Client};
+use super::api::operations;
+use super::client::Client;
 use super::hints::ChargeErrorHint;
 use super::requests::NewCharge;
 use crate::error::{Context, Error};
@@ -119,7 +120,7 @@ fn of(payment: &PaymentGetPayment, transaction_id: &str) -> bool {
 
 fn unknown(cause: &str) -> Outcome {
     Outcome::StillUnknown(Error::OutcomeUnknown {
-        context: Context::api(API, "createCharge_1"),
+        context: Context::of(&operations::CREATE_CHARGE_1),
         cause: cause.to_owned(),
         status: None,
     })

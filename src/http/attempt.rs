@@ -11,50 +11,31 @@ use crate::error::{Context, Error, RetryAdvice};
 use crate::http::answer::Outcome;
 use crate::trace::Attempt;
 
-/// What may be repeated, and what a failure means: the retry rule of one kind of call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rule {
-    /// A read (bank data, a payment, the banks...): repeated while the error's advice is `Now`
-    /// (Khipu's `RETRY_IMMEDIATELY`, a transport failure, a 5xx).
-    Read,
-    /// A bank request carrying a CallbackUrl: repeated on Khipu's own `RETRY_IMMEDIATELY`, or when
-    /// it never reached Khipu (a connection error), so Khipu is not asked twice to call back.
-    Callback,
-    /// A write: sent once. Once it may have reached Khipu, any failure is outcome unknown.
-    #[cfg_attr(
-        not(any(
-            feature = "payments-v3-0",
-            feature = "payments-v2-0",
-            feature = "automatic-payments-v1-0"
-        )),
-        allow(
-            dead_code,
-            reason = "the Bank trait only reads; the payments clients write"
-        )
-    )]
-    Write,
+/// What may be repeated, and what a failure means: the retry rule of one kind of call, decided
+/// for each generated operation by the generator (`Operation::retry`).
+pub(crate) use khipu_types::client::Retry as Rule;
+
+/// `true` when the failed attempt may be repeated under `rule`.
+fn repeats(rule: Rule, error: &Error) -> bool {
+    let safe_to_repeat = match rule {
+        Rule::Read => true,
+        // Khipu's own error object (with any status) means it did not take the request, so no
+        // callback is coming; neither is one for a request that never connected.
+        Rule::Callback => {
+            error.body().is_some()
+                || matches!(error, Error::Transport { source, .. } if source.is_connect())
+        }
+        // A write, and any rule this release does not know: sent once.
+        _ => false,
+    };
+    safe_to_repeat && error.retry_advice() == RetryAdvice::Now
 }
 
-impl Rule {
-    /// `true` when the failed attempt may be repeated.
-    fn repeats(self, error: &Error) -> bool {
-        let safe_to_repeat = match self {
-            Rule::Read => true,
-            Rule::Callback => {
-                matches!(error, Error::Khipu { .. })
-                    || matches!(error, Error::Transport { source, .. } if source.is_connect())
-            }
-            Rule::Write => false,
-        };
-        safe_to_repeat && error.retry_advice() == RetryAdvice::Now
-    }
-
-    /// What a failed attempt means for the caller under this rule.
-    fn settle(self, error: Error) -> Error {
-        match self {
-            Rule::Write => error.after_write(),
-            Rule::Read | Rule::Callback => error,
-        }
+/// What a failed attempt means for the caller under `rule`.
+fn settle(rule: Rule, error: Error) -> Error {
+    match rule {
+        Rule::Read | Rule::Callback => error,
+        _ => error.after_write(),
     }
 }
 
@@ -88,13 +69,13 @@ where
         let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
         let trace = Attempt::start(call.context, n, call.subject);
         let (status, result) = trace.run(attempt()).await;
-        let result = result.map_err(|e| call.rule.settle(e));
+        let result = result.map_err(|e| settle(call.rule, e));
         trace.finish(status, result.as_ref().map_or_else(Error::label, |_| "ok"));
         result
     };
     once.retry(backoff)
         .sleep(tokio::time::sleep)
-        .when(|e: &Error| call.rule.repeats(e))
+        .when(|e: &Error| repeats(call.rule, e))
         .notify(|e: &Error, delay| {
             let advice = format!("{:?}", e.retry_advice());
             let n = attempts.load(Ordering::Relaxed);
@@ -122,10 +103,10 @@ mod tests {
 
     #[test]
     fn writes_never_repeat_and_a_5xx_after_sending_is_outcome_unknown() {
-        assert!(!Rule::Write.repeats(&server()));
-        assert!(Rule::Write.settle(server()).is_outcome_unknown());
-        assert!(Rule::Read.repeats(&server()));
-        assert!(!Rule::Read.settle(server()).is_outcome_unknown());
+        assert!(!repeats(Rule::Write, &server()));
+        assert!(settle(Rule::Write, server()).is_outcome_unknown());
+        assert!(repeats(Rule::Read, &server()));
+        assert!(!settle(Rule::Read, server()).is_outcome_unknown());
     }
 
     #[test]
@@ -135,12 +116,12 @@ mod tests {
             field: "amount".into(),
             reason: "has 5 decimals".into(),
         };
-        let settled = Rule::Write.settle(refused);
+        let settled = settle(Rule::Write, refused);
         assert!(settled.is_not_sent() && !settled.is_outcome_unknown());
     }
 
     #[test]
     fn callbacks_repeat_only_what_did_not_reach_khipu_or_khipu_asked_for() {
-        assert!(!Rule::Callback.repeats(&server()));
+        assert!(!repeats(Rule::Callback, &server()));
     }
 }

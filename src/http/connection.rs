@@ -59,7 +59,9 @@ impl Connection {
         Ok(Self {
             base,
             http,
-            options: Options::new(auth).max_response_bytes(config.max_response_bytes),
+            options: Options::new(auth)
+                .max_response_bytes(config.max_response_bytes)
+                .retry(config.retry.clone()),
             retry: config.retry.clone(),
         })
     }

@@ -1,74 +1,32 @@
 //! Calls through a generated client (the payments APIs): each attempt's result mapped as every
 //! answer is ([`answer`]), repeated as the call's rule allows ([`attempt`]).
 
-use std::future::Future;
-
+use khipu_types::client::Request;
 use progenitor_client::{Error as ApiError, ResponseValue};
 
-use super::Connection;
 use super::answer::{self, Outcome, from_status, transport};
-use super::attempt::{self, Call, Rule};
+use super::attempt::{self, Call};
 use crate::error::{Context, Error, excerpt};
 
-/// A call through a generated client: each attempt calls `send` anew and maps its result the one
-/// way ([`outcome`]), repeated as `rule` allows.
-#[cfg_attr(
-    not(any(
-        feature = "payments-v3-0",
-        feature = "payments-v2-0",
-        feature = "automatic-payments-v1-0"
-    )),
-    allow(
-        dead_code,
-        reason = "the payments clients call through it; typed bank clients use `typed`"
-    )
-)]
-pub(crate) async fn generated<T, E, F, Fut>(
-    connection: &Connection,
-    context: &Context,
-    rule: Rule,
-    send: F,
-) -> Result<T, Error>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Result<ResponseValue<T>, ApiError<E>>>,
-{
-    let limit = connection.options.response_limit();
+/// A generated client's request, sent as its operation's rule allows: each attempt sends a copy
+/// and maps its result the one way ([`outcome`]).
+pub(crate) async fn send<R: Request>(request: R) -> Result<R::Output, Error> {
+    let operation = R::OPERATION;
+    let context = Context::of(operation);
+    let options = request.options();
+    let (limit, retry) = (options.response_limit(), options.retry_policy().clone());
     let call = Call {
-        context,
-        rule,
+        context: &context,
+        rule: operation.retry,
         subject: None,
     };
-    attempt::run(call, &connection.retry, || async {
-        outcome(context, limit, send().await).await
+    attempt::run(call, &retry, || {
+        let copy = request.clone();
+        let context = &context;
+        async move { outcome(context, limit, copy.send_once().await).await }
     })
     .await
 }
-
-/// A typed client's result (`client.op().send().await`), mapped as every other client's: the
-/// error body read within the default cap, Khipu's error object recognized, the status mapped.
-pub(crate) async fn typed<T, E>(result: Result<ResponseValue<T>, ApiError<E>>) -> Result<T, Error> {
-    let context = typed_context(&result);
-    let limit = khipu_types::http::DEFAULT_MAX_RESPONSE_BYTES;
-    outcome(&context, limit, result).await.1
-}
-
-/// The bank and operation an answer came from, found by its path among the compiled banks; an
-/// error raised before sending names only the kind of client.
-fn typed_context<T, E>(result: &Result<ResponseValue<T>, ApiError<E>>) -> Context {
-    if let Err(ApiError::UnexpectedResponse(response)) = result {
-        let path = response.url().path();
-        for bank in crate::banks() {
-            if let Some(op) = bank.operations.iter().find(|o| o.path == path) {
-                return Context::bank(bank.id, op.operation_id);
-            }
-        }
-    }
-    Context::api(TYPED_CLIENT, "")
-}
-
-/// How an error of a typed client names its API when no bank operation matches.
-const TYPED_CLIENT: &str = "typed client";
 
 /// A generated client's result as an outcome: the same mapping as [`answer::read`], from progenitor's
 /// error shapes.

@@ -2,7 +2,7 @@
 //! a [`Connection`] (base URL, the one HTTP policy, the spec's auth, the response cap) sends each
 //! attempt, [`attempt::run`] repeats it as its API's [`Rule`] allows inside one tracing span per
 //! attempt, and [`answer`] maps whatever came back to the one [`Error`](crate::Error) type; a
-//! call through a generated client goes the same way (`generated`).
+//! generated client's request goes the same way (`generated::send`, behind `khipu::Call`).
 
 pub(crate) mod answer;
 pub(crate) mod attempt;
@@ -11,9 +11,3 @@ pub(crate) mod generated;
 
 pub(crate) use attempt::{Call, Rule};
 pub(crate) use connection::Connection;
-#[cfg(any(
-    feature = "payments-v3-0",
-    feature = "payments-v2-0",
-    feature = "automatic-payments-v1-0"
-))]
-pub(crate) use generated::generated;

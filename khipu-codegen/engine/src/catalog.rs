@@ -35,6 +35,85 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// What the `Bank` trait can use it for, or why it cannot.
     pub capability: Result<Capability, String>,
+    /// How it may be repeated after a failed attempt ([`retry_rule`]).
+    pub retry: Retry,
+}
+
+/// How an operation may be repeated: `khipu_types::client::Retry`, decided by [`retry_rule`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Retry {
+    /// Repeated on the error's advice.
+    Read,
+    /// Repeated only when it never reached Khipu or Khipu asked for it.
+    Callback,
+    /// Sent once.
+    Write,
+}
+
+impl Retry {
+    /// The `khipu_types::client::Retry` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Retry::Read => "Read",
+            Retry::Callback => "Callback",
+            Retry::Write => "Write",
+        }
+    }
+}
+
+/// The overlay extension that overrides an operation's retry rule (`read`, `callback`, `write`),
+/// with the source that says so in [`RETRY_SOURCE`].
+pub const RETRY: &str = "x-khipu-retry";
+/// Where the override's fact comes from (required with [`RETRY`]).
+pub const RETRY_SOURCE: &str = "x-khipu-retry-source";
+
+/// The stated rule: `x-khipu-retry` when the operation has it; else `GET` and `HEAD` are reads; a
+/// bank API's operations are reads (Open Data POSTs what to read), those answering 202 to a
+/// `CallbackUrl` callbacks; everything else is a write.
+pub fn retry_rule(
+    op: &serde_json::Map<String, Value>,
+    method: &str,
+    bank: bool,
+) -> Result<Retry, String> {
+    if let Some(value) = op.get(RETRY) {
+        if op
+            .get(RETRY_SOURCE)
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            return Err(format!(
+                "`{RETRY}` needs `{RETRY_SOURCE}`: the fact that the API allows it, with its source"
+            ));
+        }
+        return match value.as_str() {
+            Some("read") => Ok(Retry::Read),
+            Some("callback") => Ok(Retry::Callback),
+            Some("write") => Ok(Retry::Write),
+            _ => Err(format!(
+                "`{RETRY}` is {value}; expected \"read\", \"callback\" or \"write\""
+            )),
+        };
+    }
+    let accepts_callback = op.get("responses").and_then(|r| r.get("202")).is_some();
+    Ok(match method.to_ascii_uppercase().as_str() {
+        "GET" | "HEAD" => Retry::Read,
+        _ if bank && accepts_callback => Retry::Callback,
+        _ if bank => Retry::Read,
+        _ => Retry::Write,
+    })
+}
+
+/// Every operation's retry rule can be read: a malformed `x-khipu-retry` names its operation.
+pub(crate) fn check_retry_rules(
+    doc: &Value,
+    identity: &Identity,
+) -> Result<(), (pointer::Pointer, String)> {
+    let bank = matches!(identity, Identity::Bank(_));
+    for (_, method, op, at) in walk::operations(doc) {
+        retry_rule(op, method, bank).map_err(|message| (at.push(RETRY), message))?;
+    }
+    Ok(())
 }
 
 /// What the `Bank` trait can use a bank operation for, found from its spec.
@@ -90,6 +169,7 @@ pub(crate) fn operations(doc: &Value, declared: &Value, identity: &Identity) -> 
                 .unwrap_or_default()
                 .to_owned();
             Operation {
+                retry: retry_rule(op, method, bank).unwrap_or(Retry::Write),
                 client_method: operation_id.to_snake_case(),
                 operation_id,
                 http_method: method.to_uppercase(),
@@ -244,6 +324,34 @@ pub(crate) fn preamble(
             ) -> Self {
                 Self::new_with_client(base_url, http, options)
             }
+        }
+    };
+    let bank_api = matches!(identity, Identity::Bank(_));
+    let consts = operations.iter().map(|o| {
+        let name = quote::format_ident!("{}", o.client_method.to_uppercase());
+        let (id, method, http, path, summary) =
+            (&o.operation_id, &o.client_method, &o.http_method, &o.path, &o.summary);
+        let retry = quote::format_ident!("{}", o.retry.variant());
+        let doc = format!(" `{http} {path}`: {summary}");
+        quote! {
+            #[doc = #doc]
+            pub const #name: ::khipu_types::client::Operation = ::khipu_types::client::Operation::new(
+                <super::Client as ::khipu_types::client::ApiClient>::NAME, #bank_api, #id, #method,
+                #http, #path, ::khipu_types::client::Retry::#retry, #summary,
+            );
+        }
+    });
+    let all = operations
+        .iter()
+        .map(|o| quote::format_ident!("{}", o.client_method.to_uppercase()));
+    let head = quote! {
+        #head
+        /// Every operation of this API, as its spec declares it: the constants the facade, the
+        /// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+        pub mod operations {
+            #(#consts)*
+            /// All of them, in the spec's order.
+            pub const ALL: &[::khipu_types::client::Operation] = &[#(#all),*];
         }
     };
     let Identity::Bank(bank) = identity else {

@@ -146,6 +146,7 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Generated, S
     let declared = doc.clone();
     normalize::run(normalize::FOR_GENERATION, &mut doc, &identity, &mut report).map_err(failed)?;
     let auth = auth::read(&doc).map_err(at)?;
+    catalog::check_retry_rules(&doc, &identity).map_err(at)?;
     let spec = generate::parse(&doc).map_err(at)?;
     let bank = matches!(identity, Identity::Bank(_));
     let tokens = generate::tokens(&spec, &generate::replacements(&doc), bank)
@@ -159,13 +160,24 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Generated, S
         )
     })?;
     postprocess::run(&mut file, &mut report);
+    let operations = catalog::operations(&doc, &declared, &identity);
+    let requests = postprocess::requests::run(&mut file, &operations);
+    if requests != operations.len() {
+        return Err(SpecError::new(
+            &name,
+            "",
+            format!(
+                "{requests} of {} operations have a builder the generator recognizes; progenitor's output changed shape, please report it",
+                operations.len()
+            ),
+        ));
+    }
     let hooks = postprocess::hooks(&file);
     let title = doc["info"]["title"].as_str().unwrap_or_default().to_owned();
     let version = doc["info"]["version"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let operations = catalog::operations(&doc, &declared, &identity);
     // A module of types only (a webhooks document) is never called: it needs no server.
     let base_url = match operations.is_empty() {
         true => None,

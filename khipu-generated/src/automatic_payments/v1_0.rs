@@ -34,6 +34,65 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `POST /v1/automatic-payment/subscription`: Subscription creation
+    pub const CREATE_SUBSCRIPTION_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "createSubscription_1",
+            "create_subscription_1",
+            "POST",
+            "/v1/automatic-payment/subscription",
+            ::khipu_types::client::Retry::Write,
+            "Subscription creation",
+        );
+    /// `GET /v1/automatic-payment/subscription/{id}`: Subscription status
+    pub const FETCH_SUBSCRIPTION_STATUS_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "fetchSubscriptionStatus_1",
+            "fetch_subscription_status_1",
+            "GET",
+            "/v1/automatic-payment/subscription/{id}",
+            ::khipu_types::client::Retry::Read,
+            "Subscription status",
+        );
+    /// `DELETE /v1/automatic-payment/subscription/{id}`: Unsubscribe
+    pub const UNSUBSCRIBE_SUBSCRIPTION_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "unsubscribeSubscription_1",
+            "unsubscribe_subscription_1",
+            "DELETE",
+            "/v1/automatic-payment/subscription/{id}",
+            ::khipu_types::client::Retry::Write,
+            "Unsubscribe",
+        );
+    /// `POST /v1/automatic-payment/charge-intent`: Charge intent creation
+    pub const CREATE_CHARGE_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "createCharge_1",
+            "create_charge_1",
+            "POST",
+            "/v1/automatic-payment/charge-intent",
+            ::khipu_types::client::Retry::Write,
+            "Charge intent creation",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] = &[
+        CREATE_SUBSCRIPTION_1,
+        FETCH_SUBSCRIPTION_STATUS_1,
+        UNSUBSCRIBE_SUBSCRIPTION_1,
+        CREATE_CHARGE_1,
+    ];
+}
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -2282,6 +2341,70 @@ pub mod builder {
                 201u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for CreateSubscription1<'a> {
+        type Output = types::SubscriptionCreationResult;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::CREATE_SUBSCRIPTION_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SubscriptionCreationResult>, Error<()>>,
+        > + Send {
+            <CreateSubscription1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchSubscriptionStatus1<'a> {
+        type Output = types::SubscriptionStatus;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_SUBSCRIPTION_STATUS_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SubscriptionStatus>, Error<()>>,
+        > + Send {
+            <FetchSubscriptionStatus1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for UnsubscribeSubscription1<'a> {
+        type Output = types::SubscriptionStatus;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::UNSUBSCRIBE_SUBSCRIPTION_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SubscriptionStatus>, Error<()>>,
+        > + Send {
+            <UnsubscribeSubscription1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for CreateCharge1<'a> {
+        type Output = types::ChargeResult;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::CREATE_CHARGE_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ChargeResult>, Error<()>>,
+        > + Send {
+            <CreateCharge1<'a>>::send(self)
         }
     }
 }

@@ -32,6 +32,129 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `GET /2.0/banks`: Get banks
+    pub const GET_BANKS: ::khipu_types::client::Operation = ::khipu_types::client::Operation::new(
+        <super::Client as ::khipu_types::client::ApiClient>::NAME,
+        false,
+        "getBanks",
+        "get_banks",
+        "GET",
+        "/2.0/banks",
+        ::khipu_types::client::Retry::Read,
+        "Get banks",
+    );
+    /// `GET /2.0/payments`: Get payment by notification token
+    pub const POST_PAYMENT_BY_TOKEN: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postPaymentByToken",
+            "post_payment_by_token",
+            "GET",
+            "/2.0/payments",
+            ::khipu_types::client::Retry::Read,
+            "Get payment by notification token",
+        );
+    /// `POST /2.0/payments`: Create payment
+    pub const POST_PAYMENT: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postPayment",
+            "post_payment",
+            "POST",
+            "/2.0/payments",
+            ::khipu_types::client::Retry::Write,
+            "Create payment",
+        );
+    /// `GET /2.0/payments/{id}`: Get payment by Id
+    pub const GET_PAYMENT_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "getPaymentById",
+            "get_payment_by_id",
+            "GET",
+            "/2.0/payments/{id}",
+            ::khipu_types::client::Retry::Read,
+            "Get payment by Id",
+        );
+    /// `DELETE /2.0/payments/{id}`: Delete payment by Id
+    pub const DELETE_PAYMENT_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "deletePaymentById",
+            "delete_payment_by_id",
+            "DELETE",
+            "/2.0/payments/{id}",
+            ::khipu_types::client::Retry::Write,
+            "Delete payment by Id",
+        );
+    /// `POST /2.0/payments/{id}/confirm`: Confirm payment by Id
+    pub const POST_PAYMENT_CONFIRM_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postPaymentConfirmById",
+            "post_payment_confirm_by_id",
+            "POST",
+            "/2.0/payments/{id}/confirm",
+            ::khipu_types::client::Retry::Write,
+            "Confirm payment by Id",
+        );
+    /// `POST /2.0/payments/{id}/refunds`: Refund payment by Id
+    pub const POST_PAYMENT_REFUNDS_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postPaymentRefundsById",
+            "post_payment_refunds_by_id",
+            "POST",
+            "/2.0/payments/{id}/refunds",
+            ::khipu_types::client::Retry::Write,
+            "Refund payment by Id",
+        );
+    /// `POST /2.0/receivers`: Post receiver
+    pub const POST_RECEIVER: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postReceiver",
+            "post_receiver",
+            "POST",
+            "/2.0/receivers",
+            ::khipu_types::client::Retry::Write,
+            "Post receiver",
+        );
+    /// `GET /2.0/merchants/{id}/paymentMethods`: Get payment methods
+    pub const GET_MERCHANT_PAYMENT_METHODS_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "getMerchantPaymentMethodsById",
+            "get_merchant_payment_methods_by_id",
+            "GET",
+            "/2.0/merchants/{id}/paymentMethods",
+            ::khipu_types::client::Retry::Read,
+            "Get payment methods",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] = &[
+        GET_BANKS,
+        POST_PAYMENT_BY_TOKEN,
+        POST_PAYMENT,
+        GET_PAYMENT_BY_ID,
+        DELETE_PAYMENT_BY_ID,
+        POST_PAYMENT_CONFIRM_BY_ID,
+        POST_PAYMENT_REFUNDS_BY_ID,
+        POST_RECEIVER,
+        GET_MERCHANT_PAYMENT_METHODS_BY_ID,
+    ];
+}
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -5860,6 +5983,149 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetBanks<'a> {
+        type Output = types::BanksResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation = &super::operations::GET_BANKS;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BanksResponse>, Error<()>>,
+        > + Send {
+            <GetBanks<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostPaymentByToken<'a> {
+        type Output = types::PaymentsResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_PAYMENT_BY_TOKEN;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PaymentsResponse>, Error<()>>,
+        > + Send {
+            <PostPaymentByToken<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostPayment<'a> {
+        type Output = types::PaymentsCreateResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_PAYMENT;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PaymentsCreateResponse>, Error<()>>,
+        > + Send {
+            <PostPayment<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetPaymentById<'a> {
+        type Output = types::PaymentsResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::GET_PAYMENT_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PaymentsResponse>, Error<()>>,
+        > + Send {
+            <GetPaymentById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for DeletePaymentById<'a> {
+        type Output = types::SuccessResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::DELETE_PAYMENT_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SuccessResponse>, Error<()>>,
+        > + Send {
+            <DeletePaymentById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostPaymentConfirmById<'a> {
+        type Output = types::SuccessResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_PAYMENT_CONFIRM_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SuccessResponse>, Error<()>>,
+        > + Send {
+            <PostPaymentConfirmById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostPaymentRefundsById<'a> {
+        type Output = types::SuccessResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_PAYMENT_REFUNDS_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::SuccessResponse>, Error<()>>,
+        > + Send {
+            <PostPaymentRefundsById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostReceiver<'a> {
+        type Output = types::ReceiversCreateResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_RECEIVER;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ReceiversCreateResponse>, Error<()>>,
+        > + Send {
+            <PostReceiver<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetMerchantPaymentMethodsById<'a> {
+        type Output = types::PaymentMethodsResponse;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::GET_MERCHANT_PAYMENT_METHODS_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PaymentMethodsResponse>, Error<()>>,
+        > + Send {
+            <GetMerchantPaymentMethodsById<'a>>::send(self)
         }
     }
 }

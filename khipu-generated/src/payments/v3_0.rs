@@ -35,6 +35,192 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `GET /v3/banks`: Get banks
+    pub const GET_BANKS: ::khipu_types::client::Operation = ::khipu_types::client::Operation::new(
+        <super::Client as ::khipu_types::client::ApiClient>::NAME,
+        false,
+        "getBanks",
+        "get_banks",
+        "GET",
+        "/v3/banks",
+        ::khipu_types::client::Retry::Read,
+        "Get banks",
+    );
+    /// `POST /v3/payments/{id}/confirm`: Confirm payment by Id
+    pub const POST_PAYMENT_CONFIRM_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postPaymentConfirmById",
+            "post_payment_confirm_by_id",
+            "POST",
+            "/v3/payments/{id}/confirm",
+            ::khipu_types::client::Retry::Write,
+            "Confirm payment by Id",
+        );
+    /// `GET /v3/payments/{id}`: Get payment by Id
+    pub const GET_PAYMENT_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "getPaymentById",
+            "get_payment_by_id",
+            "GET",
+            "/v3/payments/{id}",
+            ::khipu_types::client::Retry::Read,
+            "Get payment by Id",
+        );
+    /// `DELETE /v3/payments/{id}`: Delete payment by Id
+    pub const DELETE_PAYMENT_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "deletePaymentById",
+            "delete_payment_by_id",
+            "DELETE",
+            "/v3/payments/{id}",
+            ::khipu_types::client::Retry::Write,
+            "Delete payment by Id",
+        );
+    /// `POST /v3/payments`: Create payment
+    pub const POST_PAYMENT: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postPayment",
+            "post_payment",
+            "POST",
+            "/v3/payments",
+            ::khipu_types::client::Retry::Write,
+            "Create payment",
+        );
+    /// `POST /v3/payments/{id}/refunds`: Refund payment by Id
+    pub const POST_PAYMENT_REFUNDS_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postPaymentRefundsById",
+            "post_payment_refunds_by_id",
+            "POST",
+            "/v3/payments/{id}/refunds",
+            ::khipu_types::client::Retry::Write,
+            "Refund payment by Id",
+        );
+    /// `GET /v3/predict`: Get payment prediction
+    pub const GET_PREDICT: ::khipu_types::client::Operation = ::khipu_types::client::Operation::new(
+        <super::Client as ::khipu_types::client::ApiClient>::NAME,
+        false,
+        "getPredict",
+        "get_predict",
+        "GET",
+        "/v3/predict",
+        ::khipu_types::client::Retry::Read,
+        "Get payment prediction",
+    );
+    /// `POST /v3/receivers`: Post receiver
+    pub const POST_RECEIVER: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "postReceiver",
+            "post_receiver",
+            "POST",
+            "/v3/receivers",
+            ::khipu_types::client::Retry::Write,
+            "Post receiver",
+        );
+    /// `GET /v3/merchants/{id}/paymentMethods`: Get payment methods
+    pub const GET_MERCHANT_PAYMENT_METHODS_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "getMerchantPaymentMethodsById",
+            "get_merchant_payment_methods_by_id",
+            "GET",
+            "/v3/merchants/{id}/paymentMethods",
+            ::khipu_types::client::Retry::Read,
+            "Get payment methods",
+        );
+    /// `POST /v3/refunds`: Refund payment
+    pub const POST_REFUND: ::khipu_types::client::Operation = ::khipu_types::client::Operation::new(
+        <super::Client as ::khipu_types::client::ApiClient>::NAME,
+        false,
+        "postRefund",
+        "post_refund",
+        "POST",
+        "/v3/refunds",
+        ::khipu_types::client::Retry::Write,
+        "Refund payment",
+    );
+    /// `GET /v3/refund-wallet/balance`: Get refund wallet balance
+    pub const GET_REFUND_WALLET_BALANCE: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "getRefundWalletBalance",
+            "get_refund_wallet_balance",
+            "GET",
+            "/v3/refund-wallet/balance",
+            ::khipu_types::client::Retry::Read,
+            "Get refund wallet balance",
+        );
+    /// `POST /v3/payments/{id}/void`: Void payment by Id
+    pub const VOID_PAYMENT_BY_ID: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "voidPaymentById",
+            "void_payment_by_id",
+            "POST",
+            "/v3/payments/{id}/void",
+            ::khipu_types::client::Retry::Write,
+            "Void payment by Id",
+        );
+    /// `GET /v3/predict/all`: Get payment prediction for all banks
+    pub const GET_PREDICT_ALL: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "getPredictAll",
+            "get_predict_all",
+            "GET",
+            "/v3/predict/all",
+            ::khipu_types::client::Retry::Read,
+            "Get payment prediction for all banks",
+        );
+    /// `GET /v3/receivers/children`: Get receivers
+    pub const GET_RECEIVERS: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            false,
+            "getReceivers",
+            "get_receivers",
+            "GET",
+            "/v3/receivers/children",
+            ::khipu_types::client::Retry::Read,
+            "Get receivers",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] = &[
+        GET_BANKS,
+        POST_PAYMENT_CONFIRM_BY_ID,
+        GET_PAYMENT_BY_ID,
+        DELETE_PAYMENT_BY_ID,
+        POST_PAYMENT,
+        POST_PAYMENT_REFUNDS_BY_ID,
+        GET_PREDICT,
+        POST_RECEIVER,
+        GET_MERCHANT_PAYMENT_METHODS_BY_ID,
+        POST_REFUND,
+        GET_REFUND_WALLET_BALANCE,
+        VOID_PAYMENT_BY_ID,
+        GET_PREDICT_ALL,
+        GET_RECEIVERS,
+    ];
+}
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -8332,6 +8518,225 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetBanks<'a> {
+        type Output = types::BankGetBanks;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation = &super::operations::GET_BANKS;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::BankGetBanks>, Error<()>>,
+        > + Send {
+            <GetBanks<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostPaymentConfirmById<'a> {
+        type Output = types::Success;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_PAYMENT_CONFIRM_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::Success>, Error<()>>> + Send
+        {
+            <PostPaymentConfirmById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetPaymentById<'a> {
+        type Output = types::PaymentGetPayment;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::GET_PAYMENT_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PaymentGetPayment>, Error<()>>,
+        > + Send {
+            <GetPaymentById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for DeletePaymentById<'a> {
+        type Output = types::Success;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::DELETE_PAYMENT_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::Success>, Error<()>>> + Send
+        {
+            <DeletePaymentById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostPayment<'a> {
+        type Output = types::PaymentPostPayment2;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_PAYMENT;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PaymentPostPayment2>, Error<()>>,
+        > + Send {
+            <PostPayment<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostPaymentRefundsById<'a> {
+        type Output = types::Success;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_PAYMENT_REFUNDS_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::Success>, Error<()>>> + Send
+        {
+            <PostPaymentRefundsById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetPredict<'a> {
+        type Output = types::PredictGetPredict;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::GET_PREDICT;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PredictGetPredict>, Error<()>>,
+        > + Send {
+            <GetPredict<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostReceiver<'a> {
+        type Output = types::ReceiverPostReceiver2;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_RECEIVER;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ReceiverPostReceiver2>, Error<()>>,
+        > + Send {
+            <PostReceiver<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetMerchantPaymentMethodsById<'a> {
+        type Output = types::MerchantGetPaymentMethods;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::GET_MERCHANT_PAYMENT_METHODS_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::MerchantGetPaymentMethods>, Error<()>>,
+        > + Send {
+            <GetMerchantPaymentMethodsById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for PostRefund<'a> {
+        type Output = types::RefundPostRefund2;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::POST_REFUND;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::RefundPostRefund2>, Error<()>>,
+        > + Send {
+            <PostRefund<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetRefundWalletBalance<'a> {
+        type Output = types::RefundWalletGetBalance;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::GET_REFUND_WALLET_BALANCE;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::RefundWalletGetBalance>, Error<()>>,
+        > + Send {
+            <GetRefundWalletBalance<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for VoidPaymentById<'a> {
+        type Output = types::Success;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::VOID_PAYMENT_BY_ID;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<Output = Result<ResponseValue<types::Success>, Error<()>>> + Send
+        {
+            <VoidPaymentById<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetPredictAll<'a> {
+        type Output = types::PredictGetPredictAll;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::GET_PREDICT_ALL;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::PredictGetPredictAll>, Error<()>>,
+        > + Send {
+            <GetPredictAll<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for GetReceivers<'a> {
+        type Output = types::ReceiverGetReceivers;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::GET_RECEIVERS;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::ReceiverGetReceivers>, Error<()>>,
+        > + Send {
+            <GetReceivers<'a>>::send(self)
         }
     }
 }

@@ -8,10 +8,11 @@ use khipu_types::auth::Credentials;
 use super::api as v2_0;
 use super::notification::{Expected, Notification, VerifyError};
 use super::types;
+use crate::Call;
 use crate::body::check_amount;
 use crate::config::Config;
 use crate::error::{Context, Error};
-use crate::http::{Connection, Rule};
+use crate::http::Connection;
 use crate::payments::NewPayment;
 
 /// A Payments API v2.0 client for one collection account (receiver): every request signed with
@@ -65,11 +66,7 @@ impl Client {
 
     /// Banks the payer can use with this collection account. Retried on 5xx.
     pub async fn banks(&self) -> Result<types::BanksResponse, Error> {
-        let context = Context::api(API, "getBanks");
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api.get_banks().send()
-        })
-        .await
+        self.api.get_banks().call().await
     }
 
     /// Creates a payment. Never retried: a failure after sending is
@@ -78,21 +75,14 @@ impl Client {
         &self,
         payment: &NewPayment,
     ) -> Result<types::PaymentsCreateResponse, Error> {
-        let context = Context::api(API, "postPayment");
+        let context = Context::of(&v2_0::operations::POST_PAYMENT);
         let body: types::PaymentsCreateRequest = payment.to_body(&context)?;
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.post_payment().body(body.clone()).send()
-        })
-        .await
+        self.api.post_payment().body(body.clone()).call().await
     }
 
     /// The payment with this id. Retried on 5xx.
     pub async fn payment(&self, id: &str) -> Result<types::PaymentsResponse, Error> {
-        let context = Context::api(API, "getPaymentById");
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api.get_payment_by_id().id(id).send()
-        })
-        .await
+        self.api.get_payment_by_id().id(id).call().await
     }
 
     /// The payment a notification token refers to. Retried on 5xx.
@@ -100,32 +90,21 @@ impl Client {
         &self,
         token: &str,
     ) -> Result<types::PaymentsResponse, Error> {
-        let context = Context::api(API, "postPaymentByToken");
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api
-                .post_payment_by_token()
-                .notification_token(token)
-                .send()
-        })
-        .await
+        self.api
+            .post_payment_by_token()
+            .notification_token(token)
+            .call()
+            .await
     }
 
     /// Deletes a pending payment (irreversible). Never retried.
     pub async fn delete_payment(&self, id: &str) -> Result<types::SuccessResponse, Error> {
-        let context = Context::api(API, "deletePaymentById");
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.delete_payment_by_id().id(id).send()
-        })
-        .await
+        self.api.delete_payment_by_id().id(id).call().await
     }
 
     /// Confirms a payment (a separately contracted feature). Never retried.
     pub async fn confirm_payment(&self, id: &str) -> Result<types::SuccessResponse, Error> {
-        let context = Context::api(API, "postPaymentConfirmById");
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.post_payment_confirm_by_id().id(id).send()
-        })
-        .await
+        self.api.post_payment_confirm_by_id().id(id).call().await
     }
 
     /// Refunds a payment, in full (`None`) or `amount` of it. Never retried.
@@ -134,19 +113,17 @@ impl Client {
         id: &str,
         amount: Option<Amount>,
     ) -> Result<types::SuccessResponse, Error> {
-        let context = Context::api(API, "postPaymentRefundsById");
+        let context = Context::of(&v2_0::operations::POST_PAYMENT_REFUNDS_BY_ID);
         if let Some(amount) = &amount {
             check_amount(&context, "amount", amount)?;
         }
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            let body = types::RefundRequest::builder().amount(amount);
-            self.api
-                .post_payment_refunds_by_id()
-                .id(id)
-                .body(body)
-                .send()
-        })
-        .await
+        let body = types::RefundRequest::builder().amount(amount);
+        self.api
+            .post_payment_refunds_by_id()
+            .id(id)
+            .body(body)
+            .call()
+            .await
     }
 
     /// Creates a collection account for an integrator (a separately contracted feature). Never
@@ -155,11 +132,7 @@ impl Client {
         &self,
         body: types::builder::ReceiversCreateRequest,
     ) -> Result<types::ReceiversCreateResponse, Error> {
-        let context = Context::api(API, "postReceiver");
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.post_receiver().body(body.clone()).send()
-        })
-        .await
+        self.api.post_receiver().body(body.clone()).call().await
     }
 
     /// Payment methods of a collection account (this client's by default). Retried on 5xx.
@@ -167,20 +140,18 @@ impl Client {
         &self,
         merchant_id: Option<&str>,
     ) -> Result<types::PaymentMethodsResponse, Error> {
-        let context = Context::api(API, "getMerchantPaymentMethodsById");
+        let context = Context::of(&v2_0::operations::GET_MERCHANT_PAYMENT_METHODS_BY_ID);
         let id = merchant_id.unwrap_or(&self.receiver_id);
         let numeric: f64 = id.parse().map_err(|_| Error::InvalidRequest {
             context: context.clone(),
             field: "id".into(),
             reason: format!("`{}` is not a number", crate::error::sanitize(id)),
         })?;
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api
-                .get_merchant_payment_methods_by_id()
-                .id(numeric)
-                .send()
-        })
-        .await
+        self.api
+            .get_merchant_payment_methods_by_id()
+            .id(numeric)
+            .call()
+            .await
     }
 
     /// Fetches the payment a notification names and checks it is the one the merchant expects:

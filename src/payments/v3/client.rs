@@ -3,9 +3,10 @@
 use std::fmt;
 
 use super::api::{self, types};
+use crate::Call;
 use crate::config::Config;
 use crate::error::{Context, Error};
-use crate::http::{Connection, Rule};
+use crate::http::Connection;
 use crate::payments::NewPayment;
 
 /// A Payments API v3.0 client: JSON over HTTPS with the merchant's `x-api-key`.
@@ -42,9 +43,6 @@ impl fmt::Debug for Client {
     }
 }
 
-/// This API's name in errors and traces.
-pub(super) const API: &str = <api::Client as khipu_types::client::ApiClient>::NAME;
-
 impl Client {
     /// A client built from `config` like every client of the SDK; the credentials must be an API
     /// key ([`Credentials::api_key`](crate::Credentials::api_key)), sent as `x-api-key`.
@@ -63,11 +61,7 @@ impl Client {
 
     /// Banks the payer can use. Retried on 5xx.
     pub async fn banks(&self) -> Result<types::BankGetBanks, Error> {
-        let context = Context::api(API, "getBanks");
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api.get_banks().send()
-        })
-        .await
+        self.api.get_banks().call().await
     }
 
     /// Creates a payment. Never retried: on a 5xx, an undecodable answer or a timeout the error is
@@ -76,39 +70,24 @@ impl Client {
         &self,
         payment: &NewPayment,
     ) -> Result<types::PaymentPostPayment2, Error> {
-        let context = Context::api(API, "postPayment");
+        let context = Context::of(&api::operations::POST_PAYMENT);
         let body: types::PaymentPostPayment = payment.to_body(&context)?;
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.post_payment().body(body.clone()).send()
-        })
-        .await
+        self.api.post_payment().body(body.clone()).call().await
     }
 
     /// The payment with this id. Retried on 5xx.
     pub async fn payment(&self, id: &str) -> Result<types::PaymentGetPayment, Error> {
-        let context = Context::api(API, "getPaymentById");
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api.get_payment_by_id().id(id).send()
-        })
-        .await
+        self.api.get_payment_by_id().id(id).call().await
     }
 
     /// Deletes a pending payment (irreversible). Never retried.
     pub async fn delete_payment(&self, id: &str) -> Result<types::Success, Error> {
-        let context = Context::api(API, "deletePaymentById");
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.delete_payment_by_id().id(id).send()
-        })
-        .await
+        self.api.delete_payment_by_id().id(id).call().await
     }
 
     /// Confirms a payment (a separately contracted feature). Never retried.
     pub async fn confirm_payment(&self, id: &str) -> Result<types::Success, Error> {
-        let context = Context::api(API, "postPaymentConfirmById");
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.post_payment_confirm_by_id().id(id).send()
-        })
-        .await
+        self.api.post_payment_confirm_by_id().id(id).call().await
     }
 
     /// Creates a collection account for an integrator (a separately contracted feature). Never
@@ -117,11 +96,7 @@ impl Client {
         &self,
         body: types::builder::ReceiverPostReceiver,
     ) -> Result<types::ReceiverPostReceiver2, Error> {
-        let context = Context::api(API, "postReceiver");
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.post_receiver().body(body.clone()).send()
-        })
-        .await
+        self.api.post_receiver().body(body.clone()).call().await
     }
 
     /// Payment methods of a collection account. Retried on 5xx.
@@ -129,7 +104,7 @@ impl Client {
         &self,
         merchant_id: u64,
     ) -> Result<types::MerchantGetPaymentMethods, Error> {
-        let context = Context::api(API, "getMerchantPaymentMethodsById");
+        let context = Context::of(&api::operations::GET_MERCHANT_PAYMENT_METHODS_BY_ID);
         // The document types the id as `number`; ids are whole and far below 2^53, where an f64
         // is exact, which this check keeps true.
         if merchant_id > (1 << 53) {
@@ -140,9 +115,10 @@ impl Client {
             });
         }
         let id = merchant_id as f64;
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api.get_merchant_payment_methods_by_id().id(id).send()
-        })
-        .await
+        self.api
+            .get_merchant_payment_methods_by_id()
+            .id(id)
+            .call()
+            .await
     }
 }

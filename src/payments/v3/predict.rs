@@ -5,10 +5,11 @@
 
 use khipu_types::{Amount, DateTime};
 
-use super::client::{API, Client};
+use super::api::operations;
+use super::client::Client;
+use crate::Call;
 use crate::body::check_amount;
 use crate::error::{Context, Error};
-use crate::http::Rule;
 
 /// The query of [`Client::predict`] and [`Client::predict_all`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +142,7 @@ pub struct BankPrediction {
 impl Client {
     /// Predicts whether a payment from the query's bank would go through. Retried on 5xx.
     pub async fn predict(&self, query: &PredictQuery) -> Result<Prediction, Error> {
-        let context = Context::api(API, "getPredict");
+        let context = Context::of(&operations::GET_PREDICT);
         let Some(bank_id) = &query.bank_id else {
             return Err(Error::InvalidRequest {
                 context,
@@ -151,16 +152,15 @@ impl Client {
         };
         check_amount(&context, "amount", &query.amount)?;
         let amount = query.amount.to_wire_text();
-        let answer = crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api
-                .get_predict()
-                .payer_email(query.payer_email.as_str())
-                .bank_id(bank_id.as_str())
-                .amount(amount.as_str())
-                .currency(query.currency.as_str())
-                .send()
-        })
-        .await?;
+        let answer = self
+            .api
+            .get_predict()
+            .payer_email(query.payer_email.as_str())
+            .bank_id(bank_id.as_str())
+            .amount(amount.as_str())
+            .currency(query.currency.as_str())
+            .call()
+            .await?;
         Ok(Prediction {
             result: PredictResult::parse(answer.result.as_str()),
             max_amount: answer.max_amount,
@@ -172,18 +172,17 @@ impl Client {
     /// Predicts the payment for every bank the payer could use, in the order of [`Client::banks`]
     /// (all of them, not only those where it would go through). Retried on 5xx.
     pub async fn predict_all(&self, query: &PredictQuery) -> Result<Vec<BankPrediction>, Error> {
-        let context = Context::api(API, "getPredictAll");
+        let context = Context::of(&operations::GET_PREDICT_ALL);
         check_amount(&context, "amount", &query.amount)?;
         let amount = query.amount.to_wire_text();
-        let answer = crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api
-                .get_predict_all()
-                .payer_email(query.payer_email.as_str())
-                .amount(amount.as_str())
-                .currency(query.currency.as_str())
-                .send()
-        })
-        .await?;
+        let answer = self
+            .api
+            .get_predict_all()
+            .payer_email(query.payer_email.as_str())
+            .amount(amount.as_str())
+            .currency(query.currency.as_str())
+            .call()
+            .await?;
         Ok(answer
             .banks
             .into_iter()

@@ -3,9 +3,9 @@
 use futures_util::Stream;
 
 use super::api::types;
-use super::client::{API, Client};
-use crate::error::{Context, Error};
-use crate::http::Rule;
+use super::client::Client;
+use crate::Call;
+use crate::error::Error;
 
 /// One of an integrator's collection accounts.
 pub type Receiver = types::ReceiverGetReceiversReceiversItem;
@@ -48,16 +48,13 @@ impl Client {
         offset: u64,
         max: std::num::NonZeroU64,
     ) -> Result<types::ReceiverGetReceivers, Error> {
-        let context = Context::api(API, "getReceivers");
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api
-                .get_receivers()
-                .offset(offset)
-                .max(max)
-                .sort(types::GetReceiversSort::Id)
-                .order(types::GetReceiversOrder::Asc)
-                .send()
-        })
-        .await
+        self.api
+            .get_receivers()
+            .offset(offset)
+            .max(max)
+            .sort(types::GetReceiversSort::Id)
+            .order(types::GetReceiversOrder::Asc)
+            .call()
+            .await
     }
 }

@@ -5,11 +5,11 @@
 
 use khipu_types::Amount;
 
-use super::api::types;
-use super::client::{API, Client};
+use super::api::{operations, types};
+use super::client::Client;
+use crate::Call;
 use crate::body::check_amount;
 use crate::error::{Context, Error};
-use crate::http::Rule;
 
 /// How much of a payment to give back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl Client {
         payment_id: &str,
         refund: Refund,
     ) -> Result<types::RefundPostRefund2, Error> {
-        let context = Context::api(API, "postRefund");
+        let context = Context::of(&operations::POST_REFUND);
         let body = types::RefundPostRefund {
             payment_id: payment_id.to_owned(),
             type_: match refund {
@@ -56,31 +56,20 @@ impl Client {
                 }
             },
         };
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.post_refund().body(body.clone()).send()
-        })
-        .await
+        self.api.post_refund().body(body.clone()).call().await
     }
 
     /// Voids a payment: all of it goes back to the payer. Only for merchants that collect into a
     /// Khipu account, and only before the funds are paid out; a voided payment takes no refunds.
     /// Never retried.
     pub async fn void_payment(&self, id: &str) -> Result<types::Success, Error> {
-        let context = Context::api(API, "voidPaymentById");
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            self.api.void_payment_by_id().id(id).send()
-        })
-        .await
+        self.api.void_payment_by_id().id(id).call().await
     }
 
     /// The refund wallet's balance; refunds complete only while it covers the day's refunds
     /// (top it up at `add_funds_url`). Retried on 5xx.
     pub async fn refund_wallet(&self) -> Result<types::RefundWalletGetBalance, Error> {
-        let context = Context::api(API, "getRefundWalletBalance");
-        crate::http::generated(&self.connection, &context, Rule::Read, || {
-            self.api.get_refund_wallet_balance().send()
-        })
-        .await
+        self.api.get_refund_wallet_balance().call().await
     }
 
     /// Refunds a payment through the operation Khipu now calls obsolete
@@ -93,19 +82,16 @@ impl Client {
         id: &str,
         amount: Option<Amount>,
     ) -> Result<types::Success, Error> {
-        let context = Context::api(API, "postPaymentRefundsById");
+        let context = Context::of(&operations::POST_PAYMENT_REFUNDS_BY_ID);
         if let Some(amount) = &amount {
             check_amount(&context, "amount", amount)?;
         }
-        crate::http::generated(&self.connection, &context, Rule::Write, || {
-            #[allow(
-                deprecated,
-                reason = "the generated method carries the spec's deprecation"
-            )]
-            let call = self.api.post_payment_refunds_by_id();
-            let body = types::PaymentPostPaymentRefunds::builder().amount(amount);
-            call.id(id).body(body).send()
-        })
-        .await
+        #[allow(
+            deprecated,
+            reason = "the generated method carries the spec's deprecation"
+        )]
+        let call = self.api.post_payment_refunds_by_id();
+        let body = types::PaymentPostPaymentRefunds::builder().amount(amount);
+        call.id(id).body(body).call().await
     }
 }

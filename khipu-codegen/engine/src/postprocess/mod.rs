@@ -12,6 +12,7 @@ mod form_bodies;
 mod hooks;
 mod money;
 mod open_enums;
+pub(crate) mod requests;
 
 pub use hooks::hooks;
 

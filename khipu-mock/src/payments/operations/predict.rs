@@ -62,5 +62,5 @@ fn banks_op(doc: &Value) -> Option<&Value> {
         .as_object()?
         .values()
         .filter_map(|item| item.get("get"))
-        .find(|op| op["operationId"] == "getBanks")
+        .find(|op| op["operationId"] == khipu_generated::payments::v3_0::operations::GET_BANKS.id)
 }

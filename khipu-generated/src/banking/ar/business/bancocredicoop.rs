@@ -37,6 +37,24 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `POST /v1/ar/banking/business/bancocredicoop.coop/transactions`: Transactions
+    pub const FETCH_TRANSACTIONS_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchTransactions_1",
+            "fetch_transactions_1",
+            "POST",
+            "/v1/ar/banking/business/bancocredicoop.coop/transactions",
+            ::khipu_types::client::Retry::Callback,
+            "Transactions",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] = &[FETCH_TRANSACTIONS_1];
+}
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "ar/business/bancocredicoop.coop",
@@ -226,6 +244,22 @@ pub mod builder {
                 202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchTransactions1<'a> {
+        type Output = ::khipu_types::banking::TransactionsEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_TRANSACTIONS_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::TransactionsEnvelope>, Error<()>>,
+        > + Send {
+            <FetchTransactions1<'a>>::send(self)
         }
     }
 }

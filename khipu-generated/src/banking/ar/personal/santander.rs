@@ -37,6 +37,24 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `POST /v1/ar/banking/personal/santander.com.ar/pending/current-day/ACY/balances`: Pending Current Day Balances (ACY)
+    pub const FETCH_PENDING_CURRENT_DAY_BALANCES_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchPendingCurrentDayBalances_1",
+            "fetch_pending_current_day_balances_1",
+            "POST",
+            "/v1/ar/banking/personal/santander.com.ar/pending/current-day/ACY/balances",
+            ::khipu_types::client::Retry::Callback,
+            "Pending Current Day Balances (ACY)",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] = &[FETCH_PENDING_CURRENT_DAY_BALANCES_1];
+}
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "ar/personal/santander.com.ar",
@@ -229,6 +247,22 @@ pub mod builder {
                 202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchPendingCurrentDayBalances1<'a> {
+        type Output = ::khipu_types::banking::BalancesEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_PENDING_CURRENT_DAY_BALANCES_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::BalancesEnvelope>, Error<()>>,
+        > + Send {
+            <FetchPendingCurrentDayBalances1<'a>>::send(self)
         }
     }
 }

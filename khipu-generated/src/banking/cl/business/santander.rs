@@ -37,6 +37,24 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `POST /v1/cl/banking/business/santander.cl/transactions`: Latest Transactions
+    pub const TRANSACTIONS: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "transactions",
+            "transactions",
+            "POST",
+            "/v1/cl/banking/business/santander.cl/transactions",
+            ::khipu_types::client::Retry::Callback,
+            "Latest Transactions",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] = &[TRANSACTIONS];
+}
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "cl/business/santander.cl",
@@ -237,6 +255,22 @@ pub mod builder {
                 202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for Transactions<'a> {
+        type Output = ::khipu_types::banking::TransactionsEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::TRANSACTIONS;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::TransactionsEnvelope>, Error<()>>,
+        > + Send {
+            <Transactions<'a>>::send(self)
         }
     }
 }

@@ -37,6 +37,37 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `POST /v1/cl/banking/entrepreneur/bci.cl/token`: Account Link
+    pub const ACCOUNT_LINK_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "accountLink_1",
+            "account_link_1",
+            "POST",
+            "/v1/cl/banking/entrepreneur/bci.cl/token",
+            ::khipu_types::client::Retry::Read,
+            "Account Link",
+        );
+    /// `POST /v1/cl/banking/entrepreneur/bci.cl/pending/current/ACY/balances`: Pending Current Balances (ACY)
+    pub const FETCH_PENDING_CURRENT_DAY_BALANCES_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchPendingCurrentDayBalances_1",
+            "fetch_pending_current_day_balances_1",
+            "POST",
+            "/v1/cl/banking/entrepreneur/bci.cl/pending/current/ACY/balances",
+            ::khipu_types::client::Retry::Callback,
+            "Pending Current Balances (ACY)",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] =
+        &[ACCOUNT_LINK_1, FETCH_PENDING_CURRENT_DAY_BALANCES_1];
+}
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "cl/entrepreneur/bci.cl",
@@ -337,6 +368,38 @@ pub mod builder {
                 202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for AccountLink1<'a> {
+        type Output = ::khipu_types::banking::AccountLinkEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::ACCOUNT_LINK_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::AccountLinkEnvelope>, Error<()>>,
+        > + Send {
+            <AccountLink1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchPendingCurrentDayBalances1<'a> {
+        type Output = ::khipu_types::banking::BalancesEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_PENDING_CURRENT_DAY_BALANCES_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::BalancesEnvelope>, Error<()>>,
+        > + Send {
+            <FetchPendingCurrentDayBalances1<'a>>::send(self)
         }
     }
 }

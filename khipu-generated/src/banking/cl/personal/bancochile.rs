@@ -37,6 +37,39 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `POST /v1/cl/banking/personal/bancochile.cl/current/balances`: Current Balances
+    pub const FETCH_CURRENT_BALANCES_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchCurrentBalances_1",
+            "fetch_current_balances_1",
+            "POST",
+            "/v1/cl/banking/personal/bancochile.cl/current/balances",
+            ::khipu_types::client::Retry::Callback,
+            "Current Balances",
+        );
+    /// `POST /v1/cl/banking/personal/bancochile.cl/booked/range/transactions/card-purchases`: Booked Range Card Purchases
+    pub const FETCH_BOOKED_RANGE_TRANSACTIONS_CARD_PURCHASES_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchBookedRangeTransactionsCardPurchases_1",
+            "fetch_booked_range_transactions_card_purchases_1",
+            "POST",
+            "/v1/cl/banking/personal/bancochile.cl/booked/range/transactions/card-purchases",
+            ::khipu_types::client::Retry::Callback,
+            "Booked Range Card Purchases",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] = &[
+        FETCH_CURRENT_BALANCES_1,
+        FETCH_BOOKED_RANGE_TRANSACTIONS_CARD_PURCHASES_1,
+    ];
+}
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "cl/personal/bancochile.cl",
@@ -344,6 +377,38 @@ pub mod builder {
                 202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchCurrentBalances1<'a> {
+        type Output = ::khipu_types::banking::BalancesEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_CURRENT_BALANCES_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::BalancesEnvelope>, Error<()>>,
+        > + Send {
+            <FetchCurrentBalances1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchBookedRangeTransactionsCardPurchases1<'a> {
+        type Output = ::khipu_types::banking::TransactionsEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_BOOKED_RANGE_TRANSACTIONS_CARD_PURCHASES_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::TransactionsEnvelope>, Error<()>>,
+        > + Send {
+            <FetchBookedRangeTransactionsCardPurchases1<'a>>::send(self)
         }
     }
 }

@@ -37,6 +37,78 @@ impl ::khipu_types::client::ApiClient for Client {
         Self::new_with_client(base_url, http, options)
     }
 }
+/// Every operation of this API, as its spec declares it: the constants the facade, the
+/// CLI and the sandbox name operations by, so a renamed operation is a compile error.
+pub mod operations {
+    /// `POST /v1/cl/banking/personal/demo-bank.khipu.com/accounts`: Accounts
+    pub const FETCH_ACCOUNTS_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchAccounts_1",
+            "fetch_accounts_1",
+            "POST",
+            "/v1/cl/banking/personal/demo-bank.khipu.com/accounts",
+            ::khipu_types::client::Retry::Callback,
+            "Accounts",
+        );
+    /// `POST /v1/cl/banking/personal/demo-bank.khipu.com/balance`: Balance
+    pub const FETCH_BALANCE_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchBalance_1",
+            "fetch_balance_1",
+            "POST",
+            "/v1/cl/banking/personal/demo-bank.khipu.com/balance",
+            ::khipu_types::client::Retry::Callback,
+            "Balance",
+        );
+    /// `POST /v1/cl/banking/personal/demo-bank.khipu.com/statements`: Statements
+    pub const FETCH_STATEMENTS_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchStatements_1",
+            "fetch_statements_1",
+            "POST",
+            "/v1/cl/banking/personal/demo-bank.khipu.com/statements",
+            ::khipu_types::client::Retry::Callback,
+            "Statements",
+        );
+    /// `POST /v1/cl/banking/personal/demo-bank.khipu.com/transactions`: Transactions
+    pub const FETCH_TRANSACTIONS_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "fetchTransactions_1",
+            "fetch_transactions_1",
+            "POST",
+            "/v1/cl/banking/personal/demo-bank.khipu.com/transactions",
+            ::khipu_types::client::Retry::Callback,
+            "Transactions",
+        );
+    /// `POST /v1/cl/banking/personal/demo-bank.khipu.com/token`: Account Link
+    pub const ACCOUNT_LINK_1: ::khipu_types::client::Operation =
+        ::khipu_types::client::Operation::new(
+            <super::Client as ::khipu_types::client::ApiClient>::NAME,
+            true,
+            "accountLink_1",
+            "account_link_1",
+            "POST",
+            "/v1/cl/banking/personal/demo-bank.khipu.com/token",
+            ::khipu_types::client::Retry::Read,
+            "Account Link",
+        );
+    /// All of them, in the spec's order.
+    pub const ALL: &[::khipu_types::client::Operation] = &[
+        FETCH_ACCOUNTS_1,
+        FETCH_BALANCE_1,
+        FETCH_STATEMENTS_1,
+        FETCH_TRANSACTIONS_1,
+        ACCOUNT_LINK_1,
+    ];
+}
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "cl/personal/demo-bank.khipu.com",
@@ -617,6 +689,86 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchAccounts1<'a> {
+        type Output = ::khipu_types::banking::AccountsEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_ACCOUNTS_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::AccountsEnvelope>, Error<()>>,
+        > + Send {
+            <FetchAccounts1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchBalance1<'a> {
+        type Output = ::khipu_types::banking::BalancesEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_BALANCE_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::BalancesEnvelope>, Error<()>>,
+        > + Send {
+            <FetchBalance1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchStatements1<'a> {
+        type Output = ::khipu_types::banking::StatementsEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_STATEMENTS_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::StatementsEnvelope>, Error<()>>,
+        > + Send {
+            <FetchStatements1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for FetchTransactions1<'a> {
+        type Output = ::khipu_types::banking::TransactionsEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::FETCH_TRANSACTIONS_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::TransactionsEnvelope>, Error<()>>,
+        > + Send {
+            <FetchTransactions1<'a>>::send(self)
+        }
+    }
+    impl<'a> ::khipu_types::client::Request for AccountLink1<'a> {
+        type Output = ::khipu_types::banking::AccountLinkEnvelope;
+        type ErrorBody = ();
+        const OPERATION: &'static ::khipu_types::client::Operation =
+            &super::operations::ACCOUNT_LINK_1;
+        fn options(&self) -> &::khipu_types::client::Options {
+            &self.client.inner
+        }
+        fn send_once(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<::khipu_types::banking::AccountLinkEnvelope>, Error<()>>,
+        > + Send {
+            <AccountLink1<'a>>::send(self)
         }
     }
 }
