@@ -161,7 +161,11 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Generated, S
     })?;
     postprocess::run(&mut file, &mut report);
     let operations = catalog::operations(&doc, &declared, &identity);
-    let requests = postprocess::requests::run(&mut file, &operations);
+    let methods: Vec<&str> = operations
+        .iter()
+        .map(|o| o.client_method.as_str())
+        .collect();
+    let requests = postprocess::requests::run(&mut file, &methods);
     if requests != operations.len() {
         return Err(SpecError::new(
             &name,

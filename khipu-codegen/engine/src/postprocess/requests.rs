@@ -6,8 +6,6 @@
 use quote::quote;
 use syn::visit::Visit;
 
-use crate::catalog::Operation;
-
 /// Finds `OperationInfo { operation_id: "..." }` in a `send` body.
 struct OperationId(Option<String>);
 
@@ -47,8 +45,9 @@ fn arguments(ty: &syn::Type) -> Vec<&syn::Type> {
         .collect()
 }
 
-/// The impl for one builder, when `imp` is a builder's and its operation is in `operations`.
-fn request(imp: &syn::ItemImpl, operations: &[Operation]) -> Option<syn::Item> {
+/// The impl for one builder, when `imp` is a builder's and its operation (its client method) is
+/// one of `methods`.
+fn request(imp: &syn::ItemImpl, methods: &[&str]) -> Option<syn::Item> {
     if imp.trait_.is_some() {
         return None;
     }
@@ -58,9 +57,7 @@ fn request(imp: &syn::ItemImpl, operations: &[Operation]) -> Option<syn::Item> {
     })?;
     let mut id = OperationId(None);
     id.visit_block(&send.block);
-    let op = operations
-        .iter()
-        .find(|o| Some(&o.client_method) == id.0.as_ref())?;
+    let method = methods.iter().find(|m| Some(**m) == id.0.as_deref())?;
     // `Result<ResponseValue<T>, Error<E>>`
     let syn::ReturnType::Type(_, ret) = &send.sig.output else {
         return None;
@@ -69,7 +66,7 @@ fn request(imp: &syn::ItemImpl, operations: &[Operation]) -> Option<syn::Item> {
         return None;
     };
     let (output, error_body) = (*arguments(value).first()?, *arguments(error).first()?);
-    let constant = quote::format_ident!("{}", op.client_method.to_uppercase());
+    let constant = quote::format_ident!("{}", method.to_uppercase());
     let (generics, self_ty) = (&imp.generics, &imp.self_ty);
     syn::parse2(quote! {
         impl #generics ::khipu_types::client::Request for #self_ty {
@@ -88,8 +85,9 @@ fn request(imp: &syn::ItemImpl, operations: &[Operation]) -> Option<syn::Item> {
     .ok()
 }
 
-/// Adds the impls to the `builder` module of `file`; returns how many it added.
-pub fn run(file: &mut syn::File, operations: &[Operation]) -> usize {
+/// Adds the impls to the `builder` module of `file` for the operations whose client methods are
+/// `methods` (the module's `operations` constants are named after them); returns how many.
+pub fn run(file: &mut syn::File, methods: &[&str]) -> usize {
     let Some(items) = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -99,7 +97,7 @@ pub fn run(file: &mut syn::File, operations: &[Operation]) -> usize {
     let impls: Vec<syn::Item> = items
         .iter()
         .filter_map(|item| match item {
-            syn::Item::Impl(imp) => request(imp, operations),
+            syn::Item::Impl(imp) => request(imp, methods),
             _ => None,
         })
         .collect();
