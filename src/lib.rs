@@ -63,6 +63,7 @@ mod http;
 pub mod notify;
 #[cfg(any(feature = "payments-v3-0", feature = "payments-v2-0"))]
 pub mod payments;
+pub mod raw;
 mod recent;
 mod reply;
 mod request;

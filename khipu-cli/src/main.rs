@@ -3,6 +3,7 @@
 //! Exit status: 0 on success, 1 on an API, network or decode error, 2 on a usage error.
 
 mod answer;
+mod api;
 mod args;
 mod auth;
 mod automatic;

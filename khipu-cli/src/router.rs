@@ -2,7 +2,7 @@
 
 use crate::args::{Cli, Command, Output};
 use crate::target::Target;
-use crate::{Failure, auth, automatic, banking, output, payments, sandbox};
+use crate::{Failure, api, auth, automatic, banking, output, payments, sandbox};
 
 /// Runs the command `cli` names.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
@@ -34,6 +34,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             automatic::subscriptions(&target, args, format == Output::Json).await
         }
         Command::Auth(args) => auth::run(&target, &args.command).await,
+        Command::Api(args) => {
+            refuse_csv(format, "khipu api")?;
+            api::run(&target, args, format == Output::Json).await
+        }
         Command::Charges(args) => {
             refuse_csv(format, "charges")?;
             automatic::charges(&target, args, format == Output::Json).await

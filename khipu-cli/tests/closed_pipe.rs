@@ -76,6 +76,8 @@ fn every_command_ends_quietly_when_its_reader_goes_away() {
         ],
         vec!["--mock", "payments", "wallet", "--json"],
         vec!["--mock", "auth", "token"],
+        vec!["--mock", "api", "--list"],
+        vec!["--mock", "api", "payments-v3.0", "getBanks", "--json"],
         vec![
             "--mock",
             "subscriptions",

@@ -26,6 +26,35 @@ pub fn banks() -> Vec<&'static BankInfo> {
     banks
 }
 
+/// Every API whose feature is enabled (the payments APIs, then the banks), each with its
+/// operations: what sends any operation from text (`khipu api`).
+#[allow(clippy::vec_init_then_push)] // one cfg-gated push per module feature
+pub fn apis() -> Vec<&'static khipu_types::client::ApiInfo> {
+    #[allow(unused_mut)]
+    let mut apis: Vec<&'static khipu_types::client::ApiInfo> = Vec::new();
+    #[cfg(feature = "automatic-payments-v1-0")]
+    apis.push(&crate::automatic_payments::v1_0::API);
+    #[cfg(feature = "payments-v2-0")]
+    apis.push(&crate::payments::v2_0::API);
+    #[cfg(feature = "payments-v3-0")]
+    apis.push(&crate::payments::v3_0::API);
+    #[cfg(feature = "ar-business-bancocredicoop")]
+    apis.push(&crate::banking::ar::business::bancocredicoop::API);
+    #[cfg(feature = "ar-personal-santander")]
+    apis.push(&crate::banking::ar::personal::santander::API);
+    #[cfg(feature = "cl-business-santander")]
+    apis.push(&crate::banking::cl::business::santander::API);
+    #[cfg(feature = "cl-entrepreneur-bci")]
+    apis.push(&crate::banking::cl::entrepreneur::bci::API);
+    #[cfg(feature = "cl-personal-bancochile")]
+    apis.push(&crate::banking::cl::personal::bancochile::API);
+    #[cfg(feature = "cl-personal-btgpactual")]
+    apis.push(&crate::banking::cl::personal::btgpactual::API);
+    #[cfg(feature = "cl-personal-demo-bank")]
+    apis.push(&crate::banking::cl::personal::demo_bank::API);
+    apis
+}
+
 /// Every bank this release can be built with, enabled or not, ordered by id: what a build
 /// that lacks a bank names as the feature to enable.
 pub const AVAILABLE: &[BankFeature] = &[

@@ -232,3 +232,49 @@ pub trait Request: Clone + Send + Sync {
         >,
     > + Send;
 }
+
+/// One generated API as a whole: what a caller needs to send any of its operations from text
+/// (the `khipu api` command). Every module has one (`API`); `khipu_generated::catalog::apis()`
+/// lists the compiled ones.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct ApiInfo {
+    /// `payments v3.0`, or a bank's id.
+    pub name: &'static str,
+    /// `true` for a bank's Open Data API.
+    pub bank: bool,
+    /// The spec below `specs/` (`payments/v3.0.json`).
+    pub spec: &'static str,
+    /// Where Khipu serves it.
+    pub default_base_url: &'static str,
+    /// How it authenticates.
+    pub auth: &'static AuthSpec,
+    /// Its operations.
+    pub operations: &'static [Operation],
+}
+
+impl ApiInfo {
+    #[doc(hidden)]
+    pub const fn new(
+        name: &'static str,
+        bank: bool,
+        spec: &'static str,
+        default_base_url: &'static str,
+        auth: &'static AuthSpec,
+        operations: &'static [Operation],
+    ) -> Self {
+        Self {
+            name,
+            bank,
+            spec,
+            default_base_url,
+            auth,
+            operations,
+        }
+    }
+
+    /// The operation with this operationId.
+    pub fn operation(&self, id: &str) -> Option<&'static Operation> {
+        self.operations.iter().find(|o| o.id == id)
+    }
+}

@@ -71,20 +71,34 @@ impl Connection {
         C::from_parts(&self.base, self.http.clone(), self.options.clone())
     }
 
-    /// A POST of `body` (JSON) to `path`, authenticated, capped and mapped as every request is:
-    /// the status and the body of a success, or the error the answer stands for.
-    ///
-    /// With a token source, a 401 means Khipu did not act on the request and the token is no
-    /// longer good (expired or revoked, Khipu's `A000`): the token is dropped, a new one fetched
-    /// (one renewal for every caller that saw the same 401), and the request sent once more. A
-    /// second 401 is the answer.
+    /// A POST of `body` (JSON) to `path`: [`send`](Self::send).
     pub(crate) async fn post_json(
         &self,
         context: &Context,
         path: &str,
         body: &bytes::Bytes,
     ) -> Outcome<(u16, bytes::Bytes)> {
-        let (status, answer, sent_token) = self.post_json_once(context, path, body).await;
+        let body = Some(("application/json", body.clone()));
+        self.send(context, reqwest::Method::POST, path, body).await
+    }
+
+    /// A request to `path_and_query` (below the base URL) with an optional body and its media
+    /// type, authenticated, capped and mapped as every request is: the status and the body of a
+    /// success, or the error the answer stands for.
+    ///
+    /// With a token source, a 401 means Khipu did not act on the request and the token is no
+    /// longer good (expired or revoked, Khipu's `A000`): the token is dropped, a new one fetched
+    /// (one renewal for every caller that saw the same 401), and the request sent once more. A
+    /// second 401 is the answer.
+    pub(crate) async fn send(
+        &self,
+        context: &Context,
+        method: reqwest::Method,
+        path_and_query: &str,
+        body: Option<(&'static str, bytes::Bytes)>,
+    ) -> Outcome<(u16, bytes::Bytes)> {
+        let once = || self.send_once(context, method.clone(), path_and_query, body.clone());
+        let (status, answer, sent_token) = once().await;
         let source = match self.options.auth().credential() {
             Some(Credentials::TokenSource(source)) => source,
             _ => return (status, answer),
@@ -93,34 +107,37 @@ impl Connection {
             (Err(Error::Unauthorized { .. }), Some(token)) => {
                 source.invalidate(&token);
                 crate::trace::token_rejected(context);
-                let (status, answer, _) = self.post_json_once(context, path, body).await;
+                let (status, answer, _) = once().await;
                 (status, answer)
             }
             _ => (status, answer),
         }
     }
 
-    /// One send of [`post_json`](Self::post_json), with the bearer token it carried.
-    async fn post_json_once(
+    /// One send of [`send`](Self::send), with the bearer token it carried.
+    async fn send_once(
         &self,
         context: &Context,
-        path: &str,
-        body: &bytes::Bytes,
+        method: reqwest::Method,
+        path_and_query: &str,
+        body: Option<(&'static str, bytes::Bytes)>,
     ) -> (
         Option<u16>,
         Result<(u16, bytes::Bytes), Error>,
         Option<String>,
     ) {
-        let request = self
+        let mut request = self
             .http
-            .post(format!("{}{path}", self.base))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .request(method, format!("{}{path_and_query}", self.base))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some((media, bytes)) = body {
             // A refcount, not a copy: the same bytes go out on every attempt.
-            .body(body.clone())
-            .build();
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, media)
+                .body(bytes);
+        }
         let limit = self.options.response_limit();
-        let mut request = match request {
+        let mut request = match request.build() {
             Ok(r) => r,
             Err(e) => return (None, Err(answer::transport(context, limit, e)), None),
         };

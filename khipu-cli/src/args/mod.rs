@@ -1,12 +1,14 @@
 //! Command-line arguments: the global options and the commands here, each family's arguments in
 //! its own file.
 
+mod api;
 mod auth;
 mod automatic;
 mod banking;
 mod payments;
 mod sandbox;
 
+pub use api::ApiArgs;
 pub use auth::{AuthArgs, AuthCommand};
 pub use automatic::{ChargesArgs, ChargesCommand, SubscriptionsArgs, SubscriptionsCommand};
 pub use banking::DataArgs;
@@ -164,6 +166,12 @@ pub enum Command {
         after_help = "Examples:\n  khipu auth token\n  khipu auth login --save ./tokens.json"
     )]
     Auth(AuthArgs),
+    /// Any operation of any API, checked against its spec before sending: path and query
+    /// parameters as NAME=VALUE, the body as JSON.
+    #[command(
+        after_help = "Examples:\n  khipu api --list payments-v3.0\n  khipu api payments-v3.0 getPaymentById -p id=abc123xyz\n  khipu api payments-v3.0 postPayment --body '{\"amount\": 1000, \"currency\": \"CLP\", \"subject\": \"Order 1\"}'\n  khipu api cl/personal/demo-bank.khipu.com fetchAccounts_1 --body @request.json"
+    )]
+    Api(ApiArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  khipu completions bash > ~/.local/share/bash-completion/completions/khipu\n  khipu completions zsh > \"${fpath[1]}/_khipu\""

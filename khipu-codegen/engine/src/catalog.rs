@@ -283,16 +283,32 @@ pub(crate) fn server_url(doc: &Value) -> Result<String, (pointer::Pointer, Strin
     Ok(url.trim_end_matches('/').to_owned())
 }
 
+/// What the preamble says about a module.
+pub(crate) struct Module<'a> {
+    /// The spec below `specs/` (`payments/v3.0.json`).
+    pub(crate) spec: &'a str,
+    pub(crate) identity: &'a Identity,
+    pub(crate) title: &'a str,
+    pub(crate) version: &'a str,
+    pub(crate) sha256: &'a str,
+    /// `None` for a module of types only.
+    pub(crate) base_url: Option<&'a str>,
+    pub(crate) operations: &'a [Operation],
+    pub(crate) auth: &'a auth::Auth,
+}
+
 /// Items placed before progenitor's: what the module says about itself.
-pub(crate) fn preamble(
-    identity: &Identity,
-    title: &str,
-    version: &str,
-    sha256: &str,
-    base_url: Option<&str>,
-    operations: &[Operation],
-    auth: &auth::Auth,
-) -> TokenStream {
+pub(crate) fn preamble(module: &Module<'_>) -> TokenStream {
+    let Module {
+        spec,
+        identity,
+        title,
+        version,
+        sha256,
+        base_url,
+        operations,
+        auth,
+    } = *module;
     let sha_doc = " SHA-256 of the spec this module was generated from.";
     let auth = auth::tokens(auth);
     let head = quote! {
@@ -353,6 +369,11 @@ pub(crate) fn preamble(
             /// All of them, in the spec's order.
             pub const ALL: &[::khipu_types::client::Operation] = &[#(#all),*];
         }
+        /// This API as a whole: its name, spec, server, auth and operations.
+        pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
+            <Client as ::khipu_types::client::ApiClient>::NAME, #bank_api, #spec,
+            DEFAULT_BASE_URL, &AUTH, operations::ALL,
+        );
     };
     let Identity::Bank(bank) = identity else {
         return head;

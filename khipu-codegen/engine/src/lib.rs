@@ -187,15 +187,20 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Generated, S
         true => None,
         false => Some(catalog::server_url(&doc).map_err(at)?),
     };
-    let preamble = catalog::preamble(
-        &identity,
-        &title,
-        &version,
-        &sha256,
-        base_url.as_deref(),
-        &operations,
-        &auth,
-    );
+    // The spec as named below `specs/` (`payments/v3.0.json`), when it lies there.
+    let below_specs = name
+        .rsplit_once("specs/")
+        .map_or(name.as_str(), |(_, rest)| rest);
+    let preamble = catalog::preamble(&catalog::Module {
+        spec: below_specs,
+        identity: &identity,
+        title: &title,
+        version: &version,
+        sha256: &sha256,
+        base_url: base_url.as_deref(),
+        operations: &operations,
+        auth: &auth,
+    });
     // The module's own items first, then progenitor's.
     let preamble: syn::File = syn::parse2(preamble).map_err(|e| {
         SpecError::new(

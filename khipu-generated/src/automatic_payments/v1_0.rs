@@ -93,6 +93,15 @@ pub mod operations {
         CREATE_CHARGE_1,
     ];
 }
+/// This API as a whole: its name, spec, server, auth and operations.
+pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
+    <Client as ::khipu_types::client::ApiClient>::NAME,
+    false,
+    "automatic-payments/v1.0.yaml",
+    DEFAULT_BASE_URL,
+    &AUTH,
+    operations::ALL,
+);
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]

@@ -155,6 +155,15 @@ pub mod operations {
         GET_MERCHANT_PAYMENT_METHODS_BY_ID,
     ];
 }
+/// This API as a whole: its name, spec, server, auth and operations.
+pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
+    <Client as ::khipu_types::client::ApiClient>::NAME,
+    false,
+    "payments/v2.0.yaml",
+    DEFAULT_BASE_URL,
+    &AUTH,
+    operations::ALL,
+);
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]

@@ -384,6 +384,32 @@ fn catalog_rs(clients: &[PlannedClient]) -> String {
     }
     out.push_str("    banks\n}\n\n");
     out.push_str(
+        "/// Every API whose feature is enabled (the payments APIs, then the banks), each with its\n\
+         /// operations: what sends any operation from text (`khipu api`).\n\
+         #[allow(clippy::vec_init_then_push)] // one cfg-gated push per module feature\n\
+         pub fn apis() -> Vec<&'static khipu_types::client::ApiInfo> {\n    #[allow(unused_mut)]\n    let mut apis: Vec<&'static khipu_types::client::ApiInfo> = Vec::new();\n",
+    );
+    let mut others: Vec<_> = clients
+        .iter()
+        .filter(|c| !matches!(c.client.identity, crate::identity::Identity::Bank(_)))
+        .collect();
+    others.sort_by_key(|c| c.client.identity.name());
+    for c in others {
+        let _ = writeln!(
+            out,
+            "    #[cfg(feature = \"{}\")]\n    apis.push(&{ROOT}{}::API);",
+            c.feature, c.module_path
+        );
+    }
+    for (c, _) in &sorted {
+        let _ = writeln!(
+            out,
+            "    #[cfg(feature = \"{}\")]\n    apis.push(&{ROOT}{}::API);",
+            c.feature, c.module_path
+        );
+    }
+    out.push_str("    apis\n}\n\n");
+    out.push_str(
         "/// Every bank this release can be built with, enabled or not, ordered by id: what a build\n\
          /// that lacks a bank names as the feature to enable.\n\
          pub const AVAILABLE: &[BankFeature] = &[\n",

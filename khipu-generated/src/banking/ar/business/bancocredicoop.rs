@@ -55,6 +55,15 @@ pub mod operations {
     /// All of them, in the spec's order.
     pub const ALL: &[::khipu_types::client::Operation] = &[FETCH_TRANSACTIONS_1];
 }
+/// This API as a whole: its name, spec, server, auth and operations.
+pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
+    <Client as ::khipu_types::client::ApiClient>::NAME,
+    true,
+    "banking/ar/business/bancocredicoop.coop.yaml",
+    DEFAULT_BASE_URL,
+    &AUTH,
+    operations::ALL,
+);
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "ar/business/bancocredicoop.coop",

@@ -109,6 +109,15 @@ pub mod operations {
         ACCOUNT_LINK_1,
     ];
 }
+/// This API as a whole: its name, spec, server, auth and operations.
+pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
+    <Client as ::khipu_types::client::ApiClient>::NAME,
+    true,
+    "banking/cl/personal/demo-bank.khipu.com.yaml",
+    DEFAULT_BASE_URL,
+    &AUTH,
+    operations::ALL,
+);
 /// This bank in the catalog: its identity and the operations its spec describes.
 pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankInfo::new(
     "cl/personal/demo-bank.khipu.com",
