@@ -17,10 +17,11 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use khipu::Amount;
 use khipu::notify::PaymentInbox;
+use khipu::payments::api::types::PaymentNotification;
 use khipu::payments::notification::{SIGNATURE_HEADER, Verifier};
-use khipu::payments::types::PaymentNotification;
-use khipu::payments::{Amount, Client, NewPayment};
+use khipu::payments::{Client, NewPayment};
 use khipu::{Config, Credentials};
 use khipu_mock::{Sandbox, SandboxConfig};
 

@@ -19,10 +19,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
+use khipu::Amount;
 use khipu::automatic_payments::api::types::SubscriptionStatusStatus;
 use khipu::automatic_payments::{self, NewCharge, NewSubscription, hints};
 use khipu::payments::notification::SIGNATURE_HEADER;
-use khipu::payments::{self, Amount, Refund};
+use khipu::payments::{self, Refund};
 use khipu::{Config, Credentials};
 use khipu_mock::{Sandbox, SandboxConfig};
 
@@ -57,7 +58,7 @@ async fn subscription_notice(State(shop): State<Shop>, body: Bytes) -> StatusCod
     let Ok(hint) = hints::subscription(&body) else {
         return StatusCode::BAD_REQUEST;
     };
-    match shop.pac.confirm(&hint).await {
+    match shop.pac.subscription_of(&hint).await {
         Ok(status) => {
             println!(
                 "shop: notice says {}, Khipu says {}",

@@ -90,6 +90,30 @@ fn missing_field(message: &str) -> Option<&str> {
     rest.split('`').next()
 }
 
+/// A merchant id for a path the documents type as `number`: ids are whole and far below 2^53,
+/// where an `f64` is exact, which this check keeps true.
+#[cfg_attr(
+    not(any(feature = "payments-v3-0", feature = "payments-v2-0")),
+    allow(
+        dead_code,
+        reason = "only the payments clients send ids typed as numbers"
+    )
+)]
+pub(crate) fn whole_id(context: &Context, id: u64) -> Result<f64, Error> {
+    if id > (1 << 53) {
+        return Err(Error::InvalidRequest {
+            context: context.clone(),
+            field: "id".into(),
+            reason: format!("{id} is too large"),
+        });
+    }
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "checked above: exact below 2^53"
+    )]
+    Ok(id as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::missing_field;

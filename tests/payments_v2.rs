@@ -210,7 +210,7 @@ async fn every_operation_is_signed_as_khipu_checks_it() {
         "Message."
     );
     assert_eq!(
-        c.refund_payment("gqzdy6chjne9", Some(500.into()))
+        c.refund("gqzdy6chjne9", khipu::payments::Refund::Partial(500.into()))
             .await
             .unwrap()
             .message,
@@ -237,7 +237,7 @@ async fn every_operation_is_signed_as_khipu_checks_it() {
         "934568"
     );
     assert_eq!(
-        c.payment_methods(None).await.unwrap().payment_methods[0].id,
+        c.payment_methods(985101).await.unwrap().payment_methods[0].id,
         "simplified_transfer"
     );
     // the refund's JSON body is what was signed

@@ -9,8 +9,10 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use khipu::Amount;
+use khipu::payments::api::types;
 use khipu::payments::notification::{NotificationError, Verifier};
-use khipu::payments::{Amount, Client, NewPayment, PredictQuery, PredictResult, Refund, types};
+use khipu::payments::{Client, NewPayment, PredictQuery, PredictResult, Refund};
 use khipu::{Config, Credentials, Error, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};

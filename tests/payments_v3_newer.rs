@@ -12,7 +12,9 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use khipu::payments::{Amount, Client, PredictQuery, PredictResult, Refund, types};
+use khipu::Amount;
+use khipu::payments::api::types;
+use khipu::payments::{Client, PredictQuery, PredictResult, Refund};
 use khipu::{Config, Credentials, Error, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};

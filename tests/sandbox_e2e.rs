@@ -147,7 +147,7 @@ async fn the_payment_flow() {
     let payment = client.payment(&created.payment_id).await.unwrap();
     assert_eq!(
         (payment.amount, payment.subject.as_str()),
-        (khipu::payments::Amount::from(1000), "Orden 123")
+        (khipu::Amount::from(1000), "Orden 123")
     );
     assert_eq!(payment.status, types::PaymentsResponseStatus::Pending);
     // Khipu reconciles the payment and notifies the shop.
@@ -171,7 +171,7 @@ async fn the_payment_flow() {
     assert!(tampered.to_string().contains("amount"), "{tampered}");
     client.confirm_payment(&created.payment_id).await.unwrap();
     client
-        .refund_payment(&created.payment_id, Some(400.into()))
+        .refund(&created.payment_id, khipu::payments::Refund::Partial(400.into()))
         .await
         .unwrap();
     // A partial refund leaves the rest to refund; refunding the rest reverses the payment.
@@ -181,7 +181,7 @@ async fn the_payment_flow() {
         types::PaymentsResponseStatusDetail::Normal
     );
     client
-        .refund_payment(&created.payment_id, None)
+        .refund(&created.payment_id, khipu::payments::Refund::Full)
         .await
         .unwrap();
     let refunded = client.payment(&created.payment_id).await.unwrap();
@@ -347,7 +347,9 @@ async fn the_sandbox_checks_auth_and_bodies_as_khipu_does() {
 
 #[tokio::test]
 async fn the_v3_payment_flow_with_a_signed_notification() {
-    use khipu::payments::{Amount, PredictQuery, PredictResult, Refund, notification, types};
+    use khipu::Amount;
+    use khipu::payments::api::types;
+    use khipu::payments::{PredictQuery, PredictResult, Refund, notification};
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let shop = MockServer::start().await;
     Mock::given(method("POST"))
@@ -463,7 +465,7 @@ async fn automatic_payments_subscribe_sign_charge_and_fail_through_the_sandbox()
     let payment = payments.payment(&charged.payment_id).await.unwrap();
     assert_eq!(
         payment.payment_method,
-        Some(khipu::payments::types::PaymentGetPaymentPaymentMethod::DirectDebit)
+        Some(khipu::payments::api::types::PaymentGetPaymentPaymentMethod::DirectDebit)
     );
     // Over the subscription's maximum: reported too.
     pac.charge(&charge(6000)).await.unwrap();

@@ -112,12 +112,9 @@ pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(),
         ) => value(&c.payment_by_notification_token(token).await?)?,
         (C::Delete { id }, _) => either!(&client, |c| c.delete_payment(id))?,
         (C::Confirm { id }, _) => either!(&client, |c| c.confirm_payment(id))?,
-        (C::Refund { id, amount, .. }, Client::V3(c)) => {
+        (C::Refund { id, amount, .. }, _) => {
             let refund = amount.map_or(Refund::Full, Refund::Partial);
-            value(&c.refund(id, refund).await?)?
-        }
-        (C::Refund { id, amount, .. }, Client::V2(c)) => {
-            value(&c.refund_payment(id, *amount).await?)?
+            either!(&client, |c| c.refund(id, refund))?
         }
         (C::Void { id }, Client::V3(c)) => value(&c.void_payment(id).await?)?,
         (C::Wallet, Client::V3(c)) => value(&c.refund_wallet().await?)?,
@@ -130,14 +127,15 @@ pub async fn run(target: &Target, args: &PaymentsArgs, json: bool) -> Result<(),
             value(&c.payment_methods(merchant(merchant_id.as_deref())?).await?)?
         }
         (C::Methods { merchant_id }, Client::V2(c)) => {
-            value(&c.payment_methods(merchant_id.as_deref()).await?)?
+            let id = merchant(merchant_id.as_deref().or(Some(c.receiver_id())))?;
+            value(&c.payment_methods(id).await?)?
         }
         (command, _) => return Err(lacks(args.api, command)),
     };
     show(&answer, json)
 }
 
-/// v3.0's `--merchant-id`: required, and a number.
+/// `--merchant-id` (v2.0's default: the client's receiver id): required, and a number.
 fn merchant(id: Option<&str>) -> Result<u64, Failure> {
     let id = id.ok_or_else(|| Failure::Usage("give --merchant-id".into()))?;
     id.parse()

@@ -68,7 +68,7 @@ impl Client {
 
     /// The status of the subscription a notice names: what to act on, since the notice itself
     /// is unsigned.
-    pub async fn confirm(
+    pub async fn subscription_of(
         &self,
         hint: &SubscriptionHint,
     ) -> Result<types::SubscriptionStatus, Error> {

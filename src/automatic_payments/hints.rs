@@ -4,7 +4,7 @@
 //!
 //! Khipu documents no signature, token or authenticated field on the first two: anyone can send
 //! these bodies. They are **hints**, never proof: read the subscription's status
-//! ([`Client::confirm`](super::Client::confirm)) or the payment before acting, and answer the
+//! ([`Client::subscription_of`](super::Client::subscription_of)) or the payment before acting, and answer the
 //! POST whatever the body says. The types here do not expose a status to act on directly: what
 //! Khipu claims is [`SubscriptionHint::claimed_status`].
 //!
@@ -95,7 +95,7 @@ pub fn charge_notification(
     signature_header: &str,
     secret: &str,
 ) -> Result<
-    crate::payments::types::PaymentNotification,
+    crate::payments::api::types::PaymentNotification,
     crate::payments::notification::NotificationError,
 > {
     crate::payments::notification::verify(body, signature_header, secret)

@@ -39,7 +39,9 @@ use super::hints::ChargeErrorHint;
 use super::requests::NewCharge;
 use crate::error::{Context, Error};
 use crate::payments::Outcome;
-use crate::payments::types::{PaymentGetPayment, PaymentGetPaymentStatus, PaymentNotification};
+use crate::payments::api::types::{
+    PaymentGetPayment, PaymentGetPaymentStatus, PaymentNotification,
+};
 
 /// What Khipu has sent about a charge whose answer was lost.
 #[derive(Debug, Clone, Copy)]

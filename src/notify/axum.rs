@@ -85,7 +85,7 @@ pub fn payment_notifications<S, F, Fut, E>(
 ) -> axum::routing::MethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
-    F: Fn(crate::payments::types::PaymentNotification) -> Fut + Clone + Send + Sync + 'static,
+    F: Fn(crate::payments::api::types::PaymentNotification) -> Fut + Clone + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
     E: std::fmt::Display + Send + 'static,
 {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Delivery, Ledger, Once};
+use crate::payments::api::types::PaymentNotification;
 use crate::payments::notification::{NotificationError, Verifier};
-use crate::payments::types::PaymentNotification;
 
 /// Receives Payments v3.0 notifications. `Debug` never shows the secrets.
 ///

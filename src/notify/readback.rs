@@ -98,7 +98,7 @@ impl SubscriptionInbox {
             Ok(hint) => hint,
             Err(e) => return Delivery::Rejected(e.to_string()),
         };
-        let status = match self.client.confirm(&hint).await {
+        let status = match self.client.subscription_of(&hint).await {
             Ok(status) => status,
             Err(e) => {
                 return Delivery::Failed(format!("reading the subscription back failed: {e}"));

@@ -43,12 +43,19 @@ pub mod v2;
 #[cfg(feature = "payments-v3-0")]
 mod v3;
 
-pub use khipu_types::Amount;
 pub use new_payment::NewPayment;
-#[cfg(feature = "payments-v3-0")]
-pub use v3::api::types;
+
+/// How much of a payment to give back (v3.0's `refund` and v2.0's alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refund {
+    /// All of what is still refundable.
+    Full,
+    /// This much of it (at most what remains).
+    Partial(khipu_types::Amount),
+}
 #[cfg(feature = "payments-v3-0")]
 pub use v3::{
-    BankPrediction, Client, Outcome, PredictQuery, PredictResult, Prediction, Receiver, Refund,
-    RefundMark, api, notification,
+    BankPrediction, Client, Outcome, PredictQuery, PredictResult, Prediction, Receiver, RefundMark,
+    api, notification,
 };

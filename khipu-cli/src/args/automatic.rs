@@ -40,13 +40,13 @@ pub struct NewSubscriptionArgs {
     /// The most that may be charged (per charge on Khipu's pages, per month in its newer
     /// revision).
     #[arg(long)]
-    pub max_amount: khipu::payments::Amount,
+    pub max_amount: khipu::Amount,
     /// ISO 4217 currency (CLP).
     #[arg(long)]
     pub currency: String,
     /// The most a single charge may take (Khipu's newer revision).
     #[arg(long)]
-    pub max_amount_per_charge: Option<khipu::payments::Amount>,
+    pub max_amount_per_charge: Option<khipu::Amount>,
     /// Where Khipu POSTs its notice when the customer signs.
     #[arg(long)]
     pub notify_url: String,
@@ -87,7 +87,7 @@ pub struct NewChargeArgs {
     pub subscription_id: String,
     /// Amount, with `.` as decimal separator.
     #[arg(long)]
-    pub amount: khipu::payments::Amount,
+    pub amount: khipu::Amount,
     /// What the charge is for.
     #[arg(long)]
     pub subject: String,

@@ -41,7 +41,7 @@ pub enum PaymentsCommand {
         bank_id: Option<String>,
         /// Amount, with `.` as decimal separator.
         #[arg(long)]
-        amount: khipu::payments::Amount,
+        amount: khipu::Amount,
         /// ISO 4217 currency (CLP).
         #[arg(long)]
         currency: String,
@@ -112,7 +112,7 @@ pub enum PaymentsCommand {
         id: String,
         /// Amount to refund (a partial refund).
         #[arg(long, required_unless_present = "full", conflicts_with = "full")]
-        amount: Option<khipu::payments::Amount>,
+        amount: Option<khipu::Amount>,
         /// Refund all that is still refundable.
         #[arg(long)]
         full: bool,
@@ -148,7 +148,7 @@ pub enum PaymentsCommand {
 pub struct CreateArgs {
     /// Amount, with `.` as decimal separator (up to 4 decimal places).
     #[arg(long)]
-    pub amount: khipu::payments::Amount,
+    pub amount: khipu::Amount,
     /// ISO 4217 currency; the codes are those Payments v3.0's spec lists.
     #[arg(long, help = currency_help())]
     pub currency: String,
@@ -192,6 +192,6 @@ pub struct CreateArgs {
 
 /// `--currency`'s help, from the spec's list (so it cannot omit one, as it once omitted `CLF`).
 fn currency_help() -> String {
-    let known = khipu::payments::types::PaymentPostPaymentCurrency::KNOWN;
+    let known = khipu::payments::api::types::PaymentPostPaymentCurrency::KNOWN;
     format!("ISO 4217 currency ({})", known.join(", "))
 }

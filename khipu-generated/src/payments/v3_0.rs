@@ -1155,27 +1155,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Crea un pago en Khipu y obtiene las URLs para redirección al usuario para que complete el pago.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct PaymentPostPayment2 {
-        ///URL para invocar el pago desde un dispositivo móvil usando la APP de Khipu.
-        pub app_url: ::std::string::String,
-        ///Identificador único del pago, es una cadena alfanumérica de 12 caracteres. Como este identificador es único, se puede usar, por ejemplo, para evitar procesar una notificación repetida. (Khipu espera un código 200 al notificar un pago, si esto no ocurre se reintenta hasta por dos días).
-        pub payment_id: ::std::string::String,
-        ///URL principal del pago, si el usuario no ha elegido previamente un método de pago se le muestran las opciones.
-        pub payment_url: ::std::string::String,
-        ///Es `true` si el pago ya cuenta con todos los datos necesarios para abrir directamente la aplicación de pagos Khipu.
-        pub ready_for_terminal: bool,
-        ///URL de pago simplificado.
-        pub simplified_transfer_url: ::std::string::String,
-        ///URL de pago normal.
-        pub transfer_url: ::std::string::String,
-    }
-    impl PaymentPostPayment2 {
-        pub fn builder() -> builder::PaymentPostPayment2 {
-            Default::default()
-        }
-    }
     ///Identificador del banco para usar en el pago.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2250,6 +2229,62 @@ pub mod types {
                 })
         }
     }
+    ///Crea un pago en Khipu y obtiene las URLs para redirección al usuario para que complete el pago.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PostPaymentResponse {
+        ///URL para invocar el pago desde un dispositivo móvil usando la APP de Khipu.
+        pub app_url: ::std::string::String,
+        ///Identificador único del pago, es una cadena alfanumérica de 12 caracteres. Como este identificador es único, se puede usar, por ejemplo, para evitar procesar una notificación repetida. (Khipu espera un código 200 al notificar un pago, si esto no ocurre se reintenta hasta por dos días).
+        pub payment_id: ::std::string::String,
+        ///URL principal del pago, si el usuario no ha elegido previamente un método de pago se le muestran las opciones.
+        pub payment_url: ::std::string::String,
+        ///Es `true` si el pago ya cuenta con todos los datos necesarios para abrir directamente la aplicación de pagos Khipu.
+        pub ready_for_terminal: bool,
+        ///URL de pago simplificado.
+        pub simplified_transfer_url: ::std::string::String,
+        ///URL de pago normal.
+        pub transfer_url: ::std::string::String,
+    }
+    impl PostPaymentResponse {
+        pub fn builder() -> builder::PostPaymentResponse {
+            Default::default()
+        }
+    }
+    ///Objeto para respuesta de creación de cuenta de cobro.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PostReceiverResponse {
+        ///Identificador único de la cuenta de cobro.
+        pub receiver_id: ::std::string::String,
+        ///Llave secreta de la cuenta de cobro, se usa para firmar todas las peticiones.
+        pub secret: ::std::string::String,
+    }
+    impl PostReceiverResponse {
+        pub fn builder() -> builder::PostReceiverResponse {
+            Default::default()
+        }
+    }
+    ///`PostRefundResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PostRefundResponse {
+        pub currency: ::std::string::String,
+        ///Identificador de la devolución.
+        pub id: ::std::string::String,
+        ///Mensaje informativo, por ejemplo cuando el saldo de la billetera no alcanza.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        pub payment_id: ::std::string::String,
+        ///Monto de esta devolución.
+        pub refunded_amount: ::khipu_types::Amount,
+        ///Monto aún reembolsable.
+        pub remaining: ::khipu_types::Amount,
+        ///Suma de las devoluciones del pago.
+        pub total_refunded: ::khipu_types::Amount,
+    }
+    impl PostRefundResponse {
+        pub fn builder() -> builder::PostRefundResponse {
+            Default::default()
+        }
+    }
     ///Predicción acerca del resultado de un pago, si podrá o no funcionar. Información adicional como máximo posible de transferir a un nuevo destinatario.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PredictGetPredict {
@@ -2395,19 +2430,6 @@ pub mod types {
     }
     impl ReceiverPostReceiver {
         pub fn builder() -> builder::ReceiverPostReceiver {
-            Default::default()
-        }
-    }
-    ///Objeto para respuesta de creación de cuenta de cobro.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ReceiverPostReceiver2 {
-        ///Identificador único de la cuenta de cobro.
-        pub receiver_id: ::std::string::String,
-        ///Llave secreta de la cuenta de cobro, se usa para firmar todas las peticiones.
-        pub secret: ::std::string::String,
-    }
-    impl ReceiverPostReceiver2 {
-        pub fn builder() -> builder::ReceiverPostReceiver2 {
             Default::default()
         }
     }
@@ -3543,28 +3565,6 @@ pub mod types {
     }
     impl RefundPostRefund {
         pub fn builder() -> builder::RefundPostRefund {
-            Default::default()
-        }
-    }
-    ///`RefundPostRefund2`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct RefundPostRefund2 {
-        pub currency: ::std::string::String,
-        ///Identificador de la devolución.
-        pub id: ::std::string::String,
-        ///Mensaje informativo, por ejemplo cuando el saldo de la billetera no alcanza.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        pub payment_id: ::std::string::String,
-        ///Monto de esta devolución.
-        pub refunded_amount: ::khipu_types::Amount,
-        ///Monto aún reembolsable.
-        pub remaining: ::khipu_types::Amount,
-        ///Suma de las devoluciones del pago.
-        pub total_refunded: ::khipu_types::Amount,
-    }
-    impl RefundPostRefund2 {
-        pub fn builder() -> builder::RefundPostRefund2 {
             Default::default()
         }
     }
@@ -5768,7 +5768,50 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct PaymentPostPayment2 {
+        pub struct PaymentPostPaymentRefunds {
+            amount: ::std::result::Result<
+                ::std::option::Option<::khipu_types::Amount>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentPostPaymentRefunds {
+            fn default() -> Self {
+                Self {
+                    amount: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentPostPaymentRefunds {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::khipu_types::Amount>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for amount: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentPostPaymentRefunds> for super::PaymentPostPaymentRefunds {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentPostPaymentRefunds,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentPostPaymentRefunds> for PaymentPostPaymentRefunds {
+            fn from(value: super::PaymentPostPaymentRefunds) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PostPaymentResponse {
             app_url: ::std::result::Result<::std::string::String, ::std::string::String>,
             payment_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             payment_url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -5777,7 +5820,7 @@ pub mod types {
                 ::std::result::Result<::std::string::String, ::std::string::String>,
             transfer_url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for PaymentPostPayment2 {
+        impl ::std::default::Default for PostPaymentResponse {
             fn default() -> Self {
                 Self {
                     app_url: Err("no value supplied for app_url".to_string()),
@@ -5791,7 +5834,7 @@ pub mod types {
                 }
             }
         }
-        impl PaymentPostPayment2 {
+        impl PostPaymentResponse {
             pub fn app_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5853,10 +5896,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<PaymentPostPayment2> for super::PaymentPostPayment2 {
+        impl ::std::convert::TryFrom<PostPaymentResponse> for super::PostPaymentResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PaymentPostPayment2,
+                value: PostPaymentResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     app_url: value.app_url?,
@@ -5868,8 +5911,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::PaymentPostPayment2> for PaymentPostPayment2 {
-            fn from(value: super::PaymentPostPayment2) -> Self {
+        impl ::std::convert::From<super::PostPaymentResponse> for PostPaymentResponse {
+            fn from(value: super::PostPaymentResponse) -> Self {
                 Self {
                     app_url: Ok(value.app_url),
                     payment_id: Ok(value.payment_id),
@@ -5881,45 +5924,183 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct PaymentPostPaymentRefunds {
-            amount: ::std::result::Result<
-                ::std::option::Option<::khipu_types::Amount>,
-                ::std::string::String,
-            >,
+        pub struct PostReceiverResponse {
+            receiver_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for PaymentPostPaymentRefunds {
+        impl ::std::default::Default for PostReceiverResponse {
             fn default() -> Self {
                 Self {
-                    amount: Ok(Default::default()),
+                    receiver_id: Err("no value supplied for receiver_id".to_string()),
+                    secret: Err("no value supplied for secret".to_string()),
                 }
             }
         }
-        impl PaymentPostPaymentRefunds {
-            pub fn amount<T>(mut self, value: T) -> Self
+        impl PostReceiverResponse {
+            pub fn receiver_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::khipu_types::Amount>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.amount = value
+                self.receiver_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for amount: {e}"));
+                    .map_err(|e| format!("error converting supplied value for receiver_id: {e}"));
+                self
+            }
+            pub fn secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for secret: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<PaymentPostPaymentRefunds> for super::PaymentPostPaymentRefunds {
+        impl ::std::convert::TryFrom<PostReceiverResponse> for super::PostReceiverResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PaymentPostPaymentRefunds,
+                value: PostReceiverResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    amount: value.amount?,
+                    receiver_id: value.receiver_id?,
+                    secret: value.secret?,
                 })
             }
         }
-        impl ::std::convert::From<super::PaymentPostPaymentRefunds> for PaymentPostPaymentRefunds {
-            fn from(value: super::PaymentPostPaymentRefunds) -> Self {
+        impl ::std::convert::From<super::PostReceiverResponse> for PostReceiverResponse {
+            fn from(value: super::PostReceiverResponse) -> Self {
                 Self {
-                    amount: Ok(value.amount),
+                    receiver_id: Ok(value.receiver_id),
+                    secret: Ok(value.secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PostRefundResponse {
+            currency: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payment_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            refunded_amount: ::std::result::Result<::khipu_types::Amount, ::std::string::String>,
+            remaining: ::std::result::Result<::khipu_types::Amount, ::std::string::String>,
+            total_refunded: ::std::result::Result<::khipu_types::Amount, ::std::string::String>,
+        }
+        impl ::std::default::Default for PostRefundResponse {
+            fn default() -> Self {
+                Self {
+                    currency: Err("no value supplied for currency".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    message: Ok(Default::default()),
+                    payment_id: Err("no value supplied for payment_id".to_string()),
+                    refunded_amount: Err("no value supplied for refunded_amount".to_string()),
+                    remaining: Err("no value supplied for remaining".to_string()),
+                    total_refunded: Err("no value supplied for total_refunded".to_string()),
+                }
+            }
+        }
+        impl PostRefundResponse {
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for currency: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn payment_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for payment_id: {e}"));
+                self
+            }
+            pub fn refunded_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::khipu_types::Amount>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refunded_amount = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for refunded_amount: {e}")
+                });
+                self
+            }
+            pub fn remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::khipu_types::Amount>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remaining = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for remaining: {e}"));
+                self
+            }
+            pub fn total_refunded<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::khipu_types::Amount>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_refunded = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for total_refunded: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PostRefundResponse> for super::PostRefundResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PostRefundResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    currency: value.currency?,
+                    id: value.id?,
+                    message: value.message?,
+                    payment_id: value.payment_id?,
+                    refunded_amount: value.refunded_amount?,
+                    remaining: value.remaining?,
+                    total_refunded: value.total_refunded?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PostRefundResponse> for PostRefundResponse {
+            fn from(value: super::PostRefundResponse) -> Self {
+                Self {
+                    currency: Ok(value.currency),
+                    id: Ok(value.id),
+                    message: Ok(value.message),
+                    payment_id: Ok(value.payment_id),
+                    refunded_amount: Ok(value.refunded_amount),
+                    remaining: Ok(value.remaining),
+                    total_refunded: Ok(value.total_refunded),
                 }
             }
         }
@@ -6749,60 +6930,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ReceiverPostReceiver2 {
-            receiver_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ReceiverPostReceiver2 {
-            fn default() -> Self {
-                Self {
-                    receiver_id: Err("no value supplied for receiver_id".to_string()),
-                    secret: Err("no value supplied for secret".to_string()),
-                }
-            }
-        }
-        impl ReceiverPostReceiver2 {
-            pub fn receiver_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.receiver_id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for receiver_id: {e}"));
-                self
-            }
-            pub fn secret<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.secret = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for secret: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ReceiverPostReceiver2> for super::ReceiverPostReceiver2 {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ReceiverPostReceiver2,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    receiver_id: value.receiver_id?,
-                    secret: value.secret?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ReceiverPostReceiver2> for ReceiverPostReceiver2 {
-            fn from(value: super::ReceiverPostReceiver2) -> Self {
-                Self {
-                    receiver_id: Ok(value.receiver_id),
-                    secret: Ok(value.secret),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct RefundPostRefund {
             amount: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6870,133 +6997,6 @@ pub mod types {
                     amount: Ok(value.amount),
                     payment_id: Ok(value.payment_id),
                     type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RefundPostRefund2 {
-            currency: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            payment_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            refunded_amount: ::std::result::Result<::khipu_types::Amount, ::std::string::String>,
-            remaining: ::std::result::Result<::khipu_types::Amount, ::std::string::String>,
-            total_refunded: ::std::result::Result<::khipu_types::Amount, ::std::string::String>,
-        }
-        impl ::std::default::Default for RefundPostRefund2 {
-            fn default() -> Self {
-                Self {
-                    currency: Err("no value supplied for currency".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    message: Ok(Default::default()),
-                    payment_id: Err("no value supplied for payment_id".to_string()),
-                    refunded_amount: Err("no value supplied for refunded_amount".to_string()),
-                    remaining: Err("no value supplied for remaining".to_string()),
-                    total_refunded: Err("no value supplied for total_refunded".to_string()),
-                }
-            }
-        }
-        impl RefundPostRefund2 {
-            pub fn currency<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.currency = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for currency: {e}"));
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
-                self
-            }
-            pub fn payment_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for payment_id: {e}"));
-                self
-            }
-            pub fn refunded_amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::khipu_types::Amount>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.refunded_amount = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for refunded_amount: {e}")
-                });
-                self
-            }
-            pub fn remaining<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::khipu_types::Amount>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remaining = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for remaining: {e}"));
-                self
-            }
-            pub fn total_refunded<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::khipu_types::Amount>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_refunded = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_refunded: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RefundPostRefund2> for super::RefundPostRefund2 {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RefundPostRefund2,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    currency: value.currency?,
-                    id: value.id?,
-                    message: value.message?,
-                    payment_id: value.payment_id?,
-                    refunded_amount: value.refunded_amount?,
-                    remaining: value.remaining?,
-                    total_refunded: value.total_refunded?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RefundPostRefund2> for RefundPostRefund2 {
-            fn from(value: super::RefundPostRefund2) -> Self {
-                Self {
-                    currency: Ok(value.currency),
-                    id: Ok(value.id),
-                    message: Ok(value.message),
-                    payment_id: Ok(value.payment_id),
-                    refunded_amount: Ok(value.refunded_amount),
-                    remaining: Ok(value.remaining),
-                    total_refunded: Ok(value.total_refunded),
                 }
             }
         }
@@ -7747,7 +7747,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v3/payments`
-        pub async fn send(self) -> Result<ResponseValue<types::PaymentPostPayment2>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PostPaymentResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::PaymentPostPayment::try_from(v).map_err(|e| e.to_string()))
@@ -8030,7 +8030,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v3/receivers`
-        pub async fn send(self) -> Result<ResponseValue<types::ReceiverPostReceiver2>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PostReceiverResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ReceiverPostReceiver::try_from(v).map_err(|e| e.to_string()))
@@ -8172,7 +8172,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v3/refunds`
-        pub async fn send(self) -> Result<ResponseValue<types::RefundPostRefund2>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PostRefundResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::RefundPostRefund::try_from(v).map_err(|e| e.to_string()))
@@ -8591,7 +8591,7 @@ pub mod builder {
         }
     }
     impl<'a> ::khipu_types::client::Request for PostPayment<'a> {
-        type Output = types::PaymentPostPayment2;
+        type Output = types::PostPaymentResponse;
         type ErrorBody = ();
         const OPERATION: &'static ::khipu_types::client::Operation =
             &super::operations::POST_PAYMENT;
@@ -8601,7 +8601,7 @@ pub mod builder {
         fn send_once(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<types::PaymentPostPayment2>, Error<()>>,
+            Output = Result<ResponseValue<types::PostPaymentResponse>, Error<()>>,
         > + Send {
             <PostPayment<'a>>::send(self)
         }
@@ -8638,7 +8638,7 @@ pub mod builder {
         }
     }
     impl<'a> ::khipu_types::client::Request for PostReceiver<'a> {
-        type Output = types::ReceiverPostReceiver2;
+        type Output = types::PostReceiverResponse;
         type ErrorBody = ();
         const OPERATION: &'static ::khipu_types::client::Operation =
             &super::operations::POST_RECEIVER;
@@ -8648,7 +8648,7 @@ pub mod builder {
         fn send_once(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<types::ReceiverPostReceiver2>, Error<()>>,
+            Output = Result<ResponseValue<types::PostReceiverResponse>, Error<()>>,
         > + Send {
             <PostReceiver<'a>>::send(self)
         }
@@ -8670,7 +8670,7 @@ pub mod builder {
         }
     }
     impl<'a> ::khipu_types::client::Request for PostRefund<'a> {
-        type Output = types::RefundPostRefund2;
+        type Output = types::PostRefundResponse;
         type ErrorBody = ();
         const OPERATION: &'static ::khipu_types::client::Operation =
             &super::operations::POST_REFUND;
@@ -8680,7 +8680,7 @@ pub mod builder {
         fn send_once(
             self,
         ) -> impl ::std::future::Future<
-            Output = Result<ResponseValue<types::RefundPostRefund2>, Error<()>>,
+            Output = Result<ResponseValue<types::PostRefundResponse>, Error<()>>,
         > + Send {
             <PostRefund<'a>>::send(self)
         }
@@ -8791,7 +8791,7 @@ pub mod conformance {
             "delete_payment_by_id" => ::serde_json::from_str::<types::Success>(json)
                 .and_then(|answer| ::serde_json::to_string(&answer))
                 .map_err(|e| e.to_string()),
-            "post_payment" => ::serde_json::from_str::<types::PaymentPostPayment2>(json)
+            "post_payment" => ::serde_json::from_str::<types::PostPaymentResponse>(json)
                 .and_then(|answer| ::serde_json::to_string(&answer))
                 .map_err(|e| e.to_string()),
             "post_payment_refunds_by_id" => ::serde_json::from_str::<types::Success>(json)
@@ -8800,7 +8800,7 @@ pub mod conformance {
             "get_predict" => ::serde_json::from_str::<types::PredictGetPredict>(json)
                 .and_then(|answer| ::serde_json::to_string(&answer))
                 .map_err(|e| e.to_string()),
-            "post_receiver" => ::serde_json::from_str::<types::ReceiverPostReceiver2>(json)
+            "post_receiver" => ::serde_json::from_str::<types::PostReceiverResponse>(json)
                 .and_then(|answer| ::serde_json::to_string(&answer))
                 .map_err(|e| e.to_string()),
             "get_merchant_payment_methods_by_id" => {
@@ -8808,7 +8808,7 @@ pub mod conformance {
                     .and_then(|answer| ::serde_json::to_string(&answer))
                     .map_err(|e| e.to_string())
             }
-            "post_refund" => ::serde_json::from_str::<types::RefundPostRefund2>(json)
+            "post_refund" => ::serde_json::from_str::<types::PostRefundResponse>(json)
                 .and_then(|answer| ::serde_json::to_string(&answer))
                 .map_err(|e| e.to_string()),
             "get_refund_wallet_balance" => {

@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use khipu_types::Amount;
 use khipu_types::auth::Credentials;
 
 use super::api as v2_0;
@@ -13,7 +12,7 @@ use crate::body::check_amount;
 use crate::config::Config;
 use crate::error::{Context, Error};
 use crate::http::Connection;
-use crate::payments::NewPayment;
+use crate::payments::{NewPayment, Refund};
 
 /// A Payments API v2.0 client for one collection account (receiver): every request signed with
 /// its secret.
@@ -107,16 +106,16 @@ impl Client {
         self.api.post_payment_confirm_by_id().id(id).call().await
     }
 
-    /// Refunds a payment, in full (`None`) or `amount` of it. Never retried.
-    pub async fn refund_payment(
-        &self,
-        id: &str,
-        amount: Option<Amount>,
-    ) -> Result<types::SuccessResponse, Error> {
+    /// Refunds a payment, in full or in part, as v3.0's `refund` does. Never retried.
+    pub async fn refund(&self, id: &str, refund: Refund) -> Result<types::SuccessResponse, Error> {
         let context = Context::of(&v2_0::operations::POST_PAYMENT_REFUNDS_BY_ID);
-        if let Some(amount) = &amount {
-            check_amount(&context, "amount", amount)?;
-        }
+        let amount = match refund {
+            Refund::Full => None,
+            Refund::Partial(amount) => {
+                check_amount(&context, "amount", &amount)?;
+                Some(amount)
+            }
+        };
         let body = types::RefundRequest::builder().amount(amount);
         self.api
             .post_payment_refunds_by_id()
@@ -135,21 +134,17 @@ impl Client {
         self.api.post_receiver().body(body.clone()).call().await
     }
 
-    /// Payment methods of a collection account (this client's by default). Retried on 5xx.
+    /// Payment methods of a collection account (this client's is
+    /// [`receiver_id`](Self::receiver_id)). Retried on 5xx.
     pub async fn payment_methods(
         &self,
-        merchant_id: Option<&str>,
+        merchant_id: u64,
     ) -> Result<types::PaymentMethodsResponse, Error> {
         let context = Context::of(&v2_0::operations::GET_MERCHANT_PAYMENT_METHODS_BY_ID);
-        let id = merchant_id.unwrap_or(&self.receiver_id);
-        let numeric: f64 = id.parse().map_err(|_| Error::InvalidRequest {
-            context: context.clone(),
-            field: "id".into(),
-            reason: format!("`{}` is not a number", crate::error::sanitize(id)),
-        })?;
+        let id = crate::body::whole_id(&context, merchant_id)?;
         self.api
             .get_merchant_payment_methods_by_id()
-            .id(numeric)
+            .id(id)
             .call()
             .await
     }

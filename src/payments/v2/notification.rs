@@ -37,10 +37,10 @@ pub struct Notification {
 /// A notification body that is not one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a Khipu notification: {0}")]
-pub struct NotificationError(String);
+pub struct MalformedNotification(String);
 
 /// Parses the form body Khipu POSTs to `notify_url`.
-pub fn parse(body: &[u8]) -> Result<Notification, NotificationError> {
+pub fn parse(body: &[u8]) -> Result<Notification, MalformedNotification> {
     let mut api_version = None;
     let mut token = None;
     for (key, value) in url::form_urlencoded::parse(body) {
@@ -52,15 +52,15 @@ pub fn parse(body: &[u8]) -> Result<Notification, NotificationError> {
     }
     let token = token
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| NotificationError("no notification_token".into()))?;
+        .ok_or_else(|| MalformedNotification("no notification_token".into()))?;
     if token.len() > 255 || !token.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(NotificationError(
+        return Err(MalformedNotification(
             "notification_token is not an alphanumeric token".into(),
         ));
     }
     let api_version = api_version
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| NotificationError("no api_version".into()))?;
+        .ok_or_else(|| MalformedNotification("no api_version".into()))?;
     Ok(Notification {
         api_version,
         notification_token: token,

@@ -69,7 +69,7 @@ impl Client {
     pub async fn create_payment(
         &self,
         payment: &NewPayment,
-    ) -> Result<types::PaymentPostPayment2, Error> {
+    ) -> Result<types::PostPaymentResponse, Error> {
         let context = Context::of(&api::operations::POST_PAYMENT);
         let body: types::PaymentPostPayment = payment.to_body(&context)?;
         self.api.post_payment().body(body.clone()).call().await
@@ -95,7 +95,7 @@ impl Client {
     pub async fn create_receiver(
         &self,
         body: types::builder::ReceiverPostReceiver,
-    ) -> Result<types::ReceiverPostReceiver2, Error> {
+    ) -> Result<types::PostReceiverResponse, Error> {
         self.api.post_receiver().body(body.clone()).call().await
     }
 
@@ -105,16 +105,7 @@ impl Client {
         merchant_id: u64,
     ) -> Result<types::MerchantGetPaymentMethods, Error> {
         let context = Context::of(&api::operations::GET_MERCHANT_PAYMENT_METHODS_BY_ID);
-        // The document types the id as `number`; ids are whole and far below 2^53, where an f64
-        // is exact, which this check keeps true.
-        if merchant_id > (1 << 53) {
-            return Err(Error::InvalidRequest {
-                context,
-                field: "id".into(),
-                reason: format!("{merchant_id} is too large"),
-            });
-        }
-        let id = merchant_id as f64;
+        let id = crate::body::whole_id(&context, merchant_id)?;
         self.api
             .get_merchant_payment_methods_by_id()
             .id(id)

@@ -14,4 +14,3 @@ pub use khipu_generated::payments::v3_0 as api;
 pub use outcome::{Outcome, RefundMark};
 pub use predict::{BankPrediction, PredictQuery, PredictResult, Prediction};
 pub use receivers::Receiver;
-pub use refunds::Refund;

@@ -10,16 +10,7 @@ use super::client::Client;
 use crate::Call;
 use crate::body::check_amount;
 use crate::error::{Context, Error};
-
-/// How much of a payment to give back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Refund {
-    /// All of what is still refundable.
-    Full,
-    /// This much of it (at most what remains).
-    Partial(Amount),
-}
+use crate::payments::Refund;
 
 impl Client {
     /// Refunds a reconciled payment, in full or in part, from the refund wallet (up to 180 days
@@ -39,7 +30,7 @@ impl Client {
         &self,
         payment_id: &str,
         refund: Refund,
-    ) -> Result<types::RefundPostRefund2, Error> {
+    ) -> Result<types::PostRefundResponse, Error> {
         let context = Context::of(&operations::POST_REFUND);
         let body = types::RefundPostRefund {
             payment_id: payment_id.to_owned(),

@@ -8,6 +8,7 @@ mod canonical;
 mod canonical_requests;
 mod deprecated;
 mod error_responses;
+mod numbered_names;
 mod openapi31;
 mod operation_ids;
 mod response_constraints;
@@ -83,6 +84,12 @@ pub const DECLARED: &[DocumentPass] = &[
         fixes: "synthesizes missing operationIds from method and path, de-duplicates repeated ones",
         banks_only: false,
         run: operation_ids::run,
+    },
+    DocumentPass {
+        name: "numbered-names",
+        fixes: "a numbered schema (`payment-post-payment-2`) that is one operation's success body, and nothing else, is named `<operationId>-response` (`PostPaymentResponse`)",
+        banks_only: false,
+        run: numbered_names::run,
     },
     DocumentPass {
         name: "one-success-type",

@@ -180,7 +180,7 @@ mod tests {
                         V: std::convert::TryInto<types::PaymentPostPayment>,
                         <V as std::convert::TryInto<types::PaymentPostPayment>>::Error: std::fmt::Display,
                     { todo!() }
-                    pub async fn send(self) -> Result<ResponseValue<types::PaymentPostPayment2>, Error<()>> {
+                    pub async fn send(self) -> Result<ResponseValue<types::PostPaymentResponse>, Error<()>> {
                         let info = OperationInfo { operation_id: "post_payment" };
                         todo!()
                     }
@@ -197,7 +197,7 @@ mod tests {
         let out = super::hooks(&file).to_string();
         assert!(
             out.contains(
-                "\"post_payment\" => :: serde_json :: from_str :: < types :: PaymentPostPayment2 >"
+                "\"post_payment\" => :: serde_json :: from_str :: < types :: PostPaymentResponse >"
             ),
             "{out}"
         );
