@@ -4,11 +4,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use khipu_types::client::ApiClient;
 use khipu_types::oauth::{ClientCredentialsSource, TokenEndpoint, TokenSource};
 
 use crate::error::Error;
-use crate::http::Connection;
 
 pub use khipu_types::Secret;
 pub use khipu_types::auth::Credentials;
@@ -198,28 +196,6 @@ impl Config {
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
         self
-    }
-
-    /// Any generated client (a bank's typed client, `khipu::payments::api::Client`...), built the
-    /// way every client of the SDK is: base URL checked, the one HTTP policy, the credentials
-    /// checked against the schemes its spec declares, and carrying this config's retry policy:
-    /// send its requests with [`Call::call`](crate::Call::call) for the retries, the span and
-    /// [`Error`] every client of the SDK has.
-    ///
-    /// ```
-    /// use khipu::banking::cl::personal::demo_bank;
-    ///
-    /// let config = khipu::Config::new(khipu::Credentials::bearer("eyJ..."));
-    /// let client: demo_bank::Client = config.client()?;
-    /// # Ok::<(), khipu::Error>(())
-    /// ```
-    pub fn client<C: ApiClient>(&self) -> Result<C, Error> {
-        Ok(self.connection::<C>()?.client())
-    }
-
-    /// The connection every client of API `C` sends through.
-    pub(crate) fn connection<C: ApiClient>(&self) -> Result<Connection, Error> {
-        Connection::new(self, C::NAME, C::auth(), C::default_base_url())
     }
 }
 

@@ -24,11 +24,14 @@ pub struct Context {
     pub operation: &'static str,
 }
 
+/// The API family name of every bank's Open Data API, in contexts and traces.
+pub(crate) const BANKING: &str = "banking";
+
 impl Context {
     /// Operation `operation` of bank `bank`.
     pub(crate) const fn bank(bank: &'static str, operation: &'static str) -> Self {
         Self {
-            api: crate::trace::BANKING,
+            api: BANKING,
             bank: Some(bank),
             operation,
         }

@@ -12,9 +12,6 @@ use std::time::{Duration, Instant};
 
 use crate::error::Context;
 
-/// The `api` of every Open Data (bank) call.
-pub(crate) const BANKING: &str = "banking";
-
 /// One HTTP attempt, from sending to the decoded answer.
 pub(crate) struct Attempt {
     #[cfg(feature = "tracing")]

@@ -171,7 +171,10 @@ async fn the_payment_flow() {
     assert!(tampered.to_string().contains("amount"), "{tampered}");
     client.confirm_payment(&created.payment_id).await.unwrap();
     client
-        .refund(&created.payment_id, khipu::payments::Refund::Partial(400.into()))
+        .refund(
+            &created.payment_id,
+            khipu::payments::Refund::Partial(400.into()),
+        )
         .await
         .unwrap();
     // A partial refund leaves the rest to refund; refunding the rest reverses the payment.

@@ -43,14 +43,15 @@ pub(crate) async fn handle(state: &State, req: &Req, rest: &str) -> Reply {
                 .collect();
             Reply::json(200, &Value::Array(list))
         }
-        (method, ["oauth", rest @ ..]) => match crate::oauth::admin(state, method, &rest.join("/"))
-        {
-            Some(reply) => reply,
-            None => Reply::text(
-                404,
-                "khipu-mock: /_sandbox/oauth has GET (counts) and POST revoke",
-            ),
-        },
+        (method, ["oauth", rest @ ..]) => {
+            match crate::oauth::admin(state.identity(), method, &rest.join("/")) {
+                Some(reply) => reply,
+                None => Reply::text(
+                    404,
+                    "khipu-mock: /_sandbox/oauth has GET (counts) and POST revoke",
+                ),
+            }
+        }
         _ => Reply::text(
             404,
             "khipu-mock: /_sandbox has GET routes, GET deliveries, GET oauth, POST oauth/revoke and POST payments/{id}/pay, payments/{id}/payout, subscriptions/{id}/sign",

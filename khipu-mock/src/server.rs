@@ -156,7 +156,7 @@ async fn dispatch(state: &State, req: Req) -> Reply {
     if let Some(rest) = req.path.strip_prefix("/_sandbox") {
         return admin::handle(state, &req, rest).await;
     }
-    if let Some(reply) = oauth::handle(state, &req) {
+    if let Some(reply) = oauth::handle(state.identity(), &req) {
         return reply;
     }
     let Some((route, params)) = state.specs.route(&req.method, &req.path) else {

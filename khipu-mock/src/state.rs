@@ -9,7 +9,7 @@ use tokio::sync::Mutex;
 
 use crate::config::SandboxConfig;
 use crate::journal::Journal;
-use crate::oauth::Issuer;
+use crate::oauth::{Identity, Issuer};
 use crate::spec::Specs;
 
 /// What the sandbox shares between requests.
@@ -30,6 +30,14 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// What the identity server works with.
+    pub(crate) fn identity(&self) -> Identity<'_> {
+        Identity {
+            issuer: &self.oauth,
+            config: &self.config,
+        }
+    }
+
     pub(crate) fn new(
         specs: Specs,
         config: SandboxConfig,

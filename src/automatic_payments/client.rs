@@ -9,19 +9,20 @@ use crate::Call;
 use crate::body::{check_amount, to_body};
 use crate::config::Config;
 use crate::error::{Context, Error};
-use crate::http::Connection;
 
 /// An Automatic Payments (PAC) client: JSON over HTTPS with the merchant's `x-api-key`.
 #[derive(Clone)]
 pub struct Client {
     api: api::Client,
-    connection: Connection,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("automatic_payments::Client")
-            .field("connection", &self.connection)
+            .field(
+                "base_url",
+                &progenitor_client::ClientInfo::baseurl(&self.api),
+            )
             .finish()
     }
 }
@@ -30,10 +31,8 @@ impl Client {
     /// A client built from `config` like every client of the SDK; the credentials must be an API
     /// key ([`Credentials::api_key`](crate::Credentials::api_key)), sent as `x-api-key`.
     pub fn new(config: &Config) -> Result<Self, Error> {
-        let connection = config.connection::<api::Client>()?;
         Ok(Self {
-            api: connection.client(),
-            connection,
+            api: config.client()?,
         })
     }
 

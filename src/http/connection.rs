@@ -166,6 +166,27 @@ impl Connection {
     }
 }
 
+// `Config::client` lives beside the connection it builds, so that the configuration, below the
+// HTTP layer, never names it.
+impl Config {
+    /// Any generated client (a bank's typed client, `khipu::payments::api::Client`...), built the
+    /// way every client of the SDK is: base URL checked, the one HTTP policy, the credentials
+    /// checked against the schemes its spec declares, and carrying this config's retry policy:
+    /// send its requests with [`Call::call`](crate::Call::call) for the retries, the span and
+    /// [`Error`] every client of the SDK has.
+    ///
+    /// ```
+    /// use khipu::banking::cl::personal::demo_bank;
+    ///
+    /// let config = khipu::Config::new(khipu::Credentials::bearer("eyJ..."));
+    /// let client: demo_bank::Client = config.client()?;
+    /// # Ok::<(), khipu::Error>(())
+    /// ```
+    pub fn client<C: ApiClient>(&self) -> Result<C, Error> {
+        Ok(Connection::new(self, C::NAME, C::auth(), C::default_base_url())?.client())
+    }
+}
+
 /// `base_url` parsed and checked: `https`, or `http` to a loopback address only.
 fn check_base_url(base_url: &str) -> Result<url::Url, String> {
     // The URL may hold a password (`https://user:pass@host`): it is shown redacted, never as given.

@@ -2,7 +2,8 @@
 //! `src/lib.rs`'s module doc assigns them, and neither the engine's nor `xtask`'s modules import
 //! each other in a circle. Read from the source text: every `crate::` path (in `use` lines and
 //! in code) of every file below a top-level module counts, except test-only code (`tests.rs`,
-//! `testing.rs` and the `#[cfg(test)]` items), which may drive the whole pipeline.
+//! `testing.rs` and the `#[cfg(test)]` items), which may drive the whole pipeline. The facade's
+//! and the sandbox's top-level modules are held to no circles too.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -241,6 +242,18 @@ fn neither_the_engine_nor_xtask_imports_in_a_circle() {
     xtask.remove("main");
     assert!(xtask.len() >= 3, "{xtask:?}");
     assert_eq!(circle(&xtask), None, "xtask");
+}
+
+#[test]
+fn neither_the_facade_nor_the_sandbox_imports_in_a_circle() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for (name, dir) in [("the facade", "src"), ("the sandbox", "khipu-mock/src")] {
+        let mut modules = graph(&root.join(dir));
+        // The crate root strings the modules together and re-exports them.
+        modules.remove("lib");
+        assert!(modules.len() >= 10, "{name}: {modules:?}");
+        assert_eq!(circle(&modules), None, "{name}");
+    }
 }
 
 #[test]

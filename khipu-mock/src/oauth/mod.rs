@@ -16,8 +16,16 @@ use sha2::{Digest, Sha256};
 
 pub(crate) use issuer::{Issuer, Rejection};
 
+use crate::config::SandboxConfig;
 use crate::exchange::{Reply, Req, loopback_url};
-use crate::state::State;
+
+/// What the identity server works with: its issuer and the sandbox's client settings (the
+/// sandbox's state holds both, and passes them in, so this module never names the state).
+#[derive(Clone, Copy)]
+pub(crate) struct Identity<'a> {
+    pub(crate) issuer: &'a Issuer,
+    pub(crate) config: &'a SandboxConfig,
+}
 
 /// The token endpoint's path.
 pub(crate) const TOKEN_PATH: &str = "/oauth/token";
@@ -28,7 +36,7 @@ pub(crate) const AUTHORIZE_PATH: &str = "/oauth/authorize";
 const CODE_LIFETIME_MS: u64 = 60_000;
 
 /// The identity server's answer, when `req` is for it.
-pub(crate) fn handle(state: &State, req: &Req) -> Option<Reply> {
+pub(crate) fn handle(state: Identity<'_>, req: &Req) -> Option<Reply> {
     match (req.method.as_str(), req.path.as_str()) {
         ("POST", TOKEN_PATH) => Some(token(state, req)),
         ("GET", AUTHORIZE_PATH) => Some(authorize(state, req)),
@@ -64,7 +72,7 @@ enum Client {
     Public,
 }
 
-fn client(state: &State, req: &Req, form: &HashMap<String, String>) -> Result<Client, Reply> {
+fn client(state: Identity<'_>, req: &Req, form: &HashMap<String, String>) -> Result<Client, Reply> {
     let config = &state.config;
     let refused = || oauth_error(401, "invalid_client", "unknown client or wrong secret");
     let basic = req
@@ -103,12 +111,12 @@ fn client(state: &State, req: &Req, form: &HashMap<String, String>) -> Result<Cl
     }
 }
 
-fn issued(state: &State, subject: &str, scope: Option<&str>, refresh: Option<&str>) -> Reply {
-    let access = state.oauth.access_token("khipu-mock", subject, scope);
+fn issued(state: Identity<'_>, subject: &str, scope: Option<&str>, refresh: Option<&str>) -> Reply {
+    let access = state.issuer.access_token("khipu-mock", subject, scope);
     let mut body = json!({
         "access_token": access,
         "token_type": "Bearer",
-        "expires_in": state.oauth.ttl().as_secs().max(1),
+        "expires_in": state.issuer.ttl().as_secs().max(1),
     });
     if let Some(scope) = scope {
         body["scope"] = json!(scope);
@@ -120,15 +128,15 @@ fn issued(state: &State, subject: &str, scope: Option<&str>, refresh: Option<&st
 }
 
 /// A user's access token and a new refresh token for the same grant.
-fn for_user(state: &State, grant: issuer::Grant) -> Reply {
-    let refresh = state.oauth.opaque("refresh");
+fn for_user(state: Identity<'_>, grant: issuer::Grant) -> Reply {
+    let refresh = state.issuer.opaque("refresh");
     let scope = grant.scope.clone();
-    state.oauth.remember_refresh(&refresh, grant);
+    state.issuer.remember_refresh(&refresh, grant);
     issued(state, "sandbox-user", scope.as_deref(), Some(&refresh))
 }
 
-fn token(state: &State, req: &Req) -> Reply {
-    state.oauth.count_token_request();
+fn token(state: Identity<'_>, req: &Req) -> Reply {
+    state.issuer.count_token_request();
     let form: HashMap<String, String> = url::form_urlencoded::parse(&req.body)
         .into_owned()
         .collect();
@@ -147,7 +155,7 @@ fn token(state: &State, req: &Req) -> Reply {
             ),
         },
         Some("authorization_code") => {
-            let Some(grant) = field("code").and_then(|c| state.oauth.take_code(c)) else {
+            let Some(grant) = field("code").and_then(|c| state.issuer.take_code(c)) else {
                 return oauth_error(400, "invalid_grant", "unknown, used or expired code");
             };
             let verifier = field("code_verifier").unwrap_or_default();
@@ -167,7 +175,7 @@ fn token(state: &State, req: &Req) -> Reply {
         }
         Some("refresh_token") => {
             let Some(grant) = field("refresh_token")
-                .and_then(|r| state.oauth.take_refresh(r))
+                .and_then(|r| state.issuer.take_refresh(r))
                 .filter(|g| g.client_id == state.config.client_id)
             else {
                 return oauth_error(
@@ -192,7 +200,7 @@ fn token(state: &State, req: &Req) -> Reply {
 }
 
 /// Consents at once (there is no user to ask) and redirects to the loopback `redirect_uri`.
-fn authorize(state: &State, req: &Req) -> Reply {
+fn authorize(state: Identity<'_>, req: &Req) -> Reply {
     let query: HashMap<&str, &str> = req
         .query
         .iter()
@@ -221,8 +229,8 @@ fn authorize(state: &State, req: &Req) -> Reply {
             query.get("code_challenge_method"),
         ) {
             (Some(&"code"), Some(challenge), Some(&"S256")) if !challenge.is_empty() => {
-                let code = state.oauth.opaque("code");
-                state.oauth.remember_code(
+                let code = state.issuer.opaque("code");
+                state.issuer.remember_code(
                     &code,
                     issuer::Grant {
                         client_id: state.config.client_id.clone(),
@@ -247,10 +255,10 @@ fn authorize(state: &State, req: &Req) -> Reply {
 }
 
 /// The admin view: what the identity server counted, and a revocation.
-pub(crate) fn admin(state: &State, method: &str, action: &str) -> Option<Reply> {
+pub(crate) fn admin(state: Identity<'_>, method: &str, action: &str) -> Option<Reply> {
     match (method, action) {
         ("POST", "revoke") => {
-            let revoked = state.oauth.revoke_all();
+            let revoked = state.issuer.revoke_all();
             Some(Reply::json(200, &json!({"revoked_tokens": revoked})))
         }
         ("GET", "") => Some(Reply::json(200, &counts(state))),
@@ -258,8 +266,8 @@ pub(crate) fn admin(state: &State, method: &str, action: &str) -> Option<Reply> 
     }
 }
 
-fn counts(state: &State) -> Value {
-    let (tokens, data, rejected) = state.oauth.counts();
+fn counts(state: Identity<'_>) -> Value {
+    let (tokens, data, rejected) = state.issuer.counts();
     json!({"token_requests": tokens, "bank_requests": data, "bank_requests_refused_401": rejected,
-           "token_ttl_seconds": state.oauth.ttl().as_secs_f64()})
+           "token_ttl_seconds": state.issuer.ttl().as_secs_f64()})
 }

@@ -3,18 +3,10 @@
 
 use serde_json::Value;
 
+pub(crate) use super::errors::Version;
 use super::errors::error;
 use crate::exchange::{Reply, Req};
 use crate::state::State;
-
-/// How a payments API authenticates, which also decides how it answers a missing payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Version {
-    /// A fixed key in a header (Payments v3.0): a missing payment is 404.
-    ApiKey,
-    /// The v2.0 signature: a missing payment is a validation error on its id.
-    Signed,
-}
 
 /// The request's version when its credentials are the sandbox's, or Khipu's refusal.
 pub(crate) fn check(state: &State, doc: &Value, req: &Req) -> Result<Version, Reply> {

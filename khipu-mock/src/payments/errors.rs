@@ -2,10 +2,18 @@
 
 use serde_json::{Value, json};
 
-use super::auth::Version;
 use crate::exchange::Reply;
 use crate::inject::Injection;
 use crate::validate::FieldError;
+
+/// How a payments API authenticates, which also decides how it answers a missing payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    /// A fixed key in a header (Payments v3.0): a missing payment is 404.
+    ApiKey,
+    /// The v2.0 signature: a missing payment is a validation error on its id.
+    Signed,
+}
 
 /// A 400 naming every field at fault.
 pub(crate) fn validation(message: &str, errors: &[FieldError]) -> Reply {

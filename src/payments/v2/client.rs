@@ -11,7 +11,6 @@ use crate::Call;
 use crate::body::check_amount;
 use crate::config::Config;
 use crate::error::{Context, Error};
-use crate::http::Connection;
 use crate::payments::{NewPayment, Refund};
 
 /// A Payments API v2.0 client for one collection account (receiver): every request signed with
@@ -19,7 +18,6 @@ use crate::payments::{NewPayment, Refund};
 #[derive(Clone)]
 pub struct Client {
     api: v2_0::Client,
-    connection: Connection,
     receiver_id: String,
 }
 
@@ -27,7 +25,10 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("payments::v2::Client")
             .field("receiver_id", &self.receiver_id)
-            .field("connection", &self.connection)
+            .field(
+                "base_url",
+                &progenitor_client::ClientInfo::baseurl(&self.api),
+            )
             .finish()
     }
 }
@@ -45,10 +46,8 @@ impl Client {
             )));
         };
         let receiver_id = signer.receiver_id().to_owned();
-        let connection = config.connection::<v2_0::Client>()?;
         Ok(Self {
-            api: connection.client(),
-            connection,
+            api: config.client()?,
             receiver_id,
         })
     }

@@ -6,7 +6,6 @@ use super::api::{self, types};
 use crate::Call;
 use crate::config::Config;
 use crate::error::{Context, Error};
-use crate::http::Connection;
 use crate::payments::NewPayment;
 
 /// A Payments API v3.0 client: JSON over HTTPS with the merchant's `x-api-key`.
@@ -32,13 +31,15 @@ use crate::payments::NewPayment;
 #[derive(Clone)]
 pub struct Client {
     pub(super) api: api::Client,
-    pub(super) connection: Connection,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("payments::Client")
-            .field("connection", &self.connection)
+            .field(
+                "base_url",
+                &progenitor_client::ClientInfo::baseurl(&self.api),
+            )
             .finish()
     }
 }
@@ -47,10 +48,8 @@ impl Client {
     /// A client built from `config` like every client of the SDK; the credentials must be an API
     /// key ([`Credentials::api_key`](crate::Credentials::api_key)), sent as `x-api-key`.
     pub fn new(config: &Config) -> Result<Self, Error> {
-        let connection = config.connection::<api::Client>()?;
         Ok(Self {
-            api: connection.client(),
-            connection,
+            api: config.client()?,
         })
     }
 
