@@ -202,7 +202,8 @@ async fn main() -> Result<(), Error> {
         "billing: refunded {} ({} left to refund); wallet {before} -> {after}",
         refund.refunded_amount, refund.remaining
     );
-    if before.decimal() - after.decimal() != Amount::from(2_000).decimal() {
+    let moved = before.to_decimal()? - after.to_decimal()?;
+    if moved != Amount::from(2_000).to_decimal()? {
         return Err(format!("the wallet moved from {before} to {after}").into());
     }
     println!("billing: done in {} ms", started.elapsed().as_millis());

@@ -11,30 +11,29 @@ use crate::error::{Context, Error};
 
 /// The most significant digits an amount may have: Khipu reads amounts as IEEE doubles
 /// (`format: double`), which carry 15 exactly.
-const AMOUNT_DIGITS: u32 = 15;
+const AMOUNT_DIGITS: usize = 15;
 
 /// The most decimal places Khipu takes ("hasta 4 lugares decimales", its documents say).
-const AMOUNT_DECIMALS: u32 = 4;
+const AMOUNT_DECIMALS: u64 = 4;
 
 /// Refuses, before anything is sent, an amount Khipu's documented limits do not allow: zero or
 /// less, more than 4 decimal places, or more digits than Khipu's doubles carry exactly.
 pub(crate) fn check_amount(context: &Context, field: &str, amount: &Amount) -> Result<(), Error> {
-    let value = amount.decimal().normalize();
     let refused = |reason: String| Error::InvalidRequest {
         context: context.clone(),
         field: field.to_owned(),
         reason,
     };
-    if value <= khipu_types::Decimal::ZERO {
+    if !amount.is_positive() {
         return Err(refused(format!("is {amount}; it must be more than 0")));
     }
-    if value.scale() > AMOUNT_DECIMALS {
+    if amount.decimal_places() > AMOUNT_DECIMALS {
         return Err(refused(format!(
             "{amount} has {} decimal places; Khipu takes at most {AMOUNT_DECIMALS}",
-            value.scale()
+            amount.decimal_places()
         )));
     }
-    let digits = value.mantissa().unsigned_abs().to_string().len() as u32;
+    let digits = amount.significant_digits();
     if digits > AMOUNT_DIGITS {
         return Err(refused(format!(
             "{amount} has {digits} significant digits; Khipu carries at most {AMOUNT_DIGITS} exactly"

@@ -136,7 +136,7 @@ fn checked_request(
     let route = specs
         .routes
         .iter()
-        .find(|r| specs.specs[r.spec].name == api.spec && r.operation_id() == operation.id)
+        .find(|r| stem(&specs.specs[r.spec].name) == api.spec && r.operation_id() == operation.id)
         .ok_or_else(|| {
             Failure::Usage(format!(
                 "{} {}: not in the specs this build embeds",
@@ -221,6 +221,11 @@ fn checked_request(
             }
         }
     }
+}
+
+/// A spec's name without its extension (`payments/v3.0.json` is `payments/v3.0`).
+fn stem(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }
 
 /// The operation's parameters (its path item's and its own): name, place, required, schema.

@@ -227,3 +227,42 @@ async fn query_minimums_are_enforced_like_every_other_constraint() {
     }
     assert_eq!(get("offset=0&max=1").await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn a_v2_payment_created_without_an_email_reads_back_as_its_document_says() {
+    let (sandbox, _) = start().await;
+    let config = khipu::Config::new(khipu::Credentials::signed(
+        sandbox.receiver_id(),
+        sandbox.secret(),
+    ))
+    .base_url(sandbox.url());
+    let v2 = khipu::raw::api("payments-v2.0").unwrap();
+    let create = v2.operation("postPayment").unwrap();
+    let form = [
+        ("amount".to_owned(), "1000".to_owned()),
+        ("currency".to_owned(), "CLP".to_owned()),
+        ("subject".to_owned(), "x".to_owned()),
+    ];
+    let request = khipu::raw::RawRequest::new().form(&form);
+    let (_, created) = khipu::raw::send(&config, v2, create, &request)
+        .await
+        .unwrap();
+    let created: Value = serde_json::from_slice(&created).unwrap();
+    let id = created["payment_id"].as_str().unwrap();
+    let read = v2.operation("getPaymentById").unwrap();
+    let request = khipu::raw::RawRequest::new().path_param("id", id);
+    let (_, payment) = khipu::raw::send(&config, v2, read, &request).await.unwrap();
+    let payment: Value = serde_json::from_slice(&payment).unwrap();
+    let spec = sandbox
+        .specs()
+        .specs
+        .iter()
+        .find(|s| s.name == "payments/v2.0.yaml")
+        .unwrap();
+    let schema = &spec.doc["paths"]["/2.0/payments/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    let errors = khipu_mock::validate::validate(&spec.doc, schema, &payment);
+    assert!(errors.is_empty(), "{errors:?} in {payment}");
+    // Required and `format: email`: the document's example, never `""` (which it refuses).
+    assert_eq!(payment["payer_email"], "pagador@email.com", "{payment}");
+}

@@ -243,7 +243,7 @@ pub struct ApiInfo {
     pub name: &'static str,
     /// `true` for a bank's Open Data API.
     pub bank: bool,
-    /// The spec below `specs/` (`payments/v3.0.json`).
+    /// The spec below `specs/`, without its extension (`payments/v3.0`).
     pub spec: &'static str,
     /// Where Khipu serves it.
     pub default_base_url: &'static str,

@@ -36,9 +36,10 @@ struct Parsed {
 
 /// A timestamp that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not an ISO-8601 date-time (expected e.g. 2017-07-21T17:32:28-0400)")]
+#[error("`{text}` {why} (expected e.g. 2017-07-21T17:32:28-04:00)")]
 pub struct DateTimeError {
     text: String,
+    why: &'static str,
 }
 
 impl DateTime {
@@ -104,19 +105,22 @@ fn parse(text: &str) -> Option<Parsed> {
     })
 }
 
-/// Strict: text that is not a date-time is an error (for what a person or a program gives).
+/// Strict, for what a person or a program gives: text that is not a date-time, or one without
+/// the UTC offset every spec's `format: date-time` (RFC 3339) has, is an error.
 impl FromStr for DateTime {
     type Err = DateTimeError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let parsed = DateTime::from_text(text);
-        if parsed.is_valid() {
-            Ok(parsed)
-        } else {
-            Err(DateTimeError {
-                text: text.chars().take(60).collect(),
-            })
-        }
+        let why = match (parsed.is_valid(), parsed.has_offset()) {
+            (true, true) => return Ok(parsed),
+            (true, false) => "has no UTC offset, which a date-time (RFC 3339) needs",
+            (false, _) => "is not an ISO-8601 date-time",
+        };
+        Err(DateTimeError {
+            text: text.chars().take(60).collect(),
+            why,
+        })
     }
 }
 
@@ -244,11 +248,13 @@ mod tests {
     }
 
     #[test]
-    fn no_offset_is_utc_and_says_so() {
-        let t: DateTime = "2017-07-22T00:00:00".parse().unwrap();
+    fn no_offset_is_utc_and_says_so_and_given_text_needs_one() {
+        let t = DateTime::from_text("2017-07-22T00:00:00");
         assert!(!t.has_offset());
         assert_eq!(t.offset().unwrap().local_minus_utc(), 0);
-        let d: DateTime = "2002-11-30".parse().unwrap();
+        let err = "2017-07-22T00:00:00".parse::<DateTime>().unwrap_err();
+        assert!(err.to_string().contains("no UTC offset"), "{err}");
+        let d = DateTime::from_text("2002-11-30");
         assert_eq!(d.value().unwrap().to_rfc3339(), "2002-11-30T00:00:00+00:00");
         assert_eq!(d.as_str(), "2002-11-30");
     }

@@ -1,17 +1,21 @@
-//! Money: an exact decimal amount, as the payments APIs send and receive it.
+//! Money: an exact amount, as the payments APIs send and receive it.
 //!
-//! Khipu's amounts have up to 4 decimal places. They are exact values, so they are kept as
-//! [`rust_decimal::Decimal`] (a 96-bit integer and a scale: no rounding, `Copy`, no allocation),
-//! never as `f64`, where `0.1 + 0.2 != 0.3`.
+//! The value is the digits Khipu sent and where the decimal point falls, nothing else: an
+//! [`Amount`] holds up to 64 significant digits and any power of ten (`1000`, `0.0001`,
+//! `36427014.90143424`, `3.402823466e+38`, `2.225073858507e-311`), so no amount a document allows
+//! is rounded, refused for its size or read through `f64`. A number with more significant digits
+//! than that is refused with an error, never rounded. Khipu's amounts have up to 4 decimal places;
+//! [`Amount::to_decimal`] gives the [`rust_decimal::Decimal`] for arithmetic when the value fits
+//! one exactly, and says so when it does not.
 //!
-//! On the wire an [`Amount`] is a JSON number written with exactly the decimal's digits: whole
-//! values as integers (`1000`, not `1000.0`), others as they are (`1234.5`, `36427014.90143424`).
-//! No binary floating point is on the way, in either direction: the number's text goes out and
-//! comes in as text (serde_json's raw values), so no amount is ever rounded to the nearest `f64`.
-//! It is read from a number or from a decimal string (`"1000.0000"`, as real v3.0 responses and
-//! notifications carry it). A number with more than 28 significant digits (beyond what any
-//! amount has) is read rounded to 28.
+//! On the wire an `Amount` is a JSON number written with exactly its digits: whole values as
+//! integers (`1000`, not `1000.0`), others as they are (`1234.5`), the very large and very small
+//! with an exponent (`2.225073858507e-311`). The number's text goes out and comes in as text
+//! (serde_json's raw values). It is read from a number or from a decimal string (`"1000.0000"`,
+//! as real v3.0 responses and notifications carry it). Trailing zeros after the point are not
+//! digits of the value: `1000.0000` is `1000`.
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
@@ -19,6 +23,12 @@ use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+
+/// The most significant digits an amount holds (a double has 17; Khipu's amounts, 15).
+pub const MAX_DIGITS: usize = 64;
+
+/// Up to this many zeros are written out before switching to an exponent (`1e-40` past it).
+const PLAIN_ZEROS: i64 = 40;
 
 /// An exact amount of money (`1000`, `1234.5`, `0.0001`).
 ///
@@ -29,10 +39,21 @@ use serde_json::value::RawValue;
 /// assert_eq!(serde_json::to_string(&a)?, "1000");
 /// let b: Amount = serde_json::from_str("\"1234.5\"")?;
 /// assert_eq!(serde_json::to_string(&b)?, "1234.5");
+/// let tiny: Amount = serde_json::from_str("2.225073858507e-311")?;
+/// assert_eq!(tiny.to_string(), "2.225073858507e-311");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Amount(Decimal);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Amount {
+    negative: bool,
+    /// How many of `digits` are used; 0 for zero.
+    len: u8,
+    /// The value is `digits × 10^exponent`.
+    exponent: i32,
+    /// The significant digits (ASCII), most significant first, without leading or trailing
+    /// zeros; unused bytes are 0, so equal values are equal bytes.
+    digits: [u8; MAX_DIGITS],
+}
 
 /// Text or a number that is not an amount.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,32 +63,239 @@ pub struct AmountError {
     why: &'static str,
 }
 
+impl AmountError {
+    fn new(text: &str, why: &'static str) -> Self {
+        Self {
+            text: text.chars().take(40).collect(),
+            why,
+        }
+    }
+}
+
+impl Default for Amount {
+    /// Zero.
+    fn default() -> Self {
+        Self {
+            negative: false,
+            len: 0,
+            exponent: 0,
+            digits: [0; MAX_DIGITS],
+        }
+    }
+}
+
 impl Amount {
     /// The amount `value`.
-    pub const fn new(value: Decimal) -> Self {
-        Self(value)
+    pub fn new(value: Decimal) -> Self {
+        Self::from(value)
     }
 
-    /// The exact value.
-    pub const fn decimal(&self) -> Decimal {
-        self.0
+    /// The value as a [`Decimal`], for arithmetic, when it fits one exactly (at most 28
+    /// decimal places and 96 bits); an error saying so otherwise, never a rounded value.
+    pub fn to_decimal(&self) -> Result<Decimal, AmountError> {
+        let point = self.point();
+        if self.len == 0 {
+            return Ok(Decimal::ZERO);
+        }
+        if point > 29 || i64::from(self.exponent) < -28 {
+            return Err(AmountError::new(
+                &self.to_string(),
+                "it does not fit a 28-digit decimal exactly",
+            ));
+        }
+        Decimal::from_str_exact(&self.plain()).map_err(|_| {
+            AmountError::new(
+                &self.to_string(),
+                "it does not fit a 28-digit decimal exactly",
+            )
+        })
     }
 
     /// `true` for an amount with no fractional part.
     pub fn is_whole(&self) -> bool {
-        self.0.fract().is_zero()
+        self.len == 0 || self.exponent >= 0
     }
 
-    /// The text Khipu expects in forms and signatures: no needless zeros, no exponent, `.` as the
-    /// decimal separator (`1000`, `1234.5`).
+    /// `true` for an amount above zero.
+    pub fn is_positive(&self) -> bool {
+        self.len > 0 && !self.negative
+    }
+
+    /// How many digits follow the decimal point (`1234.5` has 1, `1000` none).
+    pub fn decimal_places(&self) -> u64 {
+        match self.exponent {
+            e if e < 0 && self.len > 0 => u64::from(e.unsigned_abs()),
+            _ => 0,
+        }
+    }
+
+    /// How many significant digits it has (`0.0012` has 2, `1000` has 1).
+    pub fn significant_digits(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// The text Khipu expects in forms and signatures: no needless zeros, `.` as the decimal
+    /// separator (`1000`, `1234.5`); an exponent only past 40 zeros.
     pub fn to_wire_text(&self) -> String {
-        self.0.normalize().to_string()
+        self.to_string()
+    }
+
+    fn digits(&self) -> &[u8] {
+        &self.digits[..usize::from(self.len)]
+    }
+
+    /// Where the decimal point falls, counted from the first digit (`12.5`: 2; `0.05`: -1).
+    fn point(&self) -> i64 {
+        i64::from(self.len) + i64::from(self.exponent)
+    }
+
+    /// The value without an exponent, however many zeros that takes.
+    fn plain(&self) -> String {
+        let digits = String::from_utf8_lossy(self.digits()).into_owned();
+        let sign = if self.negative { "-" } else { "" };
+        let point = self.point();
+        let body = if self.len == 0 {
+            "0".to_owned()
+        } else if self.exponent >= 0 {
+            format!("{digits}{}", "0".repeat(self.exponent as usize))
+        } else if point > 0 {
+            let (whole, fraction) = digits.split_at(point as usize);
+            format!("{whole}.{fraction}")
+        } else {
+            format!("0.{}{digits}", "0".repeat((-point) as usize))
+        };
+        format!("{sign}{body}")
+    }
+
+    /// Reads `text`: an optional sign, digits with at most one `.`, an optional exponent.
+    fn parse(text: &str) -> Result<Self, &'static str> {
+        const SHAPE: &str =
+            "it is not a decimal number (digits, one `.`, an optional sign and exponent)";
+        let bytes = text.as_bytes();
+        if bytes.is_empty() {
+            return Err("it is empty");
+        }
+        let mut at = 0;
+        let negative = match bytes[0] {
+            b'-' => {
+                at = 1;
+                true
+            }
+            b'+' => {
+                at = 1;
+                false
+            }
+            _ => false,
+        };
+        let (mut all, mut fraction_digits, mut seen_digit, mut seen_point) =
+            (Vec::with_capacity(bytes.len()), 0i64, false, false);
+        while at < bytes.len() {
+            match bytes[at] {
+                b @ b'0'..=b'9' => {
+                    all.push(b);
+                    seen_digit = true;
+                    fraction_digits += i64::from(seen_point);
+                }
+                b'.' if !seen_point => seen_point = true,
+                b'e' | b'E' => break,
+                b',' | b'_' | b' ' | b'\'' => {
+                    return Err("thousands separators are not allowed (`1.000` would be one)");
+                }
+                _ => return Err(SHAPE),
+            }
+            at += 1;
+        }
+        if !seen_digit {
+            return Err(SHAPE);
+        }
+        let mut exponent: i64 = 0;
+        if at < bytes.len() {
+            let written = &text[at + 1..];
+            let unsigned = written.strip_prefix(['-', '+']).unwrap_or(written);
+            if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(SHAPE);
+            }
+            if unsigned.len() > 9 {
+                return Err("its exponent is out of range");
+            }
+            exponent = written.parse().map_err(|_| SHAPE)?;
+        }
+        exponent -= fraction_digits;
+        let first = all.iter().position(|b| *b != b'0');
+        let Some(first) = first else {
+            return Ok(Self::default());
+        };
+        let last = all.iter().rposition(|b| *b != b'0').unwrap_or(first);
+        exponent += (all.len() - 1 - last) as i64;
+        let significant = &all[first..=last];
+        if significant.len() > MAX_DIGITS {
+            return Err("it has more than 64 significant digits");
+        }
+        let exponent = i32::try_from(exponent).map_err(|_| "its exponent is out of range")?;
+        let mut digits = [0u8; MAX_DIGITS];
+        digits[..significant.len()].copy_from_slice(significant);
+        Ok(Self {
+            negative,
+            len: significant.len() as u8,
+            exponent,
+            digits,
+        })
+    }
+
+    /// Compares magnitudes.
+    fn cmp_magnitude(&self, other: &Self) -> Ordering {
+        match (self.len, other.len) {
+            (0, 0) => Ordering::Equal,
+            (0, _) => Ordering::Less,
+            (_, 0) => Ordering::Greater,
+            _ => self
+                .point()
+                .cmp(&other.point())
+                .then_with(|| self.digits().cmp(other.digits())),
+        }
+    }
+}
+
+impl Ord for Amount {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let sign = |a: &Amount| match (a.len, a.negative) {
+            (0, _) => 0,
+            (_, true) => -1,
+            (_, false) => 1,
+        };
+        match sign(self).cmp(&sign(other)) {
+            Ordering::Equal if sign(self) < 0 => other.cmp_magnitude(self),
+            Ordering::Equal => self.cmp_magnitude(other),
+            unequal => unequal,
+        }
+    }
+}
+
+impl PartialOrd for Amount {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
     }
 }
 
 impl fmt::Display for Amount {
+    /// The value's digits: plain (`1234.5`, `0.0001`, `340282346600000000000000000000000000000`)
+    /// up to 40 zeros, with an exponent past that (`2.225073858507e-311`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0.normalize(), f)
+        let point = self.point();
+        let zeros = if self.exponent >= 0 {
+            i64::from(self.exponent)
+        } else {
+            -point.min(0)
+        };
+        if self.len == 0 || zeros <= PLAIN_ZEROS {
+            return f.write_str(&self.plain());
+        }
+        let digits = self.digits();
+        let sign = if self.negative { "-" } else { "" };
+        let head = char::from(digits[0]);
+        let tail = String::from_utf8_lossy(&digits[1..]);
+        let dot = if tail.is_empty() { "" } else { "." };
+        write!(f, "{sign}{head}{dot}{tail}e{}", point - 1)
     }
 }
 
@@ -81,25 +309,7 @@ impl FromStr for Amount {
     type Err = AmountError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let text = s.trim();
-        let fail = |why| AmountError {
-            text: s.chars().take(40).collect(),
-            why,
-        };
-        if text.is_empty() {
-            return Err(fail("it is empty"));
-        }
-        // Thousands separators and commas are refused: "1.000" would silently be one.
-        if !text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
-        {
-            return Err(fail("only digits, `.` and a sign are allowed"));
-        }
-        Decimal::from_str_exact(text)
-            .or_else(|_| Decimal::from_scientific(text))
-            .map(Self)
-            .map_err(|_| fail("it is not a decimal number that fits 28 digits"))
+        Self::parse(s.trim()).map_err(|why| AmountError::new(s, why))
     }
 }
 
@@ -119,13 +329,15 @@ impl TryFrom<String> for Amount {
 
 impl From<Decimal> for Amount {
     fn from(value: Decimal) -> Self {
-        Self(value)
+        // A decimal's text is at most 29 digits and a point: always an amount.
+        Self::parse(&value.to_string()).unwrap_or_default()
     }
 }
 
-impl From<Amount> for Decimal {
-    fn from(value: Amount) -> Self {
-        value.0
+impl TryFrom<Amount> for Decimal {
+    type Error = AmountError;
+    fn try_from(value: Amount) -> Result<Self, Self::Error> {
+        value.to_decimal()
     }
 }
 
@@ -133,7 +345,8 @@ macro_rules! from_int {
     ($($t:ty),*) => {$(
         impl From<$t> for Amount {
             fn from(value: $t) -> Self {
-                Self(Decimal::from(value))
+                // An integer's text is at most 20 digits: always an amount.
+                Self::parse(&value.to_string()).unwrap_or_default()
             }
         }
     )*};
@@ -154,65 +367,17 @@ impl Serialize for Amount {
 /// sees an ordinary newtype and reads the value as usual.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
-/// The text of a JSON number or string, as a decimal: a string is read as decimal text, a number
-/// exactly (rounded to 28 significant digits only past that).
+/// The text of a JSON number or string, as an amount, exactly.
 fn from_json_text<E: de::Error>(raw: &str) -> Result<Amount, E> {
     let raw = raw.trim();
     if raw.starts_with('"') {
         let text: String = serde_json::from_str(raw).map_err(E::custom)?;
         return text.parse().map_err(E::custom);
     }
-    let fail = || {
-        E::custom(format!(
-            "`{}` is not an amount that fits 28 digits",
-            raw.chars().take(40).collect::<String>()
-        ))
-    };
     if !raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
         return Err(E::invalid_type(de::Unexpected::Other(raw), &AmountVisitor));
     }
-    let plain = plain(raw).ok_or_else(fail)?;
-    Decimal::from_str_exact(&plain)
-        .or_else(|_| plain.parse::<Decimal>())
-        .map(Amount)
-        .map_err(|_| fail())
-}
-
-/// A JSON number's text without its exponent (`1.5e3` is `1500`, `2E-3` is `0.002`), so that it
-/// is read as a decimal; `None` for a magnitude no amount has (past 10^60).
-fn plain(text: &str) -> Option<String> {
-    let Some(at) = text.find(['e', 'E']) else {
-        return Some(text.to_owned());
-    };
-    let exponent: i64 = text[at + 1..].parse().ok()?;
-    let mantissa = &text[..at];
-    let (sign, digits) = match mantissa.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", mantissa),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let all = format!("{int}{frac}");
-    if all.bytes().all(|b| b == b'0') {
-        return Some("0".to_owned());
-    }
-    // Where the decimal point falls in `all`.
-    let point = int.len() as i64 + exponent;
-    if point > 60 {
-        return None;
-    }
-    if point < -60 {
-        // Far below any amount's last digit: rounds to zero.
-        return Some("0".to_owned());
-    }
-    let out = if point <= 0 {
-        format!("0.{}{all}", "0".repeat((-point) as usize))
-    } else if point as usize >= all.len() {
-        format!("{all}{}", "0".repeat(point as usize - all.len()))
-    } else {
-        let (whole, fraction) = all.split_at(point as usize);
-        format!("{whole}.{fraction}")
-    };
-    Some(format!("{sign}{out}"))
+    raw.parse().map_err(E::custom)
 }
 
 struct AmountVisitor;
@@ -249,8 +414,8 @@ impl<'de> Visitor<'de> for AmountVisitor {
             return Err(E::custom("an amount must be finite"));
         }
         // Only from a format that has no number text to give (serde_json gives the text): the
-        // shortest text that reads back to `v` is the text the sender wrote, up to 15 digits.
-        v.to_string().parse().map_err(E::custom)
+        // shortest text that reads back to `v` is the text the sender wrote, up to 17 digits.
+        format!("{v:e}").parse().map_err(E::custom)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
@@ -274,10 +439,11 @@ mod tests {
 
     #[test]
     fn whole_amounts_are_integers_on_the_wire() {
-        for text in ["1000", "1000.0", "1000.0000", "1e3"] {
+        for text in ["1000", "1000.0", "1000.0000", "1e3", "+1000", "0001000"] {
             assert_eq!(json(&text.parse().unwrap()), "1000", "{text}");
         }
         assert_eq!(json(&"-5".parse().unwrap()), "-5");
+        assert_eq!(json(&"-0".parse().unwrap()), "0");
     }
 
     #[test]
@@ -288,6 +454,14 @@ mod tests {
             ("0.0001", "0.0001"),
             ("99999999999.9999", "99999999999.9999"),
             ("1234.5600", "1234.56"),
+            (
+                "0.12345678901234567890123456789",
+                "0.12345678901234567890123456789",
+            ),
+            ("1e-29", "0.00000000000000000000000000001"),
+            ("3.402823466e+38", "340282346600000000000000000000000000000"),
+            ("2.225073858507e-311", "2.225073858507e-311"),
+            ("1.7976931348623157e308", "1.7976931348623157e308"),
         ] {
             let a: Amount = text.parse().unwrap();
             assert_eq!(json(&a), wire, "{text}");
@@ -302,27 +476,82 @@ mod tests {
         assert_eq!(from("1000"), Amount::from(1000));
         assert_eq!(from("\"1000.0000\""), Amount::from(1000));
         assert_eq!(from("1000.5"), from("\"1000.5\""));
-        assert_eq!(from("0.3").decimal(), Decimal::new(3, 1));
+        assert_eq!(from("0.3").to_decimal().unwrap(), Decimal::new(3, 1));
         assert_eq!(from("-12"), Amount::from(-12));
+        assert_eq!(
+            from("3.402823466e+38").to_string(),
+            "340282346600000000000000000000000000000"
+        );
     }
 
     #[test]
-    fn refuses_what_is_not_an_amount() {
+    fn refuses_what_is_not_an_amount_and_never_rounds() {
         for bad in [
             "\"\"",
             "\"1.000,50\"",
+            "\"1,000\"",
             "\"12 CLP\"",
             "\"NaN\"",
+            "\"1..2\"",
+            "\"1e\"",
+            "\"1e99999999999\"",
             "true",
             "null",
-            "\"1e99\"",
-            "1e99",
-            "1e61",
             "[1]",
             "{}",
         ] {
             assert!(serde_json::from_str::<Amount>(bad).is_err(), "{bad}");
         }
+        let many = format!("0.{}", "1".repeat(65));
+        let err = many.parse::<Amount>().unwrap_err();
+        assert!(
+            err.to_string().contains("more than 64 significant digits"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn arithmetic_is_offered_only_where_it_is_exact() {
+        assert_eq!(
+            Amount::from(1000).to_decimal().unwrap(),
+            Decimal::from(1000)
+        );
+        let tiny: Amount = "1e-29".parse().unwrap();
+        assert!(tiny.to_decimal().is_err());
+        let huge: Amount = "3.402823466e+38".parse().unwrap();
+        assert!(
+            huge.to_decimal()
+                .unwrap_err()
+                .to_string()
+                .contains("28-digit")
+        );
+        let many: Amount = "0.12345678901234567890123456789".parse().unwrap();
+        assert!(many.to_decimal().is_err());
+        assert_eq!(Amount::from(Decimal::new(-12345, 2)).to_string(), "-123.45");
+    }
+
+    #[test]
+    fn orders_by_value() {
+        let sorted = [
+            "-1e3", "-2", "-0.5", "0", "1e-311", "0.0001", "1", "1.5", "10", "3.4e38",
+        ];
+        let amounts: Vec<Amount> = sorted.iter().map(|t| t.parse().unwrap()).collect();
+        for pair in amounts.windows(2) {
+            assert!(pair[0] < pair[1], "{:?} < {:?}", pair[0], pair[1]);
+        }
+        assert_eq!("1.50".parse::<Amount>().unwrap(), "15e-1".parse().unwrap());
+    }
+
+    #[test]
+    fn counts_places_and_digits_for_khipus_limits() {
+        let a: Amount = "1234.5600".parse().unwrap();
+        assert_eq!((a.decimal_places(), a.significant_digits()), (2, 6));
+        let b: Amount = "1000".parse().unwrap();
+        assert_eq!(
+            (b.decimal_places(), b.significant_digits(), b.is_whole()),
+            (0, 1, true)
+        );
+        assert!(!Amount::default().is_positive() && !Amount::from(-1).is_positive());
     }
 
     #[test]
@@ -332,6 +561,7 @@ mod tests {
             "0.12345678901234567890",
             "7922816251426433759354395033.5",
             "-0.0001",
+            "123456789012345678901234567890.123456789012345678901234567890",
         ] {
             let a: Amount = text.parse().unwrap();
             let wire = serde_json::to_string(&a).unwrap();
@@ -355,12 +585,13 @@ mod tests {
             ("2E-3", "0.002"),
             ("-12.5e-1", "-1.25"),
             ("0E30", "0"),
-            ("1e-70", "0"),
             ("36427014.90143424e0", "36427014.90143424"),
         ] {
             let a: Amount = serde_json::from_str(text).unwrap();
             assert_eq!(a, value.parse().unwrap(), "{text}");
         }
+        let far: Amount = serde_json::from_str("1e-70").unwrap();
+        assert_eq!(far.to_string(), "1e-70");
     }
 
     #[test]

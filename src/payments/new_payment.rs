@@ -183,6 +183,23 @@ impl NewPayment {
         context: &Context,
     ) -> Result<T, Error> {
         check_amount(context, "amount", &self.amount)?;
+        // The specs type both as `format: date-time` (RFC 3339), which has an offset: one without
+        // is refused here, as the server would.
+        for (field, date) in [
+            ("expires_date", &self.expires_date),
+            ("confirm_timeout_date", &self.confirm_timeout_date),
+        ] {
+            if let Some(date) = date.as_ref().filter(|d| !d.has_offset()) {
+                return Err(Error::InvalidRequest {
+                    context: context.clone(),
+                    field: field.to_owned(),
+                    reason: format!(
+                        "`{}` has no UTC offset; a date-time needs one (e.g. 2026-12-31T23:59:59-03:00)",
+                        crate::error::sanitize(date.as_str())
+                    ),
+                });
+            }
+        }
         to_body(self, context)
     }
 }

@@ -39,13 +39,13 @@ pub struct NewSubscriptionArgs {
     pub email: String,
     /// The most that may be charged (per charge on Khipu's pages, per month in its newer
     /// revision).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub max_amount: khipu::Amount,
     /// ISO 4217 currency (CLP).
     #[arg(long)]
     pub currency: String,
     /// The most a single charge may take (Khipu's newer revision).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub max_amount_per_charge: Option<khipu::Amount>,
     /// Where Khipu POSTs its notice when the customer signs.
     #[arg(long)]
@@ -86,7 +86,7 @@ pub struct NewChargeArgs {
     #[arg(long)]
     pub subscription_id: String,
     /// Amount, with `.` as decimal separator.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: khipu::Amount,
     /// What the charge is for.
     #[arg(long)]

@@ -40,7 +40,7 @@ pub enum PaymentsCommand {
         #[arg(long)]
         bank_id: Option<String>,
         /// Amount, with `.` as decimal separator.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         amount: khipu::Amount,
         /// ISO 4217 currency (CLP).
         #[arg(long)]
@@ -111,7 +111,12 @@ pub enum PaymentsCommand {
         #[arg(long)]
         id: String,
         /// Amount to refund (a partial refund).
-        #[arg(long, required_unless_present = "full", conflicts_with = "full")]
+        #[arg(
+            long,
+            allow_negative_numbers = true,
+            required_unless_present = "full",
+            conflicts_with = "full"
+        )]
         amount: Option<khipu::Amount>,
         /// Refund all that is still refundable.
         #[arg(long)]
@@ -147,7 +152,7 @@ pub enum PaymentsCommand {
 #[derive(Args)]
 pub struct CreateArgs {
     /// Amount, with `.` as decimal separator (up to 4 decimal places).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: khipu::Amount,
     /// ISO 4217 currency; the codes are those Payments v3.0's spec lists.
     #[arg(long, help = currency_help())]

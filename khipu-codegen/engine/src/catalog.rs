@@ -285,7 +285,7 @@ pub(crate) fn server_url(doc: &Value) -> Result<String, (pointer::Pointer, Strin
 
 /// What the preamble says about a module.
 pub(crate) struct Module<'a> {
-    /// The spec below `specs/` (`payments/v3.0.json`).
+    /// The spec below `specs/`, without its extension (`payments/v3.0`).
     pub(crate) spec: &'a str,
     pub(crate) identity: &'a Identity,
     pub(crate) title: &'a str,

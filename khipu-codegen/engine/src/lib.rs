@@ -187,10 +187,15 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Generated, S
         true => None,
         false => Some(catalog::server_url(&doc).map_err(at)?),
     };
-    // The spec as named below `specs/` (`payments/v3.0.json`), when it lies there.
+    // The spec as named below `specs/`, without its extension (`payments/v3.0`): the same
+    // module whether the document is JSON or YAML.
     let below_specs = name
         .rsplit_once("specs/")
         .map_or(name.as_str(), |(_, rest)| rest);
+    let below_specs = below_specs
+        .rsplit_once('.')
+        .filter(|(_, ext)| matches!(*ext, "json" | "yaml" | "yml"))
+        .map_or(below_specs, |(stem, _)| stem);
     let preamble = catalog::preamble(&catalog::Module {
         spec: below_specs,
         identity: &identity,

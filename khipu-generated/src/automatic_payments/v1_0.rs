@@ -97,7 +97,7 @@ pub mod operations {
 pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
     <Client as ::khipu_types::client::ApiClient>::NAME,
     false,
-    "automatic-payments/v1.0.yaml",
+    "automatic-payments/v1.0",
     DEFAULT_BASE_URL,
     &AUTH,
     operations::ALL,

@@ -159,7 +159,7 @@ pub mod operations {
 pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
     <Client as ::khipu_types::client::ApiClient>::NAME,
     false,
-    "payments/v2.0.yaml",
+    "payments/v2.0",
     DEFAULT_BASE_URL,
     &AUTH,
     operations::ALL,

@@ -225,7 +225,7 @@ pub mod operations {
 pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
     <Client as ::khipu_types::client::ApiClient>::NAME,
     false,
-    "payments/v3.0.json",
+    "payments/v3.0",
     DEFAULT_BASE_URL,
     &AUTH,
     operations::ALL,

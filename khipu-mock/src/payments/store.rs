@@ -69,7 +69,10 @@ pub(crate) fn created(record: &Value) -> Value {
 
 /// `record` as the operation's success answer shows it: the fields its schema has; an optional
 /// one left out rather than empty (an empty `payer_email` is not an e-mail address); a required
-/// one the record lacks as an empty string, as Khipu sends it.
+/// one the record lacks as an empty string, as Khipu sends it, unless the schema refuses an empty
+/// string (v2.0's required `payer_email` is `format: email`): then the document's own example for
+/// it, so the answer always fits the document the sandbox serves (no source says what Khipu
+/// sends for a payment created without an e-mail).
 pub(crate) fn shown(doc: &Value, op: &Value, record: &Value) -> Value {
     let Some(schema) = success_schema(doc, op) else {
         return record.clone();
@@ -82,12 +85,11 @@ pub(crate) fn shown(doc: &Value, op: &Value, record: &Value) -> Value {
         .filter_map(Value::as_str)
         .collect();
     let mut out = Map::new();
-    for name in schema
+    for (name, property) in schema
         .get("properties")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(n, _)| n)
     {
         let needed = required.contains(&name.as_str());
         match record.get(name) {
@@ -96,7 +98,14 @@ pub(crate) fn shown(doc: &Value, op: &Value, record: &Value) -> Value {
                 out.insert(name.clone(), value.clone());
             }
             None if needed => {
-                out.insert(name.clone(), json!(""));
+                let property = khipu_doc::resolve(doc, property);
+                let empty = json!("");
+                let fits = crate::validate::validate(doc, property, &empty).is_empty();
+                let shown = match property.get("example") {
+                    Some(example) if !fits => example.clone(),
+                    _ => empty,
+                };
+                out.insert(name.clone(), shown);
             }
             None => {}
         }
@@ -118,9 +127,21 @@ pub(crate) fn amount(value: &Value) -> Decimal {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    text.parse::<khipu_types::Amount>()
-        .map(|a| a.decimal())
-        .unwrap_or_default()
+    let Ok(amount) = text.parse::<khipu_types::Amount>() else {
+        return Decimal::ZERO;
+    };
+    // Past what a decimal holds, a hostile amount saturates (and so is over every limit, or
+    // below every minimum) instead of passing as zero.
+    amount.to_decimal().unwrap_or_else(|_| {
+        let one = khipu_types::Amount::from(1);
+        if amount > one {
+            Decimal::MAX
+        } else if amount < khipu_types::Amount::from(-1) {
+            Decimal::MIN
+        } else {
+            Decimal::ZERO
+        }
+    })
 }
 
 /// A decimal as a JSON number (the specs type amounts as numbers).

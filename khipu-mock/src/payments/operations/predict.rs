@@ -1,7 +1,7 @@
 //! Predictions: a payment from one bank, or from each bank `GET /v3/banks` lists. The sandbox's
 //! payer may send up to [`MAX_AMOUNT`] and [`NEW_DESTINATARY_MAX_AMOUNT`] to a new recipient.
 
-use khipu_types::Decimal;
+use khipu_types::{Amount, Decimal};
 use serde_json::{Value, json};
 
 use crate::clock::later_rfc3339;
@@ -19,10 +19,9 @@ const NEW_DESTINATARY_MAX_AMOUNT: i64 = 100_000;
 fn prediction(call: &Call<'_>, case: fn(&str) -> String) -> Value {
     let amount = call
         .query("amount")
-        .and_then(|a| a.parse::<khipu_types::Amount>().ok())
-        .map(|a| a.decimal())
+        .and_then(|a| a.parse::<Amount>().ok())
         .unwrap_or_default();
-    let result = if amount > Decimal::from(MAX_AMOUNT) {
+    let result = if amount > Amount::from(MAX_AMOUNT) {
         "max_amount_exceeded"
     } else {
         "ok"

@@ -59,7 +59,7 @@ pub mod operations {
 pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
     <Client as ::khipu_types::client::ApiClient>::NAME,
     true,
-    "banking/cl/business/santander.cl.yaml",
+    "banking/cl/business/santander.cl",
     DEFAULT_BASE_URL,
     &AUTH,
     operations::ALL,

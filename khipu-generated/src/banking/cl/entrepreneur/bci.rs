@@ -72,7 +72,7 @@ pub mod operations {
 pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
     <Client as ::khipu_types::client::ApiClient>::NAME,
     true,
-    "banking/cl/entrepreneur/bci.cl.yaml",
+    "banking/cl/entrepreneur/bci.cl",
     DEFAULT_BASE_URL,
     &AUTH,
     operations::ALL,

@@ -74,7 +74,7 @@ pub mod operations {
 pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
     <Client as ::khipu_types::client::ApiClient>::NAME,
     true,
-    "banking/cl/personal/bancochile.cl.yaml",
+    "banking/cl/personal/bancochile.cl",
     DEFAULT_BASE_URL,
     &AUTH,
     operations::ALL,

@@ -59,7 +59,7 @@ pub mod operations {
 pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
     <Client as ::khipu_types::client::ApiClient>::NAME,
     true,
-    "banking/cl/personal/btgpactual.cl.yaml",
+    "banking/cl/personal/btgpactual.cl",
     DEFAULT_BASE_URL,
     &AUTH,
     operations::ALL,

@@ -113,7 +113,7 @@ pub mod operations {
 pub const API: ::khipu_types::client::ApiInfo = ::khipu_types::client::ApiInfo::new(
     <Client as ::khipu_types::client::ApiClient>::NAME,
     true,
-    "banking/cl/personal/demo-bank.khipu.com.yaml",
+    "banking/cl/personal/demo-bank.khipu.com",
     DEFAULT_BASE_URL,
     &AUTH,
     operations::ALL,
