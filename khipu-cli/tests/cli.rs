@@ -873,3 +873,40 @@ async fn an_odd_timestamp_prints_as_sent() {
         );
     }
 }
+
+/// Numbers a `format: double` allows and no 28-digit decimal holds print with every digit, as
+/// Khipu sent them (they printed rounded, or as `0`, with exit 0).
+#[tokio::test]
+async fn extreme_amounts_print_exactly() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v3/banks"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"banks":[
+              {"bank_id":"a","name":"A","message":"","min_amount":0.12345678901234567890123456789,"type":"Persona","parent":""},
+              {"bank_id":"b","name":"B","message":"","min_amount":2.225073858507e-311,"type":"Persona","parent":""},
+              {"bank_id":"c","name":"C","message":"","min_amount":3.402823466e+38,"type":"Persona","parent":""},
+              {"bank_id":"d","name":"D","message":"","min_amount":1e-29,"type":"Persona","parent":""}]}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let out = khipu(
+        &["--base-url", &server.uri(), "payments", "banks", "--json"],
+        &[("KHIPU_API_KEY", "k")],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    for printed in [
+        "0.12345678901234567890123456789",
+        "2.225073858507e-311",
+        "340282346600000000000000000000000000000",
+        "0.00000000000000000000000000001",
+    ] {
+        assert!(
+            stdout(&out).contains(&format!("\"min_amount\": {printed}")),
+            "{printed}: {}",
+            stdout(&out)
+        );
+    }
+}

@@ -11,7 +11,7 @@
 //! | string `enum` | one of its values, or a value it does not list one time in ten (every generated enum keeps unknown values) |
 //! | string with a `format` of [`crate::formats`] | values its rule accepts, in every form Khipu writes (`Z`, `-04:00`, `-0400`, fractions) |
 //! | string without one | any text: empty, long, non-ASCII, quotes and control characters; within `minLength`/`maxLength`; the `example` when there is a `pattern` |
-//! | number | whole and fractional, at `minimum`/`maximum`, with many digits (`36427014.90143424`), exponents |
+//! | number | whole and fractional, at `minimum`/`maximum`, with many digits (`36427014.90143424`, `0.12345678901234567890123456789`), exponents, the extremes of a double (`1.7976931348623157e308`, `2.225073858507e-311`) |
 //! | integer | within `minimum`/`maximum`, up to `i64` |
 //! | array | zero to three items |
 
@@ -235,6 +235,13 @@ impl Generator {
             Some("0.0001".to_owned()),
             Some("99999999999.9999".to_owned()),
             Some("1.5e3".to_owned()),
+            // What a `format: double` allows and no amount has: huge, tiny, many digits.
+            Some("3.402823466e+38".to_owned()),
+            Some("1.7976931348623157e308".to_owned()),
+            Some("2.225073858507e-311".to_owned()),
+            Some("1e-29".to_owned()),
+            Some("0.12345678901234567890123456789".to_owned()),
+            Some("-0.0".to_owned()),
             Some(format!(
                 "{}.{:04}",
                 self.below(10_000_000),

@@ -32,7 +32,7 @@ pub mod payments;
 mod secret;
 
 pub use date_time::{DateTime, DateTimeError};
-pub use money::{Amount, AmountError};
+pub use money::{Amount, AmountError, MAX_DIGITS as AMOUNT_MAX_DIGITS};
 /// The decimal type behind [`Amount`].
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
