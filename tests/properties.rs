@@ -3,6 +3,11 @@
 //! exactly.
 //!
 //! Each property runs 2,000 cases (proptest's default is 256).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap fails the run"
+)]
 
 use khipu::model::TransactionsData;
 use khipu::payments::notification::{NotificationError, Verifier};
