@@ -6,9 +6,9 @@ use khipu_types::client::Request;
 
 use crate::error::Error;
 
-/// Sends a generated client's request the way every client of the SDK sends: `client.op()
-/// .param(..).call().await?` for a bank's typed client (from [`Config::client`](crate::Config::
-/// client)) or any operation of [`payments::Client::api`](crate::payments) and the others.
+/// Sends a generated client's request the way every client of the SDK sends:
+/// `client.op().param(..).call().await?`, for a bank's typed client (from
+/// [`Config::client`](crate::Config::client)) or any operation of a payments client's `api()`.
 ///
 /// - Retried by the operation's rule, which the generator decided from its spec and is in
 ///   [`Request::OPERATION`] (reads on Khipu's advice, writes never, a bank request with a

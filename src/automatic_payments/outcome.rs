@@ -1,15 +1,4 @@
-//! After `Error::OutcomeUnknown` on a charge: did Khipu create it? Khipu offers no lookup of a
-//! charge by your `transaction_id`, so the answer comes from what Khipu sends later, checked by
-//! a signed read of the payment it names (the rule, stated once):
-//!
-//! - a verified payment notification for the charge's `transaction_id` (its `notify_url`, with
-//!   `notify_api_version` `3.0`) whose payment reads back with that `transaction_id`: **Done**;
-//! - Khipu's `error_response_url` notice for that subscription and `transaction_id`: Khipu
-//!   received the charge and refused it, **NotDone**, unless the payment it names reads back
-//!   `done` (then Done). The notice is unsigned, so give each charge an `error_response_url`
-//!   nobody else knows (a random path segment) before you trust it this far;
-//! - nothing yet, or a read that fails: **StillUnknown**. A charge answered 500 without being
-//!   created stays here: Khipu never says so. Do not charge again meanwhile.
+//! After `Error::OutcomeUnknown` on a charge: [`Heard`] and `Client::charge_outcome`.
 //!
 //! ```no_run
 //! use khipu::automatic_payments::{Client, Heard, NewCharge};
@@ -44,6 +33,19 @@ use crate::payments::api::types::{
 };
 
 /// What Khipu has sent about a charge whose answer was lost.
+///
+/// After `Error::OutcomeUnknown` on a charge, did Khipu create it? Khipu offers no lookup of a
+/// charge by your `transaction_id`, so the answer comes from what Khipu sends later, checked by
+/// a signed read of the payment it names (the rule, stated once):
+///
+/// - a verified payment notification for the charge's `transaction_id` (its `notify_url`, with
+///   `notify_api_version` `3.0`) whose payment reads back with that `transaction_id`: **Done**;
+/// - Khipu's `error_response_url` notice for that subscription and `transaction_id`: Khipu
+///   received the charge and refused it, **NotDone**, unless the payment it names reads back
+///   `done` (then Done). The notice is unsigned, so give each charge an `error_response_url`
+///   nobody else knows (a random path segment) before you trust it this far;
+/// - nothing yet, or a read that fails: **StillUnknown**. A charge answered 500 without being
+///   created stays here: Khipu never says so. Do not charge again meanwhile.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Heard<'a> {
@@ -58,7 +60,7 @@ pub enum Heard<'a> {
 
 impl Client {
     /// Whether `charge`, answered with `OutcomeUnknown`, was created, from what Khipu sent since
-    /// (see [the rule](self)). Sends nothing but the read of the payment a notice names, with
+    /// (the rule is in [`Heard`]'s docs). Sends nothing but the read of the payment a notice names, with
     /// `payments`; never the charge.
     pub async fn charge_outcome(
         &self,

@@ -23,7 +23,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - Amounts are [`Amount`]s: exact decimals (no `f64`), written as `1000` or `1234.5`, read from
+//! - Amounts are [`Amount`](crate::Amount)s: exact decimals (no `f64`), written as `1000` or `1234.5`, read from
 //!   numbers and from decimal strings (`"1000.0000"`).
 //! - Writes (create, confirm, refund, void, delete, receiver) are sent once. A 5xx, an answer that
 //!   does not decode, a timeout or a broken connection after sending is
