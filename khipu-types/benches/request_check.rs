@@ -10,6 +10,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use khipu_types::banking::{AccountCredential, RequestBody};
 use khipu_types::catalog::{BankInfo, DataKind, OperationInfo, Param};
+use khipu_types::pattern::{Atom, CharSet, Compiled};
 
 static OPERATIONS: [OperationInfo; 1] = [OperationInfo::new(
     "fetchCurrentBalances_1",
@@ -24,9 +25,14 @@ static OPERATIONS: [OperationInfo; 1] = [OperationInfo::new(
     Param::new("AccountNumber", true)
         .min_length(1)
         .max_length(20),
-    Param::new("Currency", false)
-        .max_length(3)
-        .pattern("^[A-Z]{3,3}$"),
+    Param::new("Currency", false).max_length(3).pattern(
+        "^[A-Z]{3,3}$",
+        Compiled::new(
+            true,
+            true,
+            &[Atom::new(CharSet::Ranges(&[('A', 'Z')], false), 3, 3)],
+        ),
+    ),
 ])];
 
 static INFO: BankInfo = BankInfo::new(

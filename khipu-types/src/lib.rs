@@ -24,9 +24,11 @@ mod date_time;
 pub mod display;
 pub mod form;
 pub mod http;
+pub mod mac;
 mod money;
 pub mod oauth;
 mod open_enum;
+pub mod pattern;
 pub use open_enum::refuse_unknown;
 pub mod payments;
 mod secret;
@@ -39,7 +41,9 @@ pub use secret::Secret;
 
 /// chrono, re-exported so generated code can name it without its own dependency.
 pub use chrono;
-/// regress (the `pattern` engine typify uses), re-exported for the same reason.
+/// regress (the `pattern` engine typify uses), re-exported for the same reason; only with the
+/// `regex` feature, which the generator turns on for a module whose patterns need it.
+#[cfg(feature = "regex")]
 pub use regress;
 
 #[doc(hidden)]

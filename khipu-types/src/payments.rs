@@ -15,9 +15,7 @@
 
 use std::fmt;
 
-use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use sha2::Sha256;
 
 use crate::Secret;
 
@@ -79,14 +77,7 @@ impl fmt::Debug for Signer {
 
 /// Lowercase hex HMAC-SHA256 of `message` keyed with `secret`.
 pub fn hmac_hex(secret: &str, message: &str) -> String {
-    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC accepts keys of every length"),
-    };
-    mac.update(message.as_bytes());
-    mac.finalize()
-        .into_bytes()
+    crate::mac::hmac_sha256(secret.as_bytes(), &[message.as_bytes()])
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -174,15 +165,9 @@ pub fn request_string_to_sign(request: &reqwest::Request) -> Result<String, Sign
 /// secret, of `millis + "." + body` (the value after `s=` in `x-khipu-signature`).
 pub fn notification_signature(secret: &str, body: &[u8], millis: u64) -> String {
     use base64::Engine as _;
-    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC accepts keys of every length"),
-    };
-    mac.update(millis.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    let millis = millis.to_string();
+    let tag = crate::mac::hmac_sha256(secret.as_bytes(), &[millis.as_bytes(), b".", body]);
+    base64::engine::general_purpose::STANDARD.encode(tag)
 }
 
 /// Signs `request` in place: the progenitor pre-hook of the generated payments client.

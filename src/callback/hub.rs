@@ -28,9 +28,7 @@ use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
 use khipu_types::banking::Container;
-use sha2::Sha256;
 use tokio::sync::oneshot;
 
 use crate::bank::BoxFuture;
@@ -188,12 +186,7 @@ impl CallbackHub {
     }
 
     fn mac(&self, id: &[u8]) -> Vec<u8> {
-        // HMAC takes keys of any length.
-        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.key[..]) else {
-            return Vec::new();
-        };
-        mac.update(id);
-        mac.finalize().into_bytes()[..16].to_vec()
+        khipu_types::mac::hmac_sha256(&self.key[..], &[id])[..16].to_vec()
     }
 
     /// `true` for a token this hub (or one with its key) issued.
@@ -203,8 +196,7 @@ impl CallbackHub {
                 let (id, mac) = bytes.split_at(16);
                 let expected = self.mac(id);
                 // Constant time: a timing side channel must not help forge a token.
-                !expected.is_empty()
-                    && expected.iter().zip(mac).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
+                khipu_types::mac::equal(&expected, mac)
             }
             _ => false,
         }

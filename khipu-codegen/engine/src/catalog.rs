@@ -404,7 +404,13 @@ pub(crate) fn preamble(module: &Module<'_>) -> TokenStream {
                     param.extend(quote! { .max_length(#n) });
                 }
                 if let Some(pattern) = &p.pattern {
-                    param.extend(quote! { .pattern(#pattern) });
+                    param.extend(match crate::pattern::parse(pattern) {
+                        Some(compiled) => {
+                            let compiled = compiled.tokens();
+                            quote! { .pattern(#pattern, #compiled) }
+                        }
+                        None => quote! { .regex(#pattern) },
+                    });
                 }
                 param
             });

@@ -25,7 +25,7 @@
 //! | layer | modules | what |
 //! |---|---|---|
 //! | 0 | `error`, `pass` | what everything may fail with; the passes' plumbing (errors, fix log, registry entry) |
-//! | 1 | `model`, `identity`, `walk`, `auth` | the canonical model; reading a document (who it is, where its schemas and operations are, how it authenticates) |
+//! | 1 | `model`, `identity`, `walk`, `auth`, `pattern` | the canonical model; reading a document (who it is, where its schemas and operations are, how it authenticates, its `pattern`s compiled) |
 //! | 2 | `normalize`, `postprocess` | the passes, over the document and over generated code |
 //! | 3 | `generate`, `catalog`, `api`, `format` | progenitor; the module's own items; API summaries; the formatter |
 //! | 4 | `workspace` | the `khipu-generated` crate: plan, render, write |
@@ -43,6 +43,7 @@ pub mod identity;
 pub mod model;
 pub mod normalize;
 pub mod pass;
+pub(crate) mod pattern;
 pub mod postprocess;
 #[cfg(test)]
 mod testing;
@@ -88,6 +89,9 @@ pub struct Client {
     pub report: Report,
     /// Its public API, for the change report (module and feature are set by [`workspace`]).
     pub summary: api::ApiSummary,
+    /// Its code needs `regress` at run time (`khipu-types/regex`): a bank parameter's pattern
+    /// outside the subset the generator compiles, or a pattern typify turned into a checked type.
+    pub needs_regex: bool,
 }
 
 /// A client's code: the module body, as a syntax tree, and its conformance hooks (not `Send`:
@@ -226,7 +230,15 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Generated, S
         overlay,
         report,
         summary: api::ApiSummary::default(),
+        needs_regex: false,
     };
+    client.needs_regex = client
+        .operations
+        .iter()
+        .flat_map(|o| &o.params)
+        .filter_map(|p| p.pattern.as_deref())
+        .any(|p| pattern::parse(p).is_none())
+        || file.to_token_stream().to_string().contains("regress");
     client.summary = api::ApiSummary::read(&declared, &client);
     Ok(Generated {
         client,

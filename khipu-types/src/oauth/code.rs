@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 
 use super::cache::Cache;
 use super::endpoint::TokenEndpoint;
@@ -77,7 +76,7 @@ fn random(bytes: usize) -> Result<String, TokenError> {
 
 /// The S256 code challenge of `verifier` (RFC 7636 section 4.2).
 pub(crate) fn challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+    URL_SAFE_NO_PAD.encode(crate::mac::sha256(verifier.as_bytes()))
 }
 
 impl AuthorizationCodeFlow {

@@ -36,8 +36,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 use super::api::types::PaymentNotification;
 use crate::Secret;
@@ -184,16 +182,11 @@ impl Verifier {
         signature_header: &str,
     ) -> Result<PaymentNotification, NotificationError> {
         let header = parse_header(signature_header)?;
+        let millis = header.millis.to_string();
+        let key = self.secret.expose().as_bytes();
         let matches = header.signatures.iter().any(|signature| {
-            let mut mac = match Hmac::<Sha256>::new_from_slice(self.secret.expose().as_bytes()) {
-                Ok(mac) => mac,
-                Err(_) => return false,
-            };
-            mac.update(header.millis.to_string().as_bytes());
-            mac.update(b".");
-            mac.update(body);
-            // `verify_slice` compares in constant time.
-            mac.verify_slice(signature).is_ok()
+            // Compared in constant time.
+            khipu_types::mac::hmac_sha256_verify(key, &[millis.as_bytes(), b".", body], signature)
         });
         if !matches {
             return Err(NotificationError::BadSignature);

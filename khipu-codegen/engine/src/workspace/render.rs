@@ -181,6 +181,9 @@ struct Feature {
     doc: String,
     /// The generated crate's features it turns on (empty for a leaf: one module).
     enables: Vec<String>,
+    /// Features of its dependencies it needs, in the generated crate only
+    /// (`khipu-types/regex`).
+    needs: Vec<String>,
 }
 
 /// Every feature: all banks, each country, each bank, and for each other API all its versions
@@ -197,12 +200,14 @@ fn features(clients: &[PlannedClient]) -> Vec<Feature> {
         name: "all-banks".into(),
         doc: "Every bank of every country.".into(),
         enables: countries.keys().map(|c| (*c).to_owned()).collect(),
+        needs: Vec::new(),
     }];
     for (cc, banks) in &countries {
         out.push(Feature {
             name: (*cc).to_owned(),
             doc: format!("Every bank in {cc}."),
             enables: banks.clone(),
+            needs: Vec::new(),
         });
     }
     for (c, bank) in banks(clients) {
@@ -210,6 +215,7 @@ fn features(clients: &[PlannedClient]) -> Vec<Feature> {
             name: c.feature.clone(),
             doc: format!("{} ({}), from {}", c.client.title, bank.id(), c.client.spec),
             enables: Vec::new(),
+            needs: regex(c),
         });
     }
     for (family, versions) in families(clients) {
@@ -217,6 +223,7 @@ fn features(clients: &[PlannedClient]) -> Vec<Feature> {
             name: family.to_owned(),
             doc: format!("Every version of the {family} API."),
             enables: versions.iter().map(|c| c.feature.clone()).collect(),
+            needs: Vec::new(),
         });
         for c in versions {
             out.push(Feature {
@@ -226,10 +233,19 @@ fn features(clients: &[PlannedClient]) -> Vec<Feature> {
                     c.client.title, c.module_path, c.client.spec
                 ),
                 enables: Vec::new(),
+                needs: regex(c),
             });
         }
     }
     out
+}
+
+/// `khipu-types/regex` for a module whose code needs `regress`.
+fn regex(c: &PlannedClient) -> Vec<String> {
+    match c.client.needs_regex {
+        true => vec!["khipu-types/regex".to_owned()],
+        false => Vec::new(),
+    }
 }
 
 /// `"a", "b"`: the items of a TOML array.
@@ -276,7 +292,7 @@ fn cargo_toml(clients: &[PlannedClient]) -> String {
             "# {}\n{} = [{}]",
             feature.doc,
             feature.name,
-            quoted(&feature.enables)
+            quoted(&[feature.enables, feature.needs].concat())
         );
     }
     out.push_str(

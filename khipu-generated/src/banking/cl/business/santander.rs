@@ -90,7 +90,18 @@ pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankI
         ::khipu_types::catalog::Param::new("BookingDateEnd", true),
         ::khipu_types::catalog::Param::new("Currency", false)
             .max_length(3u64)
-            .pattern("^[A-Z]{3,3}$"),
+            .pattern(
+                "^[A-Z]{3,3}$",
+                ::khipu_types::pattern::Compiled::new(
+                    true,
+                    true,
+                    &[::khipu_types::pattern::Atom::new(
+                        ::khipu_types::pattern::CharSet::Ranges(&[('A', 'Z')], false),
+                        3u32,
+                        3u32,
+                    )],
+                ),
+            ),
     ])],
     DEFAULT_BASE_URL,
     &AUTH,

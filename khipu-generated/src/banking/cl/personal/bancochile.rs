@@ -104,7 +104,18 @@ pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankI
                 .max_length(20u64),
             ::khipu_types::catalog::Param::new("Currency", false)
                 .max_length(3u64)
-                .pattern("^[A-Z]{3,3}$"),
+                .pattern(
+                    "^[A-Z]{3,3}$",
+                    ::khipu_types::pattern::Compiled::new(
+                        true,
+                        true,
+                        &[::khipu_types::pattern::Atom::new(
+                            ::khipu_types::pattern::CharSet::Ranges(&[('A', 'Z')], false),
+                            3u32,
+                            3u32,
+                        )],
+                    ),
+                ),
         ]),
         ::khipu_types::catalog::OperationInfo::new(
             "fetchBookedRangeTransactionsCardPurchases_1",
@@ -119,7 +130,18 @@ pub const INFO: ::khipu_types::catalog::BankInfo = ::khipu_types::catalog::BankI
             ::khipu_types::catalog::Param::new("LastDigits", true)
                 .min_length(4u64)
                 .max_length(4u64)
-                .pattern("^[0-9]{4}$"),
+                .pattern(
+                    "^[0-9]{4}$",
+                    ::khipu_types::pattern::Compiled::new(
+                        true,
+                        true,
+                        &[::khipu_types::pattern::Atom::new(
+                            ::khipu_types::pattern::CharSet::Ranges(&[('0', '9')], false),
+                            4u32,
+                            4u32,
+                        )],
+                    ),
+                ),
             ::khipu_types::catalog::Param::new("BookingDateStart", true),
             ::khipu_types::catalog::Param::new("BookingDateEnd", true),
         ]),
