@@ -222,11 +222,10 @@ pub enum Phase {
 }
 
 /// Why a call failed, whichever client made it. Never contains a credential.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// Khipu ran the operation and answered `Status: ERROR` (even with HTTP 200).
-    #[error("{context}: Khipu error {body} (operation {})", sanitize(operation_id))]
     Khipu {
         /// API and operation.
         context: Context,
@@ -236,7 +235,6 @@ pub enum Error {
         body: Box<ErrorBody>,
     },
     /// HTTP 400 (or 422): Khipu refused the request's data; `body.fields` says which fields.
-    #[error("{context}: HTTP {status} validation error{}: {excerpt}", shown(body))]
     Validation {
         /// API and operation.
         context: Context,
@@ -251,9 +249,6 @@ pub enum Error {
     /// reached Khipu: a 5xx with any body or none, an answer that does not decode, a timeout or a
     /// reset after sending. Khipu may have carried it out (it once answered 500 to a refund it
     /// had made). Never retried: read it back before trying again ([`RetryAdvice::AfterCheck`]).
-    #[error(
-        "{context}: outcome unknown ({cause}); Khipu may have carried it out: look it up before trying again"
-    )]
     OutcomeUnknown {
         /// API and operation.
         context: Context,
@@ -263,10 +258,6 @@ pub enum Error {
         status: Option<u16>,
     },
     /// HTTP 401: missing, invalid or expired credentials.
-    #[error(
-        "{context}: HTTP 401 unauthorized (check the token or API key){}: {excerpt}",
-        shown(body)
-    )]
     Unauthorized {
         /// API and operation.
         context: Context,
@@ -276,7 +267,6 @@ pub enum Error {
         excerpt: String,
     },
     /// HTTP 403: not allowed (v2.0: wrong receiver id or signature; a feature not contracted).
-    #[error("{context}: HTTP 403 forbidden{}: {excerpt}", shown(body))]
     Forbidden {
         /// API and operation.
         context: Context,
@@ -286,7 +276,6 @@ pub enum Error {
         excerpt: String,
     },
     /// HTTP 404: no such payment, or a path Khipu does not serve.
-    #[error("{context}: HTTP 404 not found{}: {excerpt}", shown(body))]
     NotFound {
         /// API and operation.
         context: Context,
@@ -296,7 +285,6 @@ pub enum Error {
         excerpt: String,
     },
     /// HTTP 5xx on a read (after the retries its API allows).
-    #[error("{context}: HTTP {status} server error{}: {excerpt}", shown(body))]
     Server {
         /// API and operation.
         context: Context,
@@ -308,7 +296,6 @@ pub enum Error {
         excerpt: String,
     },
     /// Any other status.
-    #[error("{context}: unexpected HTTP {status}: {excerpt}")]
     UnexpectedStatus {
         /// API and operation.
         context: Context,
@@ -319,7 +306,6 @@ pub enum Error {
     },
     /// The server answered with a redirect. Redirects are never followed: the credentials and
     /// the request body would go with it to wherever it points.
-    #[error("{context}: HTTP {status} redirect to {location}, not followed (check the base URL)")]
     Redirect {
         /// API and operation.
         context: Context,
@@ -330,7 +316,6 @@ pub enum Error {
     },
     /// The answer was larger than [`Config::max_response_bytes`](crate::Config::max_response_bytes);
     /// reading stopped there.
-    #[error("{context}: the answer exceeded the {limit}-byte response limit; reading stopped")]
     TooLarge {
         /// API and operation.
         context: Context,
@@ -338,7 +323,6 @@ pub enum Error {
         limit: usize,
     },
     /// The answer could not be decoded.
-    #[error("{context}: cannot decode the {}answer ({message}): {excerpt}", status.map(|s| format!("HTTP {s} ")).unwrap_or_default())]
     Decode {
         /// API and operation.
         context: Context,
@@ -350,19 +334,16 @@ pub enum Error {
         excerpt: String,
     },
     /// The request did not complete (connection, TLS, timeout).
-    #[error("{context}: {}: {source}", if *timeout { "timed out" } else { "transport failure" })]
     Transport {
         /// API and operation.
         context: Context,
         /// The attempt timed out ([`Config::timeout`](crate::Config::timeout)).
         timeout: bool,
         /// What failed.
-        #[source]
         source: reqwest::Error,
     },
     /// The request was refused before anything was sent: a missing or invalid value, named by its
     /// field on the wire (`AccountNumber`, `transaction_id`, `amount`).
-    #[error("{context}: `{field}` {reason}; nothing was sent")]
     InvalidRequest {
         /// API and operation.
         context: Context,
@@ -372,7 +353,6 @@ pub enum Error {
         reason: String,
     },
     /// The bank cannot do what was asked.
-    #[error("bank {bank} cannot give {asked}; it offers: {}", if offers.is_empty() { "nothing through the Bank trait".to_owned() } else { offers.join("; ") })]
     Unsupported {
         /// Bank id.
         bank: &'static str,
@@ -382,7 +362,6 @@ pub enum Error {
         offers: Vec<String>,
     },
     /// No such bank in this build.
-    #[error("unknown bank `{id}`; this build knows: {}", known.join(", "))]
     UnknownBank {
         /// The id asked for.
         id: String,
@@ -391,7 +370,6 @@ pub enum Error {
     },
     /// No token could be had from the OAuth token source (the identity server refused the
     /// client, did not answer in time...): the request was not sent.
-    #[error("{context}: no token, nothing was sent: {source}")]
     Token {
         /// API and operation.
         context: Context,
@@ -400,7 +378,6 @@ pub enum Error {
     },
     /// A bank result awaited through a [`CallbackHub`](crate::callback::CallbackHub) did not
     /// come: its `LifeSpan` passed (Khipu's `LIFESPAN_EXCEEDED`), the hub shut down or is full.
-    #[error("callback{}: {reason}", operation_id.as_deref().map(|id| format!(" for operation {}", sanitize(id))).unwrap_or_default())]
     Callback {
         /// The operation, once Khipu accepted the request.
         operation_id: Option<String>,
@@ -408,9 +385,6 @@ pub enum Error {
         reason: String,
     },
     /// A bank this release knows, whose cargo feature this build did not enable.
-    #[error(
-        "bank `{id}` is not compiled into this build: enable the cargo feature `{feature}` of khipu-rs (features = [\"{feature}\"])"
-    )]
     BankNotEnabled {
         /// The id asked for.
         id: String,
@@ -418,8 +392,171 @@ pub enum Error {
         feature: &'static str,
     },
     /// The configuration cannot work (base URL, credentials the API does not take).
-    #[error("configuration: {0}")]
     Config(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Khipu {
+                context,
+                operation_id,
+                body,
+                ..
+            } => write!(
+                f,
+                "{context}: Khipu error {body} (operation {})",
+                sanitize(operation_id)
+            ),
+            Self::Validation {
+                context,
+                status,
+                body,
+                excerpt,
+                ..
+            } => write!(
+                f,
+                "{context}: HTTP {status} validation error{}: {excerpt}",
+                shown(body)
+            ),
+            Self::OutcomeUnknown { context, cause, .. } => write!(
+                f,
+                "{context}: outcome unknown ({cause}); Khipu may have carried it out: look it up before trying again"
+            ),
+            Self::Unauthorized {
+                context,
+                body,
+                excerpt,
+                ..
+            } => write!(
+                f,
+                "{context}: HTTP 401 unauthorized (check the token or API key){}: {excerpt}",
+                shown(body)
+            ),
+            Self::Forbidden {
+                context,
+                body,
+                excerpt,
+                ..
+            } => write!(f, "{context}: HTTP 403 forbidden{}: {excerpt}", shown(body)),
+            Self::NotFound {
+                context,
+                body,
+                excerpt,
+                ..
+            } => write!(f, "{context}: HTTP 404 not found{}: {excerpt}", shown(body)),
+            Self::Server {
+                context,
+                status,
+                body,
+                excerpt,
+                ..
+            } => write!(
+                f,
+                "{context}: HTTP {status} server error{}: {excerpt}",
+                shown(body)
+            ),
+            Self::UnexpectedStatus {
+                context,
+                status,
+                excerpt,
+                ..
+            } => write!(f, "{context}: unexpected HTTP {status}: {excerpt}"),
+            Self::Redirect {
+                context,
+                status,
+                location,
+                ..
+            } => write!(
+                f,
+                "{context}: HTTP {status} redirect to {location}, not followed (check the base URL)"
+            ),
+            Self::TooLarge { context, limit, .. } => write!(
+                f,
+                "{context}: the answer exceeded the {limit}-byte response limit; reading stopped"
+            ),
+            Self::Decode {
+                context,
+                status,
+                message,
+                excerpt,
+                ..
+            } => write!(
+                f,
+                "{context}: cannot decode the {}answer ({message}): {excerpt}",
+                status.map(|s| format!("HTTP {s} ")).unwrap_or_default()
+            ),
+            Self::Transport {
+                context,
+                timeout,
+                source,
+                ..
+            } => write!(
+                f,
+                "{context}: {}: {source}",
+                if *timeout {
+                    "timed out"
+                } else {
+                    "transport failure"
+                }
+            ),
+            Self::InvalidRequest {
+                context,
+                field,
+                reason,
+                ..
+            } => write!(f, "{context}: `{field}` {reason}; nothing was sent"),
+            Self::Unsupported {
+                bank,
+                asked,
+                offers,
+                ..
+            } => write!(
+                f,
+                "bank {bank} cannot give {asked}; it offers: {}",
+                if offers.is_empty() {
+                    "nothing through the Bank trait".to_owned()
+                } else {
+                    offers.join("; ")
+                }
+            ),
+            Self::UnknownBank { id, known, .. } => write!(
+                f,
+                "unknown bank `{id}`; this build knows: {}",
+                known.join(", ")
+            ),
+            Self::Token {
+                context, source, ..
+            } => write!(f, "{context}: no token, nothing was sent: {source}"),
+            Self::Callback {
+                operation_id,
+                reason,
+                ..
+            } => write!(
+                f,
+                "callback{}: {reason}",
+                operation_id
+                    .as_deref()
+                    .map(|id| format!(" for operation {}", sanitize(id)))
+                    .unwrap_or_default()
+            ),
+            Self::BankNotEnabled { id, feature, .. } => write!(
+                f,
+                "bank `{id}` is not compiled into this build: enable the cargo feature `{feature}` of khipu-rs (features = [\"{feature}\"])"
+            ),
+            Self::Config(what) => write!(f, "configuration: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport { source, .. } => Some(source),
+            Self::Token { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 fn shown(body: &Option<Box<ErrorBody>>) -> String {

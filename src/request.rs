@@ -24,9 +24,17 @@ impl fmt::Display for YearMonth {
 }
 
 /// A month that is not `YYYY-MM`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a month in the form YYYY-MM")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearMonthError(String);
+
+impl std::fmt::Display for YearMonthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self(what) = self;
+        write!(f, "`{what}` is not a month in the form YYYY-MM")
+    }
+}
+
+impl std::error::Error for YearMonthError {}
 
 impl FromStr for YearMonth {
     type Err = YearMonthError;

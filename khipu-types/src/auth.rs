@@ -269,12 +269,20 @@ impl fmt::Debug for Credentials {
 
 /// A credential that does not fit the spec, or a request that cannot be authenticated (no token
 /// could be had, say).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthError {
     message: String,
     token: Option<TokenError>,
 }
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { message, .. } = self;
+        write!(f, "{message}")
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 impl AuthError {
     fn new(message: String) -> Self {

@@ -35,12 +35,23 @@ struct Parsed {
 }
 
 /// A timestamp that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` {why} (expected e.g. 2017-07-21T17:32:28-04:00)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateTimeError {
     text: String,
     why: &'static str,
 }
+
+impl std::fmt::Display for DateTimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { text, why, .. } = self;
+        write!(
+            f,
+            "`{text}` {why} (expected e.g. 2017-07-21T17:32:28-04:00)"
+        )
+    }
+}
+
+impl std::error::Error for DateTimeError {}
 
 impl DateTime {
     /// `text` as received: a date-time when it is one, kept as text when it is not. Never fails;

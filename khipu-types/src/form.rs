@@ -9,9 +9,17 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 /// A body that cannot be a form: not an object of plain values.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot be sent as a form: {0}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormError(String);
+
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self(what) = self;
+        write!(f, "cannot be sent as a form: {what}")
+    }
+}
+
+impl std::error::Error for FormError {}
 
 /// `body`'s fields as form pairs, by name: strings as they are, numbers with their exact digits,
 /// booleans as `true`/`false`; absent and `null` fields are left out. Nested objects and arrays

@@ -56,12 +56,20 @@ pub struct Amount {
 }
 
 /// Text or a number that is not an amount.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not an amount: {why}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmountError {
     text: String,
     why: &'static str,
 }
+
+impl std::fmt::Display for AmountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { text, why, .. } = self;
+        write!(f, "`{text}` is not an amount: {why}")
+    }
+}
+
+impl std::error::Error for AmountError {}
 
 impl AmountError {
     fn new(text: &str, why: &'static str) -> Self {

@@ -112,9 +112,17 @@ pub fn string_to_sign(
 }
 
 /// Why a request could not be signed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot sign the request: {0}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignError(String);
+
+impl std::fmt::Display for SignError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self(what) = self;
+        write!(f, "cannot sign the request: {what}")
+    }
+}
+
+impl std::error::Error for SignError {}
 
 /// The string to sign for a built request.
 pub fn request_string_to_sign(request: &reqwest::Request) -> Result<String, SignError> {

@@ -71,9 +71,17 @@ impl ChargeErrorHint {
 }
 
 /// A body that is not such a notice.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a Khipu automatic-payments notice: {0}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HintError(String);
+
+impl std::fmt::Display for HintError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self(what) = self;
+        write!(f, "not a Khipu automatic-payments notice: {what}")
+    }
+}
+
+impl std::error::Error for HintError {}
 
 /// Reads what Khipu POSTs to a subscription's `notify_url`.
 pub fn subscription(body: &[u8]) -> Result<SubscriptionHint, HintError> {

@@ -392,7 +392,7 @@ fn measure(repo: &Path, root: &Path, app: &Path) -> Result<(), String> {
         output(Command::new(cargo()).current_dir(dir).args(["fetch", "-q"]))?;
     }
     let mut runs = Vec::new();
-    for rep in 0..3 {
+    for rep in 0..5 {
         for (name, dir) in [("consumer", app), ("floor", floor.as_path())] {
             let (time, crates) = clean_build(dir)?;
             println!(

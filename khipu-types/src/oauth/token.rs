@@ -87,15 +87,11 @@ impl fmt::Debug for AccessToken {
 
 /// Why no token could be had. Every text that came from the identity server is sanitized (no
 /// terminal escapes); no secret is ever part of it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TokenError {
     /// The identity server answered with an OAuth error (RFC 6749 section 5.2), or a status
     /// without one.
-    #[error(
-        "the identity server refused the token request (HTTP {status}): {error}{}",
-        description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
-    )]
     Refused {
         /// The HTTP status.
         status: u16,
@@ -105,7 +101,6 @@ pub enum TokenError {
         description: Option<String>,
     },
     /// The token endpoint did not answer in time.
-    #[error("token endpoint {url}: timed out: no answer within {timeout:?}")]
     TimedOut {
         /// The endpoint (its password, if any, redacted).
         url: String,
@@ -113,7 +108,6 @@ pub enum TokenError {
         timeout: Duration,
     },
     /// The token endpoint could not be reached, or its answer not read.
-    #[error("token endpoint {url}: {message}")]
     Transport {
         /// The endpoint (its password, if any, redacted).
         url: String,
@@ -121,7 +115,6 @@ pub enum TokenError {
         message: String,
     },
     /// The answer is not a token response.
-    #[error("token endpoint {url}: the answer is not a token ({message})")]
     Invalid {
         /// The endpoint (its password, if any, redacted).
         url: String,
@@ -129,12 +122,43 @@ pub enum TokenError {
         message: String,
     },
     /// The OAuth settings cannot work (no token URL, plain http to a remote host...).
-    #[error("OAuth configuration: {0}")]
     Config(String),
     /// A [`TokenSource`](super::TokenSource) of the application's own failed.
-    #[error("token source: {0}")]
     Source(String),
 }
+
+impl std::fmt::Display for TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Refused {
+                status,
+                error,
+                description,
+                ..
+            } => write!(
+                f,
+                "the identity server refused the token request (HTTP {status}): {error}{}",
+                description
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            ),
+            Self::TimedOut { url, timeout, .. } => write!(
+                f,
+                "token endpoint {url}: timed out: no answer within {timeout:?}"
+            ),
+            Self::Transport { url, message, .. } => write!(f, "token endpoint {url}: {message}"),
+            Self::Invalid { url, message, .. } => write!(
+                f,
+                "token endpoint {url}: the answer is not a token ({message})"
+            ),
+            Self::Config(what) => write!(f, "OAuth configuration: {what}"),
+            Self::Source(what) => write!(f, "token source: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for TokenError {}
 
 impl TokenError {
     /// The OAuth `error` code, when the identity server gave one.

@@ -35,9 +35,17 @@ pub struct Notification {
 }
 
 /// A notification body that is not one.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a Khipu notification: {0}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MalformedNotification(String);
+
+impl std::fmt::Display for MalformedNotification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self(what) = self;
+        write!(f, "not a Khipu notification: {what}")
+    }
+}
+
+impl std::error::Error for MalformedNotification {}
 
 /// Parses the form body Khipu POSTs to `notify_url`.
 pub fn parse(body: &[u8]) -> Result<Notification, MalformedNotification> {
@@ -170,14 +178,12 @@ impl fmt::Display for Check {
 }
 
 /// Why a notification must not be honoured.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum VerifyError {
     /// The payment could not be fetched.
-    #[error("cannot fetch the notified payment: {0}")]
-    Fetch(#[source] Error),
+    Fetch(Error),
     /// The payment is not the expected one.
-    #[error("the notified payment fails the {check} check: expected {expected}, found {found}")]
     Mismatch {
         /// Which check failed.
         check: Check,
@@ -186,6 +192,32 @@ pub enum VerifyError {
         /// What the payment says.
         found: String,
     },
+}
+
+impl std::fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Fetch(what) => write!(f, "cannot fetch the notified payment: {what}"),
+            Self::Mismatch {
+                check,
+                expected,
+                found,
+                ..
+            } => write!(
+                f,
+                "the notified payment fails the {check} check: expected {expected}, found {found}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Fetch(what) => Some(what),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

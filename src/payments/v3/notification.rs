@@ -49,17 +49,14 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 pub const SIGNATURE_HEADER: &str = "x-khipu-signature";
 
 /// Why a notification must not be trusted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotificationError {
     /// The `x-khipu-signature` value is not `t=<ms>,s=<base64>`.
-    #[error("malformed x-khipu-signature header: {0}")]
     MalformedHeader(String),
     /// The signature does not match the body and the secret.
-    #[error("the signature does not match the body (wrong secret, or the body was changed)")]
     BadSignature,
     /// The timestamp is older than the tolerance allows.
-    #[error("the notification is too old: signed {age:?} ago, tolerance {tolerance:?}")]
     TooOld {
         /// How long ago it was signed.
         age: Duration,
@@ -67,7 +64,6 @@ pub enum NotificationError {
         tolerance: Duration,
     },
     /// The timestamp is further in the future than the tolerance allows.
-    #[error("the notification is from the future: signed {ahead:?} ahead, tolerance {tolerance:?}")]
     TooNew {
         /// How far ahead.
         ahead: Duration,
@@ -75,9 +71,35 @@ pub enum NotificationError {
         tolerance: Duration,
     },
     /// The signature is valid but the body is not a payment notification.
-    #[error("the signed body is not a payment notification: {0}")]
     Undecodable(String),
 }
+
+impl std::fmt::Display for NotificationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MalformedHeader(what) => write!(f, "malformed x-khipu-signature header: {what}"),
+            Self::BadSignature => write!(
+                f,
+                "the signature does not match the body (wrong secret, or the body was changed)"
+            ),
+            Self::TooOld { age, tolerance, .. } => write!(
+                f,
+                "the notification is too old: signed {age:?} ago, tolerance {tolerance:?}"
+            ),
+            Self::TooNew {
+                ahead, tolerance, ..
+            } => write!(
+                f,
+                "the notification is from the future: signed {ahead:?} ahead, tolerance {tolerance:?}"
+            ),
+            Self::Undecodable(what) => {
+                write!(f, "the signed body is not a payment notification: {what}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for NotificationError {}
 
 /// Verifies notifications with the merchant secret. `Debug` never shows the secret.
 #[derive(Clone)]
