@@ -178,8 +178,10 @@ fn main() {
                     let before = sandbox.attempts();
                     PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
                     let base = LIVE.load(Ordering::Relaxed);
+                    let cpu_before = process_cpu();
                     let mut run =
                         runtime.block_on(burst(client, &sandbox.url, n, &mut next_call, faults));
+                    run.cpu = process_cpu().saturating_sub(cpu_before);
                     run.heap_peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
                     let after = sandbox.attempts();
                     for (i, slot) in run.attempts.iter_mut().enumerate() {
@@ -255,6 +257,9 @@ struct Run {
     /// Requests the sandbox received, by the fault of their call.
     attempts: [u64; 5],
     heap_peak: usize,
+    /// The client process's CPU time (user and system) over the burst; the sandbox is another
+    /// process, so this is the client's work alone.
+    cpu: Duration,
     first_wrong: Option<String>,
 }
 
@@ -276,7 +281,7 @@ impl Run {
 
     fn line(&self) -> String {
         format!(
-            "{:>6} calls {:<8} faults={:<5} {:>8.0} calls/s p50 {:>7.1} ms p99 {:>7.1} ms, {} not as expected, {} requests, heap peak {:.1} MB",
+            "{:>6} calls {:<8} faults={:<5} {:>8.0} calls/s p50 {:>7.1} ms p99 {:>7.1} ms, {} not as expected, {} requests, heap peak {:.1} MB, client CPU {:.0} us/call",
             self.calls,
             match self.client {
                 Client::Bank => "dyn Bank",
@@ -289,6 +294,7 @@ impl Run {
             self.wrong(),
             self.attempts.iter().sum::<u64>(),
             self.heap_peak as f64 / 1e6,
+            self.cpu.as_secs_f64() * 1e6 / self.calls.max(1) as f64,
         )
     }
 
@@ -305,6 +311,7 @@ impl Run {
             "not_as_expected": self.wrong(),
             "first_not_as_expected": self.first_wrong,
             "heap_peak_bytes": self.heap_peak,
+            "cpu_us_per_call": self.cpu.as_secs_f64() * 1e6 / self.calls.max(1) as f64,
             "by_fault": FAULTS.iter().map(|f| json!({
                 "fault": f.name(),
                 "calls": self.by_fault[f.index()].0,
@@ -352,6 +359,7 @@ async fn burst(client: Client, url: &str, n: usize, next: &mut u64, faults: bool
         by_fault: [(0, 0); 5],
         attempts: [0; 5],
         heap_peak: 0,
+        cpu: Duration::ZERO,
         first_wrong: None,
     };
     while let Some(joined) = tasks.join_next().await {
@@ -525,6 +533,25 @@ fn serve() {
 }
 
 /// This process's peak resident memory (`VmHWM`).
+/// This process's CPU time so far (user plus system, from `/proc/self/stat`, in clock ticks of
+/// 10 ms); zero where that file does not exist.
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
 fn vm_hwm() -> u64 {
     proc_status("VmHWM:").map(|kb| kb * 1024).unwrap_or(0)
 }

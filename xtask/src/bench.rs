@@ -326,11 +326,11 @@ fn reliability_section(report: &Path, out: &mut String) {
     let reps = group(sizes.first().copied().unwrap_or(0), "dyn Bank", false).len();
     let _ = writeln!(
         out,
-        "{heading}\n\n`cargo bench --bench reliability`: bursts of concurrent transactions calls (every call started at once) against the sandbox on 127.0.0.1, which runs in a child process; client runtime with 2 worker threads, the sandbox with 2, on the same 2 cores. Each burst uses a new client, so it opens its connections. Median of {reps} alternating repetitions; heap peak is the client's live heap above its level before the burst.\n"
+        "{heading}\n\n`cargo bench --bench reliability`: bursts of concurrent transactions calls (every call started at once) against the sandbox on 127.0.0.1, which runs in a child process; client runtime with 2 worker threads, the sandbox with 2, on the same 2 cores. Each burst uses a new client, so it opens its connections. Median of {reps} alternating repetitions; heap peak is the client's live heap above its level before the burst; client CPU is the client process's user and system time over the burst per call (the sandbox is another process).\n"
     );
     let _ = writeln!(
         out,
-        "| calls at once | client | calls/s | p50 | p99 | client heap peak |\n|---|---|---|---|---|---|"
+        "| calls at once | client | calls/s | p50 | p99 | client heap peak | client CPU per call |\n|---|---|---|---|---|---|---|"
     );
     let mut ratios = Vec::new();
     for &n in &sizes {
@@ -338,11 +338,12 @@ fn reliability_section(report: &Path, out: &mut String) {
             let g = group(n, client, false);
             let _ = writeln!(
                 out,
-                "| {n} | {client} | {:.0} | {:.1} ms | {:.1} ms | {:.1} MB |",
+                "| {n} | {client} | {:.0} | {:.1} ms | {:.1} ms | {:.1} MB | {:.0} µs |",
                 median(&g, "throughput"),
                 median(&g, "p50_ms"),
                 median(&g, "p99_ms"),
-                median(&g, "heap_peak_bytes") / 1e6
+                median(&g, "heap_peak_bytes") / 1e6,
+                median(&g, "cpu_us_per_call")
             );
         }
         ratios.push(format!(
