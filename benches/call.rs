@@ -18,7 +18,9 @@ use khipu::{Config, Credentials, DataRequest};
 #[path = "support/fixtures.rs"]
 mod fixtures;
 
-const ITEMS: usize = 100;
+/// Items in the answer: 100, as a service reads them, and 1, where the client's own work per call
+/// is most of the time.
+const SIZES: [usize; 2] = [100, 1];
 
 /// A server that answers every request with the same bytes, so that only client work differs.
 async fn serve(body: Arc<Vec<u8>>) -> String {
@@ -59,7 +61,14 @@ fn call(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("a runtime");
-    let body = Arc::new(fixtures::transactions_response(ITEMS));
+    for items in SIZES {
+        pair(c, &runtime, items);
+    }
+}
+
+/// The two sides for an answer of `items` transactions.
+fn pair(c: &mut Criterion, runtime: &tokio::runtime::Runtime, items: usize) {
+    let body = Arc::new(fixtures::transactions_response(items));
     let url = runtime.block_on(serve(body));
     let bank = khipu::connect(
         "cl/personal/demo-bank.khipu.com",
@@ -70,15 +79,15 @@ fn call(c: &mut Criterion) {
     let plain = khipu_types::http::client().expect("a client");
     let endpoint = format!("{url}/v1/cl/banking/personal/demo-bank.khipu.com/transactions");
     let payload = serde_json::json!({"RequestData": {"AccountNumber": "000011887755"}});
-    let mut group = c.benchmark_group(format!("transactions_call_{ITEMS}_items"));
+    let mut group = c.benchmark_group(format!("transactions_call_{items}_items"));
     group.bench_function("dyn_bank", |b| {
-        b.to_async(&runtime).iter(|| async {
+        b.to_async(runtime).iter(|| async {
             let reply = bank.transactions(&request).await.expect("a reply");
-            assert_eq!(reply.items().len(), ITEMS);
+            assert_eq!(reply.items().len(), items);
         })
     });
     group.bench_function("plain_reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
+        b.to_async(runtime).iter(|| async {
             let response = plain
                 .post(&endpoint)
                 .bearer_auth("bench")
@@ -89,7 +98,7 @@ fn call(c: &mut Criterion) {
             let bytes = response.bytes().await.expect("read");
             let envelope: TransactionsEnvelope = serde_json::from_slice(&bytes).expect("decodes");
             assert_eq!(envelope.status, Status::Ok);
-            assert_eq!(envelope.data.map(|d| d.transaction.len()), Some(ITEMS));
+            assert_eq!(envelope.data.map(|d| d.transaction.len()), Some(items));
         })
     });
     group.finish();
