@@ -16,8 +16,8 @@ struct Builder {
     body: Option<syn::Type>,
 }
 
-/// Finds `OperationInfo { operation_id: "..." }` in a `send` body.
-struct OperationId(Option<String>);
+/// Finds `OperationInfo { operation_id: "..." }` in a `send` body (also read by `requests`).
+pub(super) struct OperationId(pub(super) Option<String>);
 
 impl<'ast> Visit<'ast> for OperationId {
     fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {

@@ -6,25 +6,7 @@
 use quote::quote;
 use syn::visit::Visit;
 
-/// Finds `OperationInfo { operation_id: "..." }` in a `send` body.
-struct OperationId(Option<String>);
-
-impl<'ast> Visit<'ast> for OperationId {
-    fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
-        if s.path.is_ident("OperationInfo") {
-            for field in &s.fields {
-                if let (syn::Member::Named(name), syn::Expr::Lit(lit)) =
-                    (&field.member, &field.expr)
-                    && name == "operation_id"
-                    && let syn::Lit::Str(text) = &lit.lit
-                {
-                    self.0 = Some(text.value());
-                }
-            }
-        }
-        syn::visit::visit_expr_struct(self, s);
-    }
-}
+use super::hooks::OperationId;
 
 /// The generic arguments of the last segment of a type path (`T, E` in `Result<T, E>`).
 fn arguments(ty: &syn::Type) -> Vec<&syn::Type> {
