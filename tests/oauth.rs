@@ -248,10 +248,13 @@ async fn authorization_code_with_pkce_then_refresh_rotation() {
     tokio::time::sleep(Duration::from_millis(1100)).await; // the access token expires
     bank.accounts(&DataRequest::new()).await.unwrap();
     let counts = sandbox.oauth_counts();
-    // The exchange, the refused reuse of its code, one refresh; the forged state never left.
-    assert_eq!(counts.token_requests, 3, "{counts:?}");
+    // The exchange, the refused reuse of its code, and the source's refreshes (one, or one more
+    // when a loaded machine lets the 1-second token expire before the first call); the forged
+    // state never left.
+    let refreshes = source.token_requests();
+    assert!((1..=2).contains(&refreshes), "{refreshes} refreshes");
+    assert_eq!(counts.token_requests, 2 + refreshes, "{counts:?}");
     assert_eq!(counts.bank_requests_refused, 0, "{counts:?}");
-    assert_eq!(source.token_requests(), 1);
     let token_set = source.token_set();
     let rotated = token_set.refresh_token().unwrap().expose().to_owned();
     assert_ne!(rotated, first_refresh, "the refresh token is rotated");
