@@ -277,8 +277,7 @@ pub struct AuthError {
 
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Self { message, .. } = self;
-        write!(f, "{message}")
+        f.write_str(&self.message)
     }
 }
 
