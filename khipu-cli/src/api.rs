@@ -144,7 +144,7 @@ fn checked_request(
             ))
         })?;
     let doc = specs.doc(route);
-    let declared = declared_params(doc, route);
+    let declared = khipu_mock::spec::parameters(doc, route);
     let refuse = |what: String| Failure::Usage(format!("{} {}: {what}", api.name, operation.id));
     let mut request = RawRequest::new();
     let mut given = Vec::new();
@@ -152,26 +152,22 @@ fn checked_request(
         let (name, value) = param
             .split_once('=')
             .ok_or_else(|| refuse(format!("`{param}` is not NAME=VALUE")))?;
-        let (place, schema) = declared
-            .iter()
-            .find(|(n, _, _, _)| n == name)
-            .map(|(_, place, _, schema)| (place.as_str(), schema))
-            .ok_or_else(|| {
-                let names: Vec<&str> = declared.iter().map(|(n, ..)| n.as_str()).collect();
-                refuse(format!(
-                    "`{name}` is not one of its parameters ({})",
-                    if names.is_empty() {
-                        "it has none".to_owned()
-                    } else {
-                        names.join(", ")
-                    }
-                ))
-            })?;
-        let typed = typed_value(schema, value);
-        if let Some(e) = khipu_mock::validate::validate(doc, schema, &typed).first() {
+        let declaration = declared.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<&str> = declared.iter().map(|p| p.name).collect();
+            refuse(format!(
+                "`{name}` is not one of its parameters ({})",
+                if names.is_empty() {
+                    "it has none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ))
+        })?;
+        let errors = khipu_mock::validate::parameter(doc, name, declaration.schema, value);
+        if let Some(e) = errors.first() {
             return Err(refuse(format!("parameter `{name}`: {}", e.message)));
         }
-        request = match place {
+        request = match declaration.place {
             "path" => request.path_param(name, value),
             "query" => request.query(name, value),
             other => {
@@ -180,12 +176,13 @@ fn checked_request(
                 )));
             }
         };
-        given.push(name.to_owned());
+        given.push(name);
     }
-    if let Some((name, ..)) = declared
+    if let Some(p) = declared
         .iter()
-        .find(|(n, _, required, _)| *required && !given.contains(n))
+        .find(|p| p.required && !given.contains(&p.name))
     {
+        let name = p.name;
         return Err(refuse(format!(
             "parameter `{name}` is required (-p {name}=VALUE)"
         )));
@@ -226,44 +223,6 @@ fn checked_request(
 /// A spec's name without its extension (`payments/v3.0.json` is `payments/v3.0`).
 fn stem(name: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(stem, _)| stem)
-}
-
-/// The operation's parameters (its path item's and its own): name, place, required, schema.
-fn declared_params(
-    doc: &Value,
-    route: &khipu_mock::spec::Route,
-) -> Vec<(String, String, bool, Value)> {
-    let item = &doc["paths"][&route.path];
-    let mut out: Vec<(String, String, bool, Value)> = Vec::new();
-    let lists = [item.get("parameters"), route.operation.get("parameters")];
-    for param in lists
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-    {
-        let param = khipu_doc::resolve(doc, param);
-        let (Some(name), Some(place)) = (param["name"].as_str(), param["in"].as_str()) else {
-            continue;
-        };
-        let required = param["required"] == true || place == "path";
-        let schema = param.get("schema").cloned().unwrap_or(Value::Null);
-        out.retain(|(n, p, ..)| !(n == name && p == place));
-        out.push((name.to_owned(), place.to_owned(), required, schema));
-    }
-    out
-}
-
-/// A parameter's text as the JSON value its schema's type reads (a number for `integer` and
-/// `number`, `true`/`false` for `boolean`); left a string when it does not parse, so the schema
-/// check names the type.
-fn typed_value(schema: &Value, text: &str) -> Value {
-    match schema["type"].as_str() {
-        Some("integer" | "number" | "boolean") => {
-            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
-        }
-        _ => Value::String(text.to_owned()),
-    }
 }
 
 /// `--body`: JSON text, `@FILE`, or `@-` for standard input.

@@ -102,6 +102,10 @@ async fn what_the_spec_refuses_is_a_usage_error_and_nothing_is_sent() {
             "is not NAME=VALUE",
         ),
         (
+            vec!["payments-v3.0", "getReceivers", "-p", "max=0"],
+            "parameter `max`: is 0; at least 1 allowed",
+        ),
+        (
             vec![
                 "payments-v3.0",
                 "postPayment",

@@ -149,6 +149,50 @@ fn percent_decode(segment: &str) -> String {
         .unwrap_or_default()
 }
 
+/// One parameter a route declares.
+#[derive(Debug, Clone, Copy)]
+pub struct Parameter<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Where it goes: `path`, `query`, `header`, `cookie`.
+    pub place: &'a str,
+    /// It must be given (path parameters always are).
+    pub required: bool,
+    /// Its schema (`null` when it declares none).
+    pub schema: &'a Value,
+}
+
+/// The parameters `route` declares in `doc`: its path item's, then its operation's, which win
+/// over one of the same name and place (OpenAPI's rule), `$ref`s resolved. What the sandbox
+/// checks a request's parameters against, and `khipu api` before sending.
+pub fn parameters<'a>(doc: &'a Value, route: &'a Route) -> Vec<Parameter<'a>> {
+    let item = doc
+        .get("paths")
+        .and_then(|p| p.get(&route.path))
+        .and_then(|i| i.get("parameters"));
+    let mut out: Vec<Parameter<'a>> = Vec::new();
+    let lists = [item, route.operation.get("parameters")];
+    for param in lists
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+    {
+        let param = resolve(doc, param);
+        let (Some(name), Some(place)) = (param["name"].as_str(), param["in"].as_str()) else {
+            continue;
+        };
+        out.retain(|p| !(p.name == name && p.place == place));
+        out.push(Parameter {
+            name,
+            place,
+            required: param["required"] == true || place == "path",
+            schema: param.get("schema").unwrap_or(&Value::Null),
+        });
+    }
+    out
+}
+
 /// The JSON request body schema of an operation and its media type.
 pub fn request_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<(&'a str, &'a Value)> {
     let body = resolve(doc, op.get("requestBody")?);

@@ -290,6 +290,14 @@ fn object(
     }
 }
 
+/// Every way the text `value` of parameter `name` breaks its `schema`, the text first typed as a
+/// form value is ([`form_to_json`]): what the sandbox and `khipu api` check a parameter with.
+pub fn parameter(doc: &Value, name: &str, schema: &Value, value: &str) -> Vec<FieldError> {
+    let schema = serde_json::json!({"properties": {name: schema}});
+    let typed = form_to_json(doc, &schema, &[(name.to_owned(), value.to_owned())]);
+    validate(doc, &schema, &typed)
+}
+
 /// A form body as a JSON object, each value typed as its property's schema says, so that it can be
 /// validated like JSON. A value that cannot take its type stays a string, and validation names it.
 pub fn form_to_json(doc: &Value, schema: &Value, pairs: &[(String, String)]) -> Value {

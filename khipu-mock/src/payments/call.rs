@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::auth::Version;
 use super::errors::{field_error, validation};
 use crate::exchange::{Reply, Req};
-use crate::spec::{Route, request_schema};
+use crate::spec::{Route, parameters, request_schema};
 use crate::validate;
 
 /// A request that passed the spec's checks.
@@ -58,30 +58,19 @@ impl<'a> Call<'a> {
 
     /// Every declared path and query parameter: present when required, and of its schema.
     fn check_parameters(&self) -> Result<(), Reply> {
-        let declared = self
-            .route
-            .operation
-            .get("parameters")
-            .and_then(Value::as_array);
-        for p in declared.into_iter().flatten() {
-            let (Some(name), Some(place)) = (p["name"].as_str(), p["in"].as_str()) else {
-                continue;
-            };
-            let value = match place {
-                "query" => self.query(name),
-                "path" => find(self.params, name),
+        for p in parameters(self.doc, self.route) {
+            let value = match p.place {
+                "query" => self.query(p.name),
+                "path" => find(self.params, p.name),
                 _ => continue,
             };
             let Some(value) = value else {
-                if p["required"] == true {
-                    return Err(field_error(name, "is required"));
+                if p.required {
+                    return Err(field_error(p.name, "is required"));
                 }
                 continue;
             };
-            let schema = json!({"properties": {name: p["schema"].clone()}});
-            let typed =
-                validate::form_to_json(self.doc, &schema, &[(name.to_owned(), value.to_owned())]);
-            let errors = validate::validate(self.doc, &schema, &typed);
+            let errors = validate::parameter(self.doc, p.name, p.schema, value);
             if !errors.is_empty() {
                 return Err(validation("Datos inválidos", &errors));
             }
