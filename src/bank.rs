@@ -202,7 +202,7 @@ impl CatalogBank {
             },
             subject,
         };
-        attempt::run(call, &self.connection.retry, || async {
+        attempt::run(call, self.connection.options.retry_policy(), || async {
             let (status, answer) = self.connection.post_json(&context, op.path, &body).await;
             let decoded = answer.and_then(|(status, bytes)| decode::<C>(&context, status, &bytes));
             (status, decoded)

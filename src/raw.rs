@@ -99,7 +99,7 @@ pub async fn send(
         rule: operation.retry,
         subject: None,
     };
-    attempt::run(call, &config.retry, || {
+    attempt::run(call, connection.options.retry_policy(), || {
         connection.send(
             &context,
             method.clone(),

@@ -6,7 +6,7 @@ use std::fmt;
 use khipu_types::auth::{Auth, AuthSpec, Credentials};
 use khipu_types::client::{ApiClient, Options};
 
-use crate::config::{Config, RetryPolicy};
+use crate::config::Config;
 use crate::error::{Context, Error};
 use crate::http::answer::{self, Outcome};
 
@@ -16,10 +16,8 @@ pub(crate) struct Connection {
     /// The checked base URL, without a trailing `/`.
     pub(crate) base: String,
     http: reqwest::Client,
-    /// The credential as the spec asks for it, and the response cap.
+    /// The credential as the spec asks for it, the response cap and the retry policy.
     pub(crate) options: Options,
-    /// How reads are retried.
-    pub(crate) retry: RetryPolicy,
 }
 
 impl fmt::Debug for Connection {
@@ -28,7 +26,6 @@ impl fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("base", &self.base)
             .field("options", &self.options)
-            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -62,7 +59,6 @@ impl Connection {
             options: Options::new(auth)
                 .max_response_bytes(config.max_response_bytes)
                 .retry(config.retry.clone()),
-            retry: config.retry.clone(),
         })
     }
 
