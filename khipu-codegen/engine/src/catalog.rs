@@ -95,13 +95,17 @@ pub fn retry_rule(
             )),
         };
     }
-    let accepts_callback = op.get("responses").and_then(|r| r.get("202")).is_some();
     Ok(match method.to_ascii_uppercase().as_str() {
         "GET" | "HEAD" => Retry::Read,
-        _ if bank && accepts_callback => Retry::Callback,
+        _ if bank && accepts_callback(op) => Retry::Callback,
         _ if bank => Retry::Read,
         _ => Retry::Write,
     })
+}
+
+/// The operation answers 202 when given a `CallbackUrl`.
+fn accepts_callback(op: &serde_json::Map<String, Value>) -> bool {
+    op.get("responses").and_then(|r| r.get("202")).is_some()
 }
 
 /// Every operation's retry rule can be read: a malformed `x-khipu-retry` names its operation.
@@ -180,7 +184,7 @@ pub(crate) fn operations(doc: &Value, declared: &Value, identity: &Identity) -> 
                     .unwrap_or_default()
                     .to_owned(),
                 deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
-                accepts_callback: op.get("responses").and_then(|r| r.get("202")).is_some(),
+                accepts_callback: accepts_callback(op),
                 params,
                 capability,
             }
