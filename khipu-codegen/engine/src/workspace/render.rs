@@ -410,14 +410,7 @@ fn catalog_rs(clients: &[PlannedClient]) -> String {
         .filter(|c| !matches!(c.client.identity, crate::identity::Identity::Bank(_)))
         .collect();
     others.sort_by_key(|c| c.client.identity.name());
-    for c in others {
-        let _ = writeln!(
-            out,
-            "    #[cfg(feature = \"{}\")]\n    apis.push(&{ROOT}{}::API);",
-            c.feature, c.module_path
-        );
-    }
-    for (c, _) in &sorted {
+    for c in others.into_iter().chain(sorted.iter().map(|(c, _)| *c)) {
         let _ = writeln!(
             out,
             "    #[cfg(feature = \"{}\")]\n    apis.push(&{ROOT}{}::API);",
