@@ -1,7 +1,7 @@
 //! Predictions: a payment from one bank, or from each bank `GET /v3/banks` lists. The sandbox's
 //! payer may send up to [`MAX_AMOUNT`] and [`NEW_DESTINATARY_MAX_AMOUNT`] to a new recipient.
 
-use khipu_types::{Amount, Decimal};
+use khipu_types::Decimal;
 use serde_json::{Value, json};
 
 use crate::clock::later_rfc3339;
@@ -17,11 +17,12 @@ const NEW_DESTINATARY_MAX_AMOUNT: i64 = 100_000;
 
 /// The prediction for the call's `amount`, its result written by `case`.
 fn prediction(call: &Call<'_>, case: fn(&str) -> String) -> Value {
+    // Read as every amount the sandbox is sent (`store::amount`: a hostile one saturates).
     let amount = call
         .query("amount")
-        .and_then(|a| a.parse::<Amount>().ok())
+        .map(|a| store::amount(&Value::String(a.to_owned())))
         .unwrap_or_default();
-    let result = if amount > Amount::from(MAX_AMOUNT) {
+    let result = if amount > Decimal::from(MAX_AMOUNT) {
         "max_amount_exceeded"
     } else {
         "ok"
