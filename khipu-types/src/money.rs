@@ -195,14 +195,28 @@ impl Amount {
             }
             _ => false,
         };
-        let (mut all, mut fraction_digits, mut seen_digit, mut seen_point) =
-            (Vec::with_capacity(bytes.len()), 0i64, false, false);
+        // Significant digits go straight into the array (no allocation: this runs for every
+        // amount decoded); zeros after one are held until a non-zero digit shows they are inside
+        // the number, or the end shows they are trailing.
+        let mut digits = [0u8; MAX_DIGITS];
+        let (mut len, mut held_zeros, mut fraction_digits) = (0usize, 0usize, 0i64);
+        let (mut seen_digit, mut seen_point, mut too_many) = (false, false, false);
         while at < bytes.len() {
             match bytes[at] {
                 b @ b'0'..=b'9' => {
-                    all.push(b);
                     seen_digit = true;
                     fraction_digits += i64::from(seen_point);
+                    if b == b'0' {
+                        // Leading zeros are not digits of the value.
+                        held_zeros += usize::from(len > 0);
+                    } else if len + held_zeros < MAX_DIGITS {
+                        digits[len..len + held_zeros].fill(b'0');
+                        digits[len + held_zeros] = b;
+                        len += held_zeros + 1;
+                        held_zeros = 0;
+                    } else {
+                        too_many = true;
+                    }
                 }
                 b'.' if !seen_point => seen_point = true,
                 b'e' | b'E' => break,
@@ -228,23 +242,18 @@ impl Amount {
             }
             exponent = written.parse().map_err(|_| SHAPE)?;
         }
-        exponent -= fraction_digits;
-        let first = all.iter().position(|b| *b != b'0');
-        let Some(first) = first else {
-            return Ok(Self::default());
-        };
-        let last = all.iter().rposition(|b| *b != b'0').unwrap_or(first);
-        exponent += (all.len() - 1 - last) as i64;
-        let significant = &all[first..=last];
-        if significant.len() > MAX_DIGITS {
+        if too_many {
             return Err("it has more than 64 significant digits");
         }
+        if len == 0 {
+            return Ok(Self::default());
+        }
+        // The held zeros trail the last significant digit.
+        let exponent = exponent - fraction_digits + held_zeros as i64;
         let exponent = i32::try_from(exponent).map_err(|_| "its exponent is out of range")?;
-        let mut digits = [0u8; MAX_DIGITS];
-        digits[..significant.len()].copy_from_slice(significant);
         Ok(Self {
             negative,
-            len: significant.len() as u8,
+            len: len as u8,
             exponent,
             digits,
         })
