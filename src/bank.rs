@@ -185,9 +185,11 @@ impl CatalogBank {
         kind: DataKind,
         request: &DataRequest,
     ) -> Result<Reply<C::Item>, Error> {
-        let op = self.select(kind, request)?;
+        // Built once: it says which parameters the request provides, then is what is sent.
+        let shared = request_body(request);
+        let op = self.select(kind, request, &shared)?;
         let context = Context::bank(self.info.id, op.operation_id);
-        let body = self.body(op, request, &context)?;
+        let body = self.body(op, request, shared, &context)?;
         let subject = match &request.subject {
             Subject::Account(number) => Some(number.as_str()),
             Subject::Card(digits) => Some(digits.as_str()),
@@ -215,32 +217,28 @@ impl CatalogBank {
         &self,
         kind: DataKind,
         request: &DataRequest,
+        body: &RequestBody,
     ) -> Result<&'static OperationInfo, Error> {
-        let candidates: Vec<&'static OperationInfo> = self
-            .info
-            .operations
-            .iter()
-            .filter(|op| op.capability.is_some_and(|c| c.kind == kind))
-            .collect();
-        let candidates: Vec<_> = match &request.operation {
-            Some(wanted) => {
-                let chosen: Vec<_> = candidates
-                    .into_iter()
-                    .filter(|op| op.operation_id == wanted)
-                    .collect();
-                if chosen.is_empty() {
-                    return Err(self.unsupported(format!("{kind} through operation `{wanted}`")));
-                }
-                chosen
-            }
-            None => candidates,
+        // Iterated, not collected: this runs on every call.
+        let of_kind = || {
+            self.info
+                .operations
+                .iter()
+                .filter(move |op| op.capability.is_some_and(|c| c.kind == kind))
         };
+        let wanted = request.operation.as_deref();
+        let candidates = || of_kind().filter(move |op| wanted.is_none_or(|w| op.operation_id == w));
+        if let Some(wanted) = wanted
+            && candidates().next().is_none()
+        {
+            return Err(self.unsupported(format!("{kind} through operation `{wanted}`")));
+        }
         let mut missing = None;
-        for op in &candidates {
-            match fit(op, request) {
+        for op in candidates() {
+            match fit(op, body) {
                 Fit::Yes => return Ok(op),
                 Fit::Missing(parameter) => {
-                    missing.get_or_insert((*op, parameter));
+                    missing.get_or_insert((op, parameter));
                 }
                 Fit::No => {}
             }
@@ -261,6 +259,7 @@ impl CatalogBank {
         &self,
         op: &'static OperationInfo,
         request: &DataRequest,
+        mut body: RequestBody,
         context: &Context,
     ) -> Result<bytes::Bytes, Error> {
         if request.callback_url.is_some() && !op.accepts_callback {
@@ -270,7 +269,6 @@ impl CatalogBank {
                 reason: "is not accepted: this operation only answers synchronously".into(),
             });
         }
-        let mut body = request_body(request);
         if let Some(credential) = &self.account_credential {
             body = body.account_credential(credential.clone());
         }
@@ -332,8 +330,7 @@ fn request_body(request: &DataRequest) -> RequestBody {
 }
 
 /// The parameters a request provides, by Khipu's names.
-fn provided(request: &DataRequest) -> Vec<&'static str> {
-    let body = request_body(request);
+fn provided(body: &RequestBody) -> impl Iterator<Item = &'static str> + Clone {
     let data = &body.request_data;
     [
         ("AccountNumber", &data.account_number),
@@ -345,18 +342,17 @@ fn provided(request: &DataRequest) -> Vec<&'static str> {
     ]
     .into_iter()
     .filter_map(|(name, value)| value.is_some().then_some(name))
-    .collect()
 }
 
-fn fit(op: &OperationInfo, request: &DataRequest) -> Fit {
-    let provided = provided(request);
-    if provided.iter().any(|name| op.param(name).is_none()) {
+fn fit(op: &OperationInfo, body: &RequestBody) -> Fit {
+    let provided = provided(body);
+    if provided.clone().any(|name| op.param(name).is_none()) {
         return Fit::No;
     }
     match op
         .params
         .iter()
-        .find(|p| p.required && !provided.contains(&p.name))
+        .find(|p| p.required && !provided.clone().any(|name| name == p.name))
     {
         Some(p) => Fit::Missing(p.name),
         None => Fit::Yes,

@@ -40,7 +40,8 @@ impl Attempt {
             if let Some(bank) = context.bank {
                 span.record("bank", bank);
             }
-            if let Some(subject) = subject {
+            // Masking allocates: only for a span a subscriber records.
+            if let Some(subject) = subject.filter(|_| !span.is_disabled()) {
                 span.record("subject", mask(subject).as_str());
             }
             span

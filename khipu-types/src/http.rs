@@ -57,6 +57,16 @@ pub fn redirect_location(headers: &reqwest::header::HeaderMap) -> String {
 /// [`is_too_large`] recognizes. The cap holds while the body streams, whatever `Content-Length`
 /// says, so memory stays bounded even when a server lies about the length.
 pub fn limit_body(response: reqwest::Response, max: usize) -> reqwest::Response {
+    // A body whose exact length is known is read as that many bytes and no more (hyper ends an
+    // HTTP/1.1 body at its `Content-Length`, and h2 refuses data past it); reqwest reports no
+    // exact length for a body it decompresses. Within the cap, it needs no second wrapper: the
+    // common answer is read as plain reqwest reads it.
+    if response
+        .content_length()
+        .is_some_and(|length| usize::try_from(length).is_ok_and(|length| length <= max))
+    {
+        return response;
+    }
     let url = response.url().clone();
     let response: ::http::Response<reqwest::Body> = response.into();
     let (mut parts, body) = response.into_parts();

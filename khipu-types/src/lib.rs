@@ -35,7 +35,8 @@ mod secret;
 
 pub use date_time::{DateTime, DateTimeError};
 pub use money::{Amount, AmountError, MAX_DIGITS as AMOUNT_MAX_DIGITS};
-/// The decimal type behind [`Amount`].
+/// The decimal type [`Amount::to_decimal`] gives, for arithmetic (feature `decimal`).
+#[cfg(feature = "decimal")]
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
 

@@ -5,8 +5,8 @@
 //! `36427014.90143424`, `3.402823466e+38`, `2.225073858507e-311`), so no amount a document allows
 //! is rounded, refused for its size or read through `f64`. A number with more significant digits
 //! than that is refused with an error, never rounded. Khipu's amounts have up to 4 decimal places;
-//! [`Amount::to_decimal`] gives the [`rust_decimal::Decimal`] for arithmetic when the value fits
-//! one exactly, and says so when it does not.
+//! `Amount::to_decimal` (feature `decimal`) gives a `rust_decimal::Decimal` for arithmetic when
+//! the value fits one exactly, and says so when it does not.
 //!
 //! On the wire an `Amount` is a JSON number written with exactly its digits: whole values as
 //! integers (`1000`, not `1000.0`), others as they are (`1234.5`), the very large and very small
@@ -14,11 +14,15 @@
 //! (serde_json's raw values). It is read from a number or from a decimal string (`"1000.0000"`,
 //! as real v3.0 responses and notifications carry it). Trailing zeros after the point are not
 //! digits of the value: `1000.0000` is `1000`.
+//!
+//! Arithmetic comes with the `decimal` feature (on by default in `khipu-rs`), which brings
+//! `rust_decimal`; without it an amount is still read, compared, checked and written exactly.
 
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "decimal")]
 use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -94,12 +98,14 @@ impl Default for Amount {
 
 impl Amount {
     /// The amount `value`.
+    #[cfg(feature = "decimal")]
     pub fn new(value: Decimal) -> Self {
         Self::from(value)
     }
 
     /// The value as a [`Decimal`], for arithmetic, when it fits one exactly (at most 28
     /// decimal places and 96 bits); an error saying so otherwise, never a rounded value.
+    #[cfg(feature = "decimal")]
     pub fn to_decimal(&self) -> Result<Decimal, AmountError> {
         let point = self.point();
         if self.len == 0 {
@@ -344,6 +350,7 @@ impl TryFrom<String> for Amount {
     }
 }
 
+#[cfg(feature = "decimal")]
 impl From<Decimal> for Amount {
     fn from(value: Decimal) -> Self {
         // A decimal's text is at most 29 digits and a point: always an amount.
@@ -351,6 +358,7 @@ impl From<Decimal> for Amount {
     }
 }
 
+#[cfg(feature = "decimal")]
 impl TryFrom<Amount> for Decimal {
     type Error = AmountError;
     fn try_from(value: Amount) -> Result<Self, Self::Error> {
@@ -493,7 +501,7 @@ mod tests {
         assert_eq!(from("1000"), Amount::from(1000));
         assert_eq!(from("\"1000.0000\""), Amount::from(1000));
         assert_eq!(from("1000.5"), from("\"1000.5\""));
-        assert_eq!(from("0.3").to_decimal().unwrap(), Decimal::new(3, 1));
+        assert_eq!(from("0.3"), "0.30".parse::<Amount>().unwrap());
         assert_eq!(from("-12"), Amount::from(-12));
         assert_eq!(
             from("3.402823466e+38").to_string(),
@@ -527,6 +535,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "decimal")]
     #[test]
     fn arithmetic_is_offered_only_where_it_is_exact() {
         assert_eq!(

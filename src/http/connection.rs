@@ -125,11 +125,17 @@ impl Connection {
         let mut request = self
             .http
             .request(method, format!("{}{path_and_query}", self.base))
-            .header(reqwest::header::ACCEPT, "application/json");
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
         if let Some((media, bytes)) = body {
             // A refcount, not a copy: the same bytes go out on every attempt.
             request = request
-                .header(reqwest::header::CONTENT_TYPE, media)
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    reqwest::header::HeaderValue::from_static(media),
+                )
                 .body(bytes);
         }
         let limit = self.options.response_limit();
@@ -147,9 +153,15 @@ impl Connection {
             };
             return (None, Err(error), None);
         }
+        // Kept only where a 401 can renew it (`send`): a token source's token.
+        let renewable = matches!(
+            self.options.auth().credential(),
+            Some(Credentials::TokenSource(_))
+        );
         let sent_token = request
             .headers()
             .get(reqwest::header::AUTHORIZATION)
+            .filter(|_| renewable)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);

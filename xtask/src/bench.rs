@@ -10,15 +10,16 @@ use std::time::{Duration, Instant};
 
 use khipu_codegen_engine::workspace;
 
-/// The benches: (package, bench target). All but `reliability` are criterion benches; it writes
-/// `target/reliability.json` itself.
-const BENCHES: [(&str, &str); 6] = [
+/// The benches: (package, bench target). All but `reliability` and `allocations` are criterion
+/// benches; those two write `target/reliability.json` and `target/allocations.json` themselves.
+const BENCHES: [(&str, &str); 7] = [
     ("khipu-codegen-engine", "codegen"),
     ("khipu-rs", "decode"),
     ("khipu-rs", "call"),
     ("khipu-types", "signing"),
     ("khipu-types", "request_check"),
     ("khipu-rs", "reliability"),
+    ("khipu-rs", "allocations"),
 ];
 
 pub fn run(repo: &Path, skip_criterion: bool, skip_build: bool) -> ExitCode {
@@ -45,6 +46,7 @@ pub fn run(repo: &Path, skip_criterion: bool, skip_build: bool) -> ExitCode {
     codegen_section(repo, &criterion, &mut out);
     decode_section(&criterion, &mut out);
     call_section(&criterion, &mut out);
+    allocations_section(&repo.join("target/allocations.json"), &mut out);
     signing_section(&criterion, &mut out);
     reliability_section(&repo.join("target/reliability.json"), &mut out);
     consumer_section(&repo.join("target/consumer-build.json"), &mut out);
@@ -196,7 +198,7 @@ fn consumer_section(report: &Path, out: &mut String) {
     let median = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or(f64::NAN);
     let _ = writeln!(
         out,
-        "{heading}\n\n`cargo xtask consumer --bench`: a crate outside the workspace on the packaged crates, `khipu-rs` with features `{}` and no default features, against a floor crate with only reqwest (rustls + ring), serde, serde_json and tokio with the same features; clean debug builds in fresh target directories, alternating, {} each (all runs: consumer {:?} s, floor {:?} s).\n",
+        "{heading}\n\n`cargo xtask consumer --bench`: a crate outside the workspace on the packaged crates, `khipu-rs` with features `{}` and no default features, against a floor crate with only reqwest (rustls + ring), serde, serde_json and tokio with the same features; clean debug builds in fresh target directories with `CARGO_INCREMENTAL=0` (the khipu crates come in by `[patch]` path, which cargo would otherwise compile incrementally, as it never does a crates.io dependency), alternating, {} each (all runs: consumer {:?} s, floor {:?} s).\n",
         report["features"].as_str().unwrap_or_default(),
         consumer.len(),
         consumer
@@ -276,6 +278,34 @@ fn call_section(criterion: &Path, out: &mut String) {
         "\nOverhead at the median: {:+.1}% (target: within 5%).\n",
         (bank / plain - 1.0) * 100.0
     );
+}
+
+/// The allocations bench's report: heap allocations and CPU per call, both sides.
+fn allocations_section(report: &Path, out: &mut String) {
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(report)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    if rows.is_empty() {
+        let _ = writeln!(out, "Allocations per call: (not run)\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "`cargo bench --bench allocations`: the same call, 20,000 times in a row over one kept-alive connection on a current-thread runtime (the server on its own thread), with a counting allocator. Allocation counts are exact, so they show a change in the client's own work without the noise of timings; CPU is the client thread's.\n\n| items | client | allocations per call | bytes allocated per call | CPU per call |\n|---|---|---|---|---|"
+    );
+    for row in &rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.1} | {:.0} | {:.1} µs |",
+            row["items"],
+            row["client"].as_str().unwrap_or("?"),
+            row["allocations_per_call"].as_f64().unwrap_or(f64::NAN),
+            row["bytes_per_call"].as_f64().unwrap_or(f64::NAN),
+            row["cpu_us_per_call"].as_f64().unwrap_or(f64::NAN),
+        );
+    }
+    out.push('\n');
 }
 
 fn signing_section(criterion: &Path, out: &mut String) {

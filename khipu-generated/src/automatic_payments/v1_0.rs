@@ -116,11 +116,6 @@ pub mod types {
         pub error_code: ::std::string::String,
         pub error_message: ::std::string::String,
     }
-    impl ChargeError {
-        pub fn builder() -> builder::ChargeError {
-            Default::default()
-        }
-    }
     ///What Khipu POSTs to a charge's `error_response_url`. Khipu documents no signature: a hint to read the payment, never proof of it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ChargeErrorNotification {
@@ -131,11 +126,6 @@ pub mod types {
         pub subscription_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transaction_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ChargeErrorNotification {
-        pub fn builder() -> builder::ChargeErrorNotification {
-            Default::default()
-        }
     }
     ///`ChargeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -573,11 +563,6 @@ pub mod types {
     pub struct ChargeResult {
         ///The charge's payment id: the debit is a Khipu payment, readable with `GET /v3/payments/{id}`.
         pub payment_id: ::std::string::String,
-    }
-    impl ChargeResult {
-        pub fn builder() -> builder::ChargeResult {
-            Default::default()
-        }
     }
     ///`FetchSubscriptionStatus1Id`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1022,22 +1007,12 @@ pub mod types {
         ///Unique id of the subscription, to query its status later.
         pub subscription_id: ::std::string::String,
     }
-    impl SubscriptionCreationResult {
-        pub fn builder() -> builder::SubscriptionCreationResult {
-            Default::default()
-        }
-    }
     ///What Khipu POSTs to a subscription's `notify_url`. Khipu documents no signature: a hint to read the subscription's status, never proof of it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubscriptionNotification {
         ///`enabled` or `disabled` on Khipu's pages; `discarded` (unsubscribed) in the newer revision.
         pub status: SubscriptionNotificationStatus,
         pub subscription_id: ::std::string::String,
-    }
-    impl SubscriptionNotification {
-        pub fn builder() -> builder::SubscriptionNotification {
-            Default::default()
-        }
     }
     ::khipu_types::open_enum! {
         #[doc =
@@ -1059,11 +1034,6 @@ pub mod types {
         pub status: SubscriptionStatusStatus,
         ///Unique subscription id.
         pub subscription_id: ::std::string::String,
-    }
-    impl SubscriptionStatus {
-        pub fn builder() -> builder::SubscriptionStatus {
-            Default::default()
-        }
     }
     ::khipu_types::open_enum! {
         #[doc =
@@ -1123,148 +1093,6 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct ChargeError {
-            error_code: ::std::result::Result<::std::string::String, ::std::string::String>,
-            error_message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ChargeError {
-            fn default() -> Self {
-                Self {
-                    error_code: Err("no value supplied for error_code".to_string()),
-                    error_message: Err("no value supplied for error_message".to_string()),
-                }
-            }
-        }
-        impl ChargeError {
-            pub fn error_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error_code = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for error_code: {e}"));
-                self
-            }
-            pub fn error_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error_message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for error_message: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ChargeError> for super::ChargeError {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChargeError,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error_code: value.error_code?,
-                    error_message: value.error_message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ChargeError> for ChargeError {
-            fn from(value: super::ChargeError) -> Self {
-                Self {
-                    error_code: Ok(value.error_code),
-                    error_message: Ok(value.error_message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ChargeErrorNotification {
-            error_message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            payment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subscription_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            transaction_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ChargeErrorNotification {
-            fn default() -> Self {
-                Self {
-                    error_message: Err("no value supplied for error_message".to_string()),
-                    payment_id: Ok(Default::default()),
-                    subscription_id: Err("no value supplied for subscription_id".to_string()),
-                    transaction_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl ChargeErrorNotification {
-            pub fn error_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error_message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for error_message: {e}"));
-                self
-            }
-            pub fn payment_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for payment_id: {e}"));
-                self
-            }
-            pub fn subscription_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subscription_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for subscription_id: {e}")
-                });
-                self
-            }
-            pub fn transaction_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.transaction_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for transaction_id: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ChargeErrorNotification> for super::ChargeErrorNotification {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChargeErrorNotification,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error_message: value.error_message?,
-                    payment_id: value.payment_id?,
-                    subscription_id: value.subscription_id?,
-                    transaction_id: value.transaction_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ChargeErrorNotification> for ChargeErrorNotification {
-            fn from(value: super::ChargeErrorNotification) -> Self {
-                Self {
-                    error_message: Ok(value.error_message),
-                    payment_id: Ok(value.payment_id),
-                    subscription_id: Ok(value.subscription_id),
-                    transaction_id: Ok(value.transaction_id),
-                }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct ChargeRequest {
             amount: ::std::result::Result<::khipu_types::Amount, ::std::string::String>,
@@ -1432,46 +1260,6 @@ pub mod types {
                     subject: Ok(value.subject),
                     subscription_id: Ok(value.subscription_id),
                     transaction_id: Ok(value.transaction_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ChargeResult {
-            payment_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ChargeResult {
-            fn default() -> Self {
-                Self {
-                    payment_id: Err("no value supplied for payment_id".to_string()),
-                }
-            }
-        }
-        impl ChargeResult {
-            pub fn payment_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment_id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for payment_id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ChargeResult> for super::ChargeResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChargeResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    payment_id: value.payment_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ChargeResult> for ChargeResult {
-            fn from(value: super::ChargeResult) -> Self {
-                Self {
-                    payment_id: Ok(value.payment_id),
                 }
             }
         }
@@ -1684,214 +1472,6 @@ pub mod types {
                     notify_url: Ok(value.notify_url),
                     return_url: Ok(value.return_url),
                     service_reference: Ok(value.service_reference),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SubscriptionCreationResult {
-            redirect_url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            subscription_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for SubscriptionCreationResult {
-            fn default() -> Self {
-                Self {
-                    redirect_url: Err("no value supplied for redirect_url".to_string()),
-                    subscription_id: Err("no value supplied for subscription_id".to_string()),
-                }
-            }
-        }
-        impl SubscriptionCreationResult {
-            pub fn redirect_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.redirect_url = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for redirect_url: {e}"));
-                self
-            }
-            pub fn subscription_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subscription_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for subscription_id: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SubscriptionCreationResult> for super::SubscriptionCreationResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SubscriptionCreationResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    redirect_url: value.redirect_url?,
-                    subscription_id: value.subscription_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SubscriptionCreationResult> for SubscriptionCreationResult {
-            fn from(value: super::SubscriptionCreationResult) -> Self {
-                Self {
-                    redirect_url: Ok(value.redirect_url),
-                    subscription_id: Ok(value.subscription_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SubscriptionNotification {
-            status:
-                ::std::result::Result<super::SubscriptionNotificationStatus, ::std::string::String>,
-            subscription_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for SubscriptionNotification {
-            fn default() -> Self {
-                Self {
-                    status: Err("no value supplied for status".to_string()),
-                    subscription_id: Err("no value supplied for subscription_id".to_string()),
-                }
-            }
-        }
-        impl SubscriptionNotification {
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SubscriptionNotificationStatus>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
-                self
-            }
-            pub fn subscription_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subscription_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for subscription_id: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SubscriptionNotification> for super::SubscriptionNotification {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SubscriptionNotification,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    status: value.status?,
-                    subscription_id: value.subscription_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SubscriptionNotification> for SubscriptionNotification {
-            fn from(value: super::SubscriptionNotification) -> Self {
-                Self {
-                    status: Ok(value.status),
-                    subscription_id: Ok(value.subscription_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SubscriptionStatus {
-            customer_bank_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            developer: ::std::result::Result<bool, ::std::string::String>,
-            service_reference: ::std::result::Result<::std::string::String, ::std::string::String>,
-            status: ::std::result::Result<super::SubscriptionStatusStatus, ::std::string::String>,
-            subscription_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for SubscriptionStatus {
-            fn default() -> Self {
-                Self {
-                    customer_bank_code: Ok(Default::default()),
-                    developer: Err("no value supplied for developer".to_string()),
-                    service_reference: Err("no value supplied for service_reference".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    subscription_id: Err("no value supplied for subscription_id".to_string()),
-                }
-            }
-        }
-        impl SubscriptionStatus {
-            pub fn customer_bank_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer_bank_code = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for customer_bank_code: {e}")
-                });
-                self
-            }
-            pub fn developer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.developer = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for developer: {e}"));
-                self
-            }
-            pub fn service_reference<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_reference = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for service_reference: {e}")
-                });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SubscriptionStatusStatus>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
-                self
-            }
-            pub fn subscription_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subscription_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for subscription_id: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SubscriptionStatus> for super::SubscriptionStatus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SubscriptionStatus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    customer_bank_code: value.customer_bank_code?,
-                    developer: value.developer?,
-                    service_reference: value.service_reference?,
-                    status: value.status?,
-                    subscription_id: value.subscription_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionStatus {
-            fn from(value: super::SubscriptionStatus) -> Self {
-                Self {
-                    customer_bank_code: Ok(value.customer_bank_code),
-                    developer: Ok(value.developer),
-                    service_reference: Ok(value.service_reference),
-                    status: Ok(value.status),
-                    subscription_id: Ok(value.subscription_id),
                 }
             }
         }

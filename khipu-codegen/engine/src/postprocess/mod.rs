@@ -12,6 +12,7 @@ mod form_bodies;
 mod hooks;
 mod money;
 mod open_enums;
+mod request_builders;
 pub(crate) mod requests;
 
 pub use hooks::hooks;
@@ -49,6 +50,12 @@ pub const CODE_PASSES: &[CodePass] = &[
         fixes: "form bodies are sent as khipu_types::form::pairs, every value with its exact text (an amount's digits)",
         banks_only: false,
         run: form_bodies::run,
+    },
+    CodePass {
+        name: "request-builders",
+        fixes: "typify's struct builders stay only for request bodies and the types they contain; answers are read, never built",
+        banks_only: false,
+        run: request_builders::run,
     },
     CodePass {
         name: "empty-types",

@@ -1,0 +1,205 @@
+//! Heap allocations and client CPU per transactions call, through `dyn Bank` and through plain
+//! reqwest + serde_json into the same types, against a local server answering fixed bytes over one
+//! kept-alive connection. Allocation counts are exact (a counting allocator), so a change in the
+//! client's own work per call shows here without the noise of timings. Writes
+//! `target/allocations.json` for `cargo xtask bench`.
+//!
+//! `cargo bench --bench allocations`
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "bench code: a failed unwrap fails the run"
+)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use khipu::model::{Status, TransactionsEnvelope};
+use khipu::{Config, Credentials, DataRequest};
+use serde_json::json;
+
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+/// Counts allocations (and reallocations) and the bytes they ask for.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static BYTES: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const CALLS: u64 = 20_000;
+const WARM_UP: u64 = 200;
+
+/// A server on its own thread (its allocations are not the client's): every request gets the
+/// same bytes.
+fn serve(body: Vec<u8>) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("binds");
+            let url = format!("http://{}", listener.local_addr().expect("has an address"));
+            tx.send(url).expect("the bench waits");
+            let body = Bytes::from(body);
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |_request| {
+                        let mut response = hyper::Response::new(Full::new(body.clone()));
+                        response
+                            .headers_mut()
+                            .insert("content-type", "application/json".parse().expect("valid"));
+                        async move { Ok::<_, Infallible>(response) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    rx.recv().expect("the server starts")
+}
+
+/// Allocations, bytes and CPU microseconds per call over `CALLS` calls of `call`.
+fn measure<F, Fut>(runtime: &tokio::runtime::Runtime, call: F) -> (f64, f64, f64)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    runtime.block_on(async {
+        for _ in 0..WARM_UP {
+            call().await;
+        }
+    });
+    let (a0, b0) = (
+        ALLOCATIONS.load(Ordering::Relaxed),
+        BYTES.load(Ordering::Relaxed),
+    );
+    let cpu0 = thread_cpu();
+    let started = Instant::now();
+    runtime.block_on(async {
+        for _ in 0..CALLS {
+            call().await;
+        }
+    });
+    let _ = started.elapsed();
+    let cpu = thread_cpu() - cpu0;
+    let (a1, b1) = (
+        ALLOCATIONS.load(Ordering::Relaxed),
+        BYTES.load(Ordering::Relaxed),
+    );
+    let n = CALLS as f64;
+    ((a1 - a0) as f64 / n, (b1 - b0) as f64 / n, cpu * 1e6 / n)
+}
+
+/// This thread's CPU time in seconds (the client runs on it alone: a current-thread runtime).
+fn thread_cpu() -> f64 {
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec, which `ts` is.
+    unsafe { clock_gettime(3, &mut ts) }; // CLOCK_THREAD_CPUTIME_ID
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+}
+
+#[repr(C)]
+struct Timespec {
+    tv_sec: i64,
+    tv_nsec: i64,
+}
+
+unsafe extern "C" {
+    fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let mut rows = Vec::new();
+    for items in [1usize, 100] {
+        let url = serve(fixtures::transactions_response(items));
+        let bank = khipu::connect(
+            "cl/personal/demo-bank.khipu.com",
+            &Config::new(Credentials::bearer("bench")).base_url(&url),
+        )
+        .expect("connects");
+        let request = DataRequest::account("000011887755");
+        let plain = khipu_types::http::client().expect("a client");
+        let endpoint = format!("{url}/v1/cl/banking/personal/demo-bank.khipu.com/transactions");
+        let payload = json!({"RequestData": {"AccountNumber": "000011887755"}});
+        let dyn_bank = measure(&runtime, || async {
+            let reply = bank.transactions(&request).await.expect("a reply");
+            assert_eq!(reply.items().len(), items);
+        });
+        let plain_reqwest = measure(&runtime, || async {
+            let response = plain
+                .post(&endpoint)
+                .bearer_auth("bench")
+                .json(&payload)
+                .send()
+                .await
+                .expect("sent");
+            let bytes = response.bytes().await.expect("read");
+            let envelope: TransactionsEnvelope = serde_json::from_slice(&bytes).expect("decodes");
+            assert_eq!(envelope.status, Status::Ok);
+            assert_eq!(envelope.data.map(|d| d.transaction.len()), Some(items));
+        });
+        for (client, (allocs, bytes, cpu)) in
+            [("dyn Bank", dyn_bank), ("plain reqwest", plain_reqwest)]
+        {
+            println!(
+                "{items:>3} items, {client:>13}: {allocs:7.1} allocations/call, {bytes:9.0} bytes/call, {cpu:6.1} µs CPU/call"
+            );
+            rows.push(json!({"items": items, "client": client, "allocations_per_call": allocs, "bytes_per_call": bytes, "cpu_us_per_call": cpu}));
+        }
+    }
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/allocations.json");
+    let _ = std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&rows).unwrap_or_default(),
+    );
+}
