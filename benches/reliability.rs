@@ -171,7 +171,14 @@ fn main() {
                 (reps * 1_000 / n.max(1)).max(9)
             };
             for rep in 0..reps {
-                for client in [Client::Bank, Client::Reqwest] {
+                // Which side goes first alternates, so neither always follows the other's burst
+                // (its TIME_WAIT sockets, its freed memory).
+                let order = if rep % 2 == 0 {
+                    [Client::Bank, Client::Reqwest]
+                } else {
+                    [Client::Reqwest, Client::Bank]
+                };
+                for client in order {
                     // Let the previous burst's connections close and its memory go, so it is
                     // not counted against this one.
                     runtime.block_on(settle());

@@ -466,3 +466,50 @@ async fn the_macro_client_decodes_like_the_generated_one() {
 fn bearer(spec: &'static khipu_types::auth::AuthSpec) -> Auth {
     Auth::new(spec, Credentials::bearer("test-token")).unwrap()
 }
+
+/// The `request-builders` rule, on the checked-in Payments v3.0 module: a struct builder for every
+/// type a request body contains (the body itself and what it nests), none for an answer.
+#[test]
+fn struct_builders_exist_for_request_bodies_only() {
+    let code = include_str!("../khipu-generated/src/payments/v3_0.rs");
+    let builders = code
+        .split("    pub mod builder {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n    pub mod error {").next())
+        .expect("a types::builder module");
+    let built: Vec<&str> = builders
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub struct "))
+        .map(|l| l.trim_end_matches(" {"))
+        .collect();
+    for body in [
+        "PaymentPostPayment",
+        "PaymentPostPaymentRefunds",
+        "ReceiverPostReceiver",
+        "RefundPostRefund",
+    ] {
+        assert!(
+            built.contains(&body),
+            "no builder for body {body}: {built:?}"
+        );
+    }
+    for answer in [
+        "PostPaymentResponse",
+        "PaymentGetPayment",
+        "BankGetBanks",
+        "KhipuError",
+    ] {
+        assert!(
+            code.contains(&format!("pub struct {answer} {{")),
+            "{answer} is no longer a type"
+        );
+        assert!(
+            !built.contains(&answer),
+            "{answer} (an answer) has a builder"
+        );
+    }
+    // The body builders still build, through the facade's path.
+    let body = khipu::payments::api::types::PaymentPostPaymentRefunds::builder()
+        .amount(khipu::Amount::from(1000));
+    assert!(khipu::payments::api::types::PaymentPostPaymentRefunds::try_from(body).is_ok());
+}

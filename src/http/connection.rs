@@ -93,20 +93,24 @@ impl Connection {
         path_and_query: &str,
         body: Option<(&'static str, bytes::Bytes)>,
     ) -> Outcome<(u16, bytes::Bytes)> {
-        let once = || self.send_once(context, method.clone(), path_and_query, body.clone());
-        let (status, answer, sent_token) = once().await;
-        let source = match self.options.auth().credential() {
-            Some(Credentials::TokenSource(source)) => source,
-            _ => return (status, answer),
-        };
-        match (&answer, sent_token) {
-            (Err(Error::Unauthorized { .. }), Some(token)) => {
-                source.invalidate(&token);
-                crate::trace::token_rejected(context);
-                let (status, answer, _) = once().await;
-                (status, answer)
+        // One await point for both sends: the call's future holds one `send_once`, not two.
+        let mut renewed = false;
+        loop {
+            let (status, answer, sent_token) = self
+                .send_once(context, method.clone(), path_and_query, body.clone())
+                .await;
+            let source = match self.options.auth().credential() {
+                Some(Credentials::TokenSource(source)) if !renewed => source,
+                _ => return (status, answer),
+            };
+            match (&answer, sent_token) {
+                (Err(Error::Unauthorized { .. }), Some(token)) => {
+                    source.invalidate(&token);
+                    crate::trace::token_rejected(context);
+                    renewed = true;
+                }
+                _ => return (status, answer),
             }
-            _ => (status, answer),
         }
     }
 

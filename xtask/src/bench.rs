@@ -356,7 +356,7 @@ fn reliability_section(report: &Path, out: &mut String) {
     let reps = group(sizes.first().copied().unwrap_or(0), "dyn Bank", false).len();
     let _ = writeln!(
         out,
-        "{heading}\n\n`cargo bench --bench reliability`: bursts of concurrent transactions calls (every call started at once) against the sandbox on 127.0.0.1, which runs in a child process; client runtime with 2 worker threads, the sandbox with 2, on the same 2 cores. Each burst uses a new client, so it opens its connections. Median of {reps} alternating repetitions; heap peak is the client's live heap above its level before the burst; client CPU is the client process's user and system time over the burst per call (the sandbox is another process).\n"
+        "{heading}\n\n`cargo bench --bench reliability`: bursts of concurrent transactions calls (every call started at once) against the sandbox on 127.0.0.1, which runs in a child process; client runtime with 2 worker threads, the sandbox with 2, on the same 2 cores. Each burst uses a new client, so it opens its connections. Median of {reps} repetitions, alternating which side goes first; heap peak is the client's live heap above its level before the burst; client CPU is the client process's user and system time over the burst per call (the sandbox is another process).\n"
     );
     let _ = writeln!(
         out,
