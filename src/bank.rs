@@ -219,15 +219,15 @@ impl CatalogBank {
         request: &DataRequest,
         body: &RequestBody,
     ) -> Result<&'static OperationInfo, Error> {
-        // Iterated, not collected: this runs on every call.
-        let of_kind = || {
-            self.info
-                .operations
-                .iter()
-                .filter(move |op| op.capability.is_some_and(|c| c.kind == kind))
-        };
+        // The operations of `kind` (the one asked for, if any); iterated, not collected: this
+        // runs on every call.
         let wanted = request.operation.as_deref();
-        let candidates = || of_kind().filter(move |op| wanted.is_none_or(|w| op.operation_id == w));
+        let candidates = || {
+            self.info.operations.iter().filter(move |op| {
+                op.capability.is_some_and(|c| c.kind == kind)
+                    && wanted.is_none_or(|w| op.operation_id == w)
+            })
+        };
         if let Some(wanted) = wanted
             && candidates().next().is_none()
         {

@@ -93,18 +93,26 @@ impl Connection {
         path_and_query: &str,
         body: Option<(&'static str, bytes::Bytes)>,
     ) -> Outcome<(u16, bytes::Bytes)> {
+        // Only a token source's token is renewed after a 401; other credentials answer as sent.
+        let source = match self.options.auth().credential() {
+            Some(Credentials::TokenSource(source)) => Some(source),
+            _ => None,
+        };
         // One await point for both sends: the call's future holds one `send_once`, not two.
         let mut renewed = false;
         loop {
+            let renewable = source.is_some() && !renewed;
             let (status, answer, sent_token) = self
-                .send_once(context, method.clone(), path_and_query, body.clone())
+                .send_once(
+                    context,
+                    method.clone(),
+                    path_and_query,
+                    body.clone(),
+                    renewable,
+                )
                 .await;
-            let source = match self.options.auth().credential() {
-                Some(Credentials::TokenSource(source)) if !renewed => source,
-                _ => return (status, answer),
-            };
-            match (&answer, sent_token) {
-                (Err(Error::Unauthorized { .. }), Some(token)) => {
+            match (source, &answer, sent_token) {
+                (Some(source), Err(Error::Unauthorized { .. }), Some(token)) if renewable => {
                     source.invalidate(&token);
                     crate::trace::token_rejected(context);
                     renewed = true;
@@ -114,13 +122,15 @@ impl Connection {
         }
     }
 
-    /// One send of [`send`](Self::send), with the bearer token it carried.
+    /// One send of [`send`](Self::send), with the bearer token it carried when `keep_token`
+    /// (the token a 401 would renew).
     async fn send_once(
         &self,
         context: &Context,
         method: reqwest::Method,
         path_and_query: &str,
         body: Option<(&'static str, bytes::Bytes)>,
+        keep_token: bool,
     ) -> (
         Option<u16>,
         Result<(u16, bytes::Bytes), Error>,
@@ -157,15 +167,10 @@ impl Connection {
             };
             return (None, Err(error), None);
         }
-        // Kept only where a 401 can renew it (`send`): a token source's token.
-        let renewable = matches!(
-            self.options.auth().credential(),
-            Some(Credentials::TokenSource(_))
-        );
         let sent_token = request
             .headers()
             .get(reqwest::header::AUTHORIZATION)
-            .filter(|_| renewable)
+            .filter(|_| keep_token)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
