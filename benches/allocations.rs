@@ -11,56 +11,30 @@
     reason = "bench code: a failed unwrap fails the run"
 )]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::convert::Infallible;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::Full;
 use khipu::model::{Status, TransactionsEnvelope};
 use khipu::{Config, Credentials, DataRequest};
 use serde_json::json;
 
+use counting::{ALLOCATIONS, BYTES};
+
+#[path = "support/counting.rs"]
+mod counting;
+#[path = "support/fixed_server.rs"]
+mod fixed_server;
 #[path = "support/fixtures.rs"]
 mod fixtures;
 
-/// Counts allocations (and reallocations) and the bytes they ask for.
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
-
-// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 const CALLS: u64 = 20_000;
 const WARM_UP: u64 = 200;
 
-/// A server on its own thread (its allocations are not the client's): every request gets the
-/// same bytes.
+/// The fixed-bytes server on its own thread (its allocations are not the client's).
 fn serve(body: Vec<u8>) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -69,30 +43,9 @@ fn serve(body: Vec<u8>) -> String {
             .build()
             .expect("a runtime");
         runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("binds");
-            let url = format!("http://{}", listener.local_addr().expect("has an address"));
+            let (listener, url) = fixed_server::bind().await;
             tx.send(url).expect("the bench waits");
-            let body = Bytes::from(body);
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let body = body.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |_request| {
-                        let mut response = hyper::Response::new(Full::new(body.clone()));
-                        response
-                            .headers_mut()
-                            .insert("content-type", "application/json".parse().expect("valid"));
-                        async move { Ok::<_, Infallible>(response) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
+            fixed_server::serve(listener, Bytes::from(body)).await;
         });
     });
     rx.recv().expect("the server starts")

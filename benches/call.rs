@@ -6,54 +6,19 @@
     reason = "test and bench code: a failed unwrap fails the run"
 )]
 
-use std::convert::Infallible;
-use std::sync::Arc;
-
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
-use http_body_util::Full;
 use khipu::model::{Status, TransactionsEnvelope};
 use khipu::{Config, Credentials, DataRequest};
 
+#[path = "support/fixed_server.rs"]
+mod fixed_server;
 #[path = "support/fixtures.rs"]
 mod fixtures;
 
 /// Items in the answer: 100, as a service reads them, and 1, where the client's own work per call
 /// is most of the time.
 const SIZES: [usize; 2] = [100, 1];
-
-/// A server that answers every request with the same bytes, so that only client work differs.
-async fn serve(body: Arc<Vec<u8>>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binds");
-    let url = format!("http://{}", listener.local_addr().expect("has an address"));
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let body = body.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |_request| {
-                    let body = body.clone();
-                    async move {
-                        let mut response =
-                            hyper::Response::new(Full::new(Bytes::from(body.as_ref().clone())));
-                        response
-                            .headers_mut()
-                            .insert("content-type", "application/json".parse().expect("valid"));
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    url
-}
 
 fn call(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -68,8 +33,12 @@ fn call(c: &mut Criterion) {
 
 /// The two sides for an answer of `items` transactions.
 fn pair(c: &mut Criterion, runtime: &tokio::runtime::Runtime, items: usize) {
-    let body = Arc::new(fixtures::transactions_response(items));
-    let url = runtime.block_on(serve(body));
+    let body = fixtures::transactions_response(items);
+    let url = runtime.block_on(async {
+        let (listener, url) = fixed_server::bind().await;
+        tokio::spawn(fixed_server::serve(listener, Bytes::from(body)));
+        url
+    });
     let bank = khipu::connect(
         "cl/personal/demo-bank.khipu.com",
         &Config::new(Credentials::bearer("bench")).base_url(&url),
