@@ -513,3 +513,40 @@ fn struct_builders_exist_for_request_bodies_only() {
         .amount(khipu::Amount::from(1000));
     assert!(khipu::payments::api::types::PaymentPostPaymentRefunds::try_from(body).is_ok());
 }
+
+/// The `bounded-strings` rule, on the checked-in Payments v3.0 module: every length-checked string
+/// field is an alias of one shared type, and the checks and messages are typify's.
+#[test]
+fn length_checked_fields_share_one_type_and_keep_their_checks() {
+    use khipu::payments::api::types;
+    let code = include_str!("../khipu-generated/src/payments/v3_0.rs");
+    assert!(
+        !code.contains("(::std::string::String);"),
+        "a string newtype is left in v3_0.rs"
+    );
+    let aliases = code.matches("= ::khipu_types::BoundedString<").count();
+    assert_eq!(aliases, 53, "v3.0 has 53 length-checked strings");
+    let _: khipu_types::BoundedString<0, 255> =
+        types::PaymentPostPaymentSubject::try_from("ok").expect("a short subject is accepted");
+    // Through the body builder, as a service builds a payment: 256 characters are refused.
+    let built = types::PaymentPostPayment::try_from(
+        types::PaymentPostPayment::builder()
+            .amount(khipu::Amount::from(1000))
+            .currency(types::PaymentPostPaymentCurrency::Clp)
+            .subject("x".repeat(256)),
+    );
+    let err = built.expect_err("a 256-character subject is refused");
+    assert!(
+        err.to_string().contains("longer than 255 characters"),
+        "{err}"
+    );
+    // A minimum too (`psp_client_merchant_name`: 3 to 255 characters), decoded as the sandbox does.
+    let short =
+        serde_json::from_value::<types::PaymentPostPaymentPspClientMerchantName>(json!("ab"));
+    assert!(
+        short
+            .expect_err("too short")
+            .to_string()
+            .contains("shorter than 3 characters")
+    );
+}

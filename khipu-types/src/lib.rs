@@ -11,6 +11,7 @@
 //! - [`client`]: what a generated client carries besides its HTTP client (credential, limits).
 //! - [`display`]: network text and URLs made safe to print.
 //! - [`form`]: form bodies written with each value's exact text.
+//! - [`BoundedString`]: a string field with a length range (`minLength`/`maxLength`).
 //! - [`Amount`]: exact money, read from numbers or decimal strings, written as JSON numbers.
 //! - [`auth`]: the security schemes a spec declares, applied to every request.
 //! - [`payments`]: request signing for the Payments API v2.0.
@@ -18,6 +19,7 @@
 
 pub mod auth;
 pub mod banking;
+mod bounded;
 pub mod catalog;
 pub mod client;
 mod date_time;
@@ -33,6 +35,7 @@ pub use open_enum::refuse_unknown;
 pub mod payments;
 mod secret;
 
+pub use bounded::{BoundedString, LengthError};
 pub use date_time::{DateTime, DateTimeError};
 pub use money::{Amount, AmountError, MAX_DIGITS as AMOUNT_MAX_DIGITS};
 /// The decimal type [`Amount::to_decimal`] gives, for arithmetic (feature `decimal`).

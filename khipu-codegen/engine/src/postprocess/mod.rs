@@ -4,6 +4,7 @@
 //! They run on the syntax tree, so each is a small, testable rewrite of well-known shapes of
 //! progenitor 0.15 / typify 0.8 output; a test over the real specs fails if those shapes change.
 
+mod bounded_strings;
 mod client_new;
 mod date_times;
 mod doc_lines;
@@ -56,6 +57,12 @@ pub const CODE_PASSES: &[CodePass] = &[
         fixes: "typify's struct builders stay only for request bodies and the types they contain; answers are read, never built",
         banks_only: false,
         run: request_builders::run,
+    },
+    CodePass {
+        name: "bounded-strings",
+        fixes: "typify's length-checked string newtypes (one per field) become aliases of khipu_types::BoundedString<MIN, MAX>, compiled once per range",
+        banks_only: false,
+        run: bounded_strings::run,
     },
     CodePass {
         name: "empty-types",
