@@ -224,7 +224,11 @@ struct Run {
     faults: bool,
     rep: usize,
     wall: Duration,
+    /// Each call from its task's first poll to its answer: the call's own time.
     latencies: Vec<Duration>,
+    /// Each call from the burst's start, when every call was issued, to its answer: what a caller
+    /// waits, including the time its task waited for a worker before it ran at all.
+    since_issued: Vec<Duration>,
     /// Calls by fault, and how many of those ended as expected.
     by_fault: [(u64, u64); 5],
     /// Requests the sandbox received, by the fault of their call.
@@ -236,16 +240,24 @@ struct Run {
     first_wrong: Option<String>,
 }
 
+fn percentile(latencies: &[Duration], p: f64) -> Duration {
+    let mut sorted = latencies.to_vec();
+    sorted.sort_unstable();
+    let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(at).copied().unwrap_or_default()
+}
+
 impl Run {
     fn throughput(&self) -> f64 {
         self.calls as f64 / self.wall.as_secs_f64()
     }
 
     fn percentile(&self, p: f64) -> Duration {
-        let mut sorted = self.latencies.clone();
-        sorted.sort_unstable();
-        let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-        sorted.get(at).copied().unwrap_or_default()
+        percentile(&self.latencies, p)
+    }
+
+    fn percentile_since_issued(&self, p: f64) -> Duration {
+        percentile(&self.since_issued, p)
     }
 
     fn wrong(&self) -> u64 {
@@ -254,7 +266,7 @@ impl Run {
 
     fn line(&self) -> String {
         format!(
-            "{:>6} calls {:<8} faults={:<5} {:>8.0} calls/s p50 {:>7.1} ms p99 {:>7.1} ms, {} not as expected, {} requests, heap peak {:.1} MB, client CPU {:.0} us/call",
+            "{:>6} calls {:<8} faults={:<5} {:>8.0} calls/s p50 {:>7.1} ms p99 {:>7.1} ms (since issued: p50 {:>7.1} ms p99 {:>7.1} ms), {} not as expected, {} requests, heap peak {:.1} MB, client CPU {:.0} us/call",
             self.calls,
             match self.client {
                 Client::Bank => "dyn Bank",
@@ -264,6 +276,8 @@ impl Run {
             self.throughput(),
             self.percentile(0.5).as_secs_f64() * 1e3,
             self.percentile(0.99).as_secs_f64() * 1e3,
+            self.percentile_since_issued(0.5).as_secs_f64() * 1e3,
+            self.percentile_since_issued(0.99).as_secs_f64() * 1e3,
             self.wrong(),
             self.attempts.iter().sum::<u64>(),
             self.heap_peak as f64 / 1e6,
@@ -281,6 +295,8 @@ impl Run {
             "throughput": self.throughput(),
             "p50_ms": self.percentile(0.5).as_secs_f64() * 1e3,
             "p99_ms": self.percentile(0.99).as_secs_f64() * 1e3,
+            "issued_p50_ms": self.percentile_since_issued(0.5).as_secs_f64() * 1e3,
+            "issued_p99_ms": self.percentile_since_issued(0.99).as_secs_f64() * 1e3,
             "not_as_expected": self.wrong(),
             "first_not_as_expected": self.first_wrong,
             "heap_peak_bytes": self.heap_peak,
@@ -319,7 +335,7 @@ async fn burst(client: Client, url: &str, n: usize, next: &mut u64, faults: bool
                 Client::Bank => bank_call(&*bank, &account).await,
                 Client::Reqwest => reqwest_call(&plain, &endpoint, &account).await,
             };
-            (call, outcome, t.elapsed())
+            (call, outcome, t.elapsed(), started.elapsed())
         });
     }
     let mut run = Run {
@@ -329,6 +345,7 @@ async fn burst(client: Client, url: &str, n: usize, next: &mut u64, faults: bool
         rep: 0,
         wall: Duration::ZERO,
         latencies: Vec::with_capacity(n),
+        since_issued: Vec::with_capacity(n),
         by_fault: [(0, 0); 5],
         attempts: [0; 5],
         heap_peak: 0,
@@ -336,7 +353,7 @@ async fn burst(client: Client, url: &str, n: usize, next: &mut u64, faults: bool
         first_wrong: None,
     };
     while let Some(joined) = tasks.join_next().await {
-        let Ok((call, outcome, latency)) = joined else {
+        let Ok((call, outcome, latency, since_issued)) = joined else {
             continue;
         };
         let fault = Fault::of(call, faults);
@@ -362,6 +379,7 @@ async fn burst(client: Client, url: &str, n: usize, next: &mut u64, faults: bool
             ));
         }
         run.latencies.push(latency);
+        run.since_issued.push(since_issued);
     }
     run.wall = started.elapsed();
     run

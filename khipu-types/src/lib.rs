@@ -43,7 +43,9 @@ pub use money::{Amount, AmountError, MAX_DIGITS as AMOUNT_MAX_DIGITS};
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
 
-/// chrono, re-exported so generated code can name it without its own dependency.
+/// chrono, re-exported so generated code can name it without its own dependency; only with the
+/// `chrono` feature, which the generator turns on for a module whose code names it.
+#[cfg(feature = "chrono")]
 pub use chrono;
 /// regress (the `pattern` engine typify uses), re-exported for the same reason; only with the
 /// `regex` feature, which the generator turns on for a module whose patterns need it.

@@ -314,9 +314,8 @@ impl CallbackHub {
         };
         let wait = life_span
             .as_ref()
-            .and_then(khipu_types::DateTime::value)
+            .and_then(khipu_types::DateTime::to_system_time)
             .map(|at| {
-                let at: SystemTime = at.into();
                 at.duration_since(SystemTime::now())
                     .unwrap_or(Duration::ZERO)
             })

@@ -359,6 +359,9 @@ fn clean_build(dir: &Path) -> Result<(Duration, usize), String> {
         Command::new(cargo())
             .current_dir(dir)
             .env("CARGO_INCREMENTAL", "0")
+            // Set, not inherited: a `CARGO_TARGET_DIR` in the caller's environment would make
+            // every build after the first a no-op.
+            .env("CARGO_TARGET_DIR", &target)
             .args(["build", "--message-format=json"]),
     )?;
     let elapsed = started.elapsed();

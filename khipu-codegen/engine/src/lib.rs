@@ -92,6 +92,9 @@ pub struct Client {
     /// Its code needs `regress` at run time (`khipu-types/regex`): a bank parameter's pattern
     /// outside the subset the generator compiles, or a pattern typify turned into a checked type.
     pub needs_regex: bool,
+    /// Its code names chrono (`khipu-types/chrono`): a `format: date` or another chrono type the
+    /// `date-times` pass routes through `khipu_types::chrono`.
+    pub needs_chrono: bool,
 }
 
 /// A client's code: the module body, as a syntax tree, and its conformance hooks (not `Send`:
@@ -231,17 +234,83 @@ pub fn generate_source(source: load::Source, path: &Path) -> Result<Generated, S
         report,
         summary: api::ApiSummary::default(),
         needs_regex: false,
+        needs_chrono: false,
     };
+    let code_text = file.to_token_stream().to_string();
     client.needs_regex = client
         .operations
         .iter()
         .flat_map(|o| &o.params)
         .filter_map(|p| p.pattern.as_deref())
         .any(|p| pattern::parse(p).is_none())
-        || file.to_token_stream().to_string().contains("regress");
+        || code_text.contains("regress");
+    client.needs_chrono = names_crate(&file, "chrono");
     client.summary = api::ApiSummary::read(&declared, &client);
     Ok(Generated {
         client,
         code: Code { file, hooks },
     })
+}
+
+/// `true` when a path in `file` has a segment `krate` (`::khipu_types::chrono::NaiveDate`); docs
+/// and string literals do not count ("synchronously" contains "chrono").
+fn names_crate(file: &syn::File, krate: &str) -> bool {
+    struct Finder<'a> {
+        krate: &'a str,
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            self.found |= path.segments.iter().any(|s| s.ident == self.krate);
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut finder = Finder {
+        krate,
+        found: false,
+    };
+    syn::visit::Visit::visit_file(&mut finder, file);
+    finder.found
+}
+
+#[cfg(test)]
+mod needs_tests {
+    use serde_json::{Value, json};
+
+    /// Whether a one-operation document with `field` in its answer needs chrono, and regress.
+    fn needs(field: Value) -> (bool, bool) {
+        let doc = crate::testing::with_server(json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/things": {"get": {
+                "operationId": "getThing",
+                "description": "Answers synchronously.",
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"field": field}}
+                }}}}
+            }}}
+        }));
+        let source = crate::load::Source {
+            name: "specs/payments/v9.0.yaml".to_owned(),
+            doc,
+            sha256: String::new(),
+            overlay: None,
+        };
+        let generated = crate::generate_source(source, std::path::Path::new("v9.0.yaml"))
+            .unwrap_or_else(|e| panic!("test spec does not generate: {e}"));
+        (generated.client.needs_chrono, generated.client.needs_regex)
+    }
+
+    #[test]
+    fn a_date_needs_chrono_and_a_date_time_or_a_doc_saying_chrono_does_not() {
+        assert_eq!(
+            needs(json!({"type": "string", "format": "date"})),
+            (true, false)
+        );
+        // Read by khipu_types::DateTime, which needs no date library.
+        assert_eq!(
+            needs(json!({"type": "string", "format": "date-time", "description": "chrono"})),
+            (false, false)
+        );
+    }
 }

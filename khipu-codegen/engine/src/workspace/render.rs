@@ -182,7 +182,7 @@ struct Feature {
     /// The generated crate's features it turns on (empty for a leaf: one module).
     enables: Vec<String>,
     /// Features of its dependencies it needs, in the generated crate only
-    /// (`khipu-types/regex`).
+    /// (`khipu-types/regex`, `khipu-types/chrono`).
     needs: Vec<String>,
 }
 
@@ -215,7 +215,7 @@ fn features(clients: &[PlannedClient]) -> Vec<Feature> {
             name: c.feature.clone(),
             doc: format!("{} ({}), from {}", c.client.title, bank.id(), c.client.spec),
             enables: Vec::new(),
-            needs: regex(c),
+            needs: needs(c),
         });
     }
     for (family, versions) in families(clients) {
@@ -233,19 +233,23 @@ fn features(clients: &[PlannedClient]) -> Vec<Feature> {
                     c.client.title, c.module_path, c.client.spec
                 ),
                 enables: Vec::new(),
-                needs: regex(c),
+                needs: needs(c),
             });
         }
     }
     out
 }
 
-/// `khipu-types/regex` for a module whose code needs `regress`.
-fn regex(c: &PlannedClient) -> Vec<String> {
-    match c.client.needs_regex {
-        true => vec!["khipu-types/regex".to_owned()],
-        false => Vec::new(),
-    }
+/// The khipu-types features a module's code needs: `regex` for `regress`, `chrono` for chrono.
+fn needs(c: &PlannedClient) -> Vec<String> {
+    [
+        (c.client.needs_regex, "khipu-types/regex"),
+        (c.client.needs_chrono, "khipu-types/chrono"),
+    ]
+    .into_iter()
+    .filter(|(needed, _)| *needed)
+    .map(|(_, feature)| feature.to_owned())
+    .collect()
 }
 
 /// `"a", "b"`: the items of a TOML array.
