@@ -51,12 +51,16 @@ fn serve(body: Vec<u8>) -> String {
     rx.recv().expect("the server starts")
 }
 
-/// Allocations, bytes and CPU microseconds per call over `CALLS` calls of `call`.
-fn measure<F, Fut>(runtime: &tokio::runtime::Runtime, call: F) -> (f64, f64, f64)
+/// Allocations, bytes and CPU microseconds per call over `CALLS` calls of `call`; `NaN`s when
+/// `skip`.
+fn measure<F, Fut>(runtime: &tokio::runtime::Runtime, skip: bool, call: F) -> (f64, f64, f64)
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    if skip {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
     runtime.block_on(async {
         for _ in 0..WARM_UP {
             call().await;
@@ -112,8 +116,20 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
+    // `--items N` and `--only dyn|plain` run one case, to profile one side alone (`perf record`).
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+    };
+    let sizes: Vec<usize> = match arg("--items").and_then(|n| n.parse().ok()) {
+        Some(n) => vec![n],
+        None => vec![1, 100],
+    };
+    let only = arg("--only").map(String::as_str);
     let mut rows = Vec::new();
-    for items in [1usize, 100] {
+    for items in sizes {
         let url = serve(fixtures::transactions_response(items));
         let bank = khipu::connect(
             "cl/personal/demo-bank.khipu.com",
@@ -124,11 +140,12 @@ fn main() {
         let plain = khipu_types::http::client().expect("a client");
         let endpoint = format!("{url}/v1/cl/banking/personal/demo-bank.khipu.com/transactions");
         let payload = json!({"RequestData": {"AccountNumber": "000011887755"}});
-        let dyn_bank = measure(&runtime, || async {
+        let skip = |side: &str| only.is_some_and(|o| o != side);
+        let dyn_bank = measure(&runtime, skip("dyn"), || async {
             let reply = bank.transactions(&request).await.expect("a reply");
             assert_eq!(reply.items().len(), items);
         });
-        let plain_reqwest = measure(&runtime, || async {
+        let plain_reqwest = measure(&runtime, skip("plain"), || async {
             let response = plain
                 .post(&endpoint)
                 .bearer_auth("bench")
@@ -149,6 +166,10 @@ fn main() {
             );
             rows.push(json!({"items": items, "client": client, "allocations_per_call": allocs, "bytes_per_call": bytes, "cpu_us_per_call": cpu}));
         }
+    }
+    if only.is_some() || arg("--items").is_some() {
+        // A profiling run: the report stays the full run's.
+        return;
     }
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/allocations.json");
     let _ = std::fs::write(

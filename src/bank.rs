@@ -253,8 +253,9 @@ impl CatalogBank {
         }
     }
 
-    /// The shared request body for `op`, checked against the bank's limits exactly as its
-    /// generated client checks it (`OperationInfo::check_body`), as the JSON that is sent.
+    /// The shared request body for `op`, checked against the bank's limits by the rule its
+    /// generated client checks JSON with (`OperationInfo::check_body`), read from the fields that
+    /// are then written as the JSON sent (no JSON value is built for the check).
     fn body(
         &self,
         op: &'static OperationInfo,
@@ -277,11 +278,9 @@ impl CatalogBank {
             field: field.to_owned(),
             reason,
         };
-        let json = serde_json::to_value(&body)
-            .map_err(|e| not_sent("RequestData", format!("cannot be written as JSON: {e}")))?;
-        op.check_body(&json)
+        op.check_request_body(&body)
             .map_err(|e| not_sent(&e.field, e.reason))?;
-        serde_json::to_vec(&json)
+        serde_json::to_vec(&body)
             .map(bytes::Bytes::from)
             .map_err(|e| not_sent("RequestData", format!("cannot be written as JSON: {e}")))
     }
@@ -329,23 +328,8 @@ fn request_body(request: &DataRequest) -> RequestBody {
     body
 }
 
-/// The parameters a request provides, by Khipu's names.
-fn provided(body: &RequestBody) -> impl Iterator<Item = &'static str> + Clone {
-    let data = &body.request_data;
-    [
-        ("AccountNumber", &data.account_number),
-        ("LastDigits", &data.last_digits),
-        ("Currency", &data.currency),
-        ("BookingDate", &data.booking_date),
-        ("BookingDateStart", &data.booking_date_start),
-        ("BookingDateEnd", &data.booking_date_end),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| value.is_some().then_some(name))
-}
-
 fn fit(op: &OperationInfo, body: &RequestBody) -> Fit {
-    let provided = provided(body);
+    let provided = body.params().map(|(name, _)| name);
     if provided.clone().any(|name| op.param(name).is_none()) {
         return Fit::No;
     }

@@ -202,23 +202,45 @@ impl OperationInfo {
         let Some(given) = holder.as_object() else {
             return Ok(());
         };
+        // A top-level `CallbackUrl` is the envelope's, not a parameter.
+        let given = given
+            .iter()
+            .filter(|(name, _)| !(top_level && *name == "CallbackUrl"))
+            .map(|(name, value)| (name.as_str(), value.as_str()));
+        self.check_given(given)
+    }
+
+    /// [`check_body`](Self::check_body) for the shared bank request body, read from its fields
+    /// instead of from JSON: the same rule, without building a JSON value on every call.
+    pub fn check_request_body(
+        &self,
+        body: &crate::banking::RequestBody,
+    ) -> Result<(), RequestError> {
+        self.check_given(body.params().map(|(name, value)| (name, Some(value))))
+    }
+
+    /// The rule: `given` is every parameter the request has, by name, with its text (`None` for
+    /// a value that is not a string, which only the name is checked for).
+    fn check_given<'a>(
+        &self,
+        given: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone,
+    ) -> Result<(), RequestError> {
         for param in self.params {
-            match given.get(param.name) {
+            match given.clone().find(|(name, _)| *name == param.name) {
                 None if param.required => {
                     return Err(RequestError::new(
                         param.name,
                         format!("is required by {}", self.operation_id),
                     ));
                 }
-                Some(serde_json::Value::String(value)) => param
+                Some((_, Some(value))) => param
                     .check(value)
                     .map_err(|why| RequestError::new(param.name, why))?,
                 _ => {}
             }
         }
-        for name in given.keys() {
-            let envelope = top_level && name == "CallbackUrl";
-            if name != "AccountCredential" && !envelope && self.param(name).is_none() {
+        for (name, _) in given {
+            if name != "AccountCredential" && self.param(name).is_none() {
                 return Err(RequestError::new(
                     crate::display::sanitize(name),
                     format!("is not a parameter of {}", self.operation_id),
@@ -423,5 +445,45 @@ impl std::fmt::Display for Param {
             f.write_str("*")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{OperationInfo, Param};
+    use crate::banking::RequestBody;
+
+    const PARAMS: &[Param] = &[
+        Param::new("AccountNumber", true).max_length(5),
+        Param::new("Currency", false).min_length(3),
+    ];
+
+    fn op() -> OperationInfo {
+        OperationInfo::new("getThings", "get_things", "POST", "/things", "").params(PARAMS)
+    }
+
+    /// The typed check is the JSON check's rule: the same answer, naming the same field, for
+    /// every body, read from the fields instead of from the JSON they are written as.
+    #[test]
+    fn the_typed_check_agrees_with_the_json_check() {
+        let bodies = [
+            RequestBody::new().account_number("12345"),
+            RequestBody::new().account_number("123456"),
+            RequestBody::new().currency("CLP"),
+            RequestBody::new().account_number("1").currency("CL"),
+            RequestBody::new().account_number("1").last_digits("1234"),
+            RequestBody::new()
+                .account_number("1")
+                .callback_url("https://x.test/cb"),
+        ];
+        let mut refused = 0;
+        for body in bodies {
+            let json = serde_json::to_value(&body).unwrap();
+            let typed = op().check_request_body(&body);
+            assert_eq!(typed, op().check_body(&json), "{json}");
+            refused += usize::from(typed.is_err());
+        }
+        // Too long, missing, too short, not a parameter.
+        assert_eq!(refused, 4);
     }
 }

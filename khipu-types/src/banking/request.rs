@@ -110,6 +110,22 @@ impl RequestBody {
         booking_date_end,
     );
 
+    /// The string parameters of `RequestData` that are set, by Khipu's names, with their text
+    /// (the account credential, an object, is not one).
+    pub fn params(&self) -> impl Iterator<Item = (&'static str, &str)> + Clone {
+        let data = &self.request_data;
+        [
+            ("AccountNumber", &data.account_number),
+            ("LastDigits", &data.last_digits),
+            ("Currency", &data.currency),
+            ("BookingDate", &data.booking_date),
+            ("BookingDateStart", &data.booking_date_start),
+            ("BookingDateEnd", &data.booking_date_end),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value.as_deref()?)))
+    }
+
     /// Sets `RequestData.AccountCredential`.
     pub fn account_credential(mut self, credential: AccountCredential) -> Self {
         self.request_data.account_credential = Some(credential);
