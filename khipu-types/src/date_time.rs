@@ -289,7 +289,16 @@ impl FromStr for DateTime {
 #[cfg(feature = "chrono")]
 impl From<chrono::DateTime<chrono::FixedOffset>> for DateTime {
     fn from(value: chrono::DateTime<chrono::FixedOffset>) -> Self {
-        Self::from_text(value.to_rfc3339())
+        Self {
+            text: value.to_rfc3339().into(),
+            // From the value, not its text: a year past 9999 is still an instant.
+            parsed: Some(Parsed {
+                seconds: value.timestamp(),
+                nanos: value.timestamp_subsec_nanos(),
+                offset: value.offset().local_minus_utc(),
+                offset_given: true,
+            }),
+        }
     }
 }
 
@@ -465,6 +474,23 @@ mod tests {
         let before_1970: DateTime = "1969-12-31T23:59:59Z".parse().unwrap();
         assert_eq!(before_1970.unix_seconds(), Some(-1));
         assert!(before_1970 < a);
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn a_chrono_value_converts_both_ways() {
+        let offset = chrono::FixedOffset::west_opt(4 * 3600).unwrap();
+        for (y, m, d) in [(2017, 7, 21), (1969, 12, 31), (12_000, 1, 1)] {
+            let value = chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_nano_opt(17, 32, 28, 5)
+                .unwrap()
+                .and_local_timezone(offset)
+                .unwrap();
+            let t = DateTime::from(value);
+            assert_eq!(t.value(), Some(value), "{value}");
+            assert_eq!(t.offset_seconds(), Some(-4 * 3600));
+        }
     }
 
     /// The reader against chrono, which read these texts before: the same instant and offset
