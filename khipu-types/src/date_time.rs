@@ -22,7 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// An ISO-8601 timestamp with the offset it was written with, or, when Khipu sent text that is
 /// not one, that text.
 ///
-/// Read without a date library: the text is read here into an instant and an offset (about 100
+/// Read without a date library: the text is read here into an instant and an offset (about 130
 /// lines, checked against chrono in this crate's tests), so a service does not compile chrono
 /// unless it asks for `chrono::DateTime` values (feature `chrono`, on by default in `khipu-rs`).
 #[derive(Clone)]
