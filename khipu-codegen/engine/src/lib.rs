@@ -279,25 +279,20 @@ mod needs_tests {
 
     /// Whether a one-operation document with `field` in its answer needs chrono, and regress.
     fn needs(field: Value) -> (bool, bool) {
-        let doc = crate::testing::with_server(json!({
-            "openapi": "3.0.3",
-            "info": {"title": "T", "version": "1"},
-            "paths": {"/things": {"get": {
-                "operationId": "getThing",
-                "description": "Answers synchronously.",
-                "responses": {"200": {"description": "ok", "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {"field": field}}
-                }}}}
-            }}}
-        }));
-        let source = crate::load::Source {
-            name: "specs/payments/v9.0.yaml".to_owned(),
-            doc,
-            sha256: String::new(),
-            overlay: None,
-        };
-        let generated = crate::generate_source(source, std::path::Path::new("v9.0.yaml"))
-            .unwrap_or_else(|e| panic!("test spec does not generate: {e}"));
+        let generated = crate::testing::generate(
+            json!({
+                "openapi": "3.0.3",
+                "info": {"title": "T", "version": "1"},
+                "paths": {"/things": {"get": {
+                    "operationId": "getThing",
+                    "description": "Answers synchronously.",
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"type": "object", "properties": {"field": field}}
+                    }}}}
+                }}}
+            }),
+            "specs/payments/v9.0.yaml",
+        );
         (generated.client.needs_chrono, generated.client.needs_regex)
     }
 

@@ -507,17 +507,7 @@ fn render(value: &Value, indent: usize, out: &mut String) {
 /// Used by the tests of this module and of [`super::diff`]: the summary of a spec held in memory.
 #[cfg(test)]
 pub(crate) fn of(doc: Value, file: &str) -> ApiSummary {
-    let doc = crate::testing::with_server(doc);
-    let source = crate::load::Source {
-        name: file.to_owned(),
-        doc,
-        sha256: String::new(),
-        overlay: None,
-    };
-    match crate::generate_source(source, std::path::Path::new(file)) {
-        Ok(generated) => generated.client.summary,
-        Err(e) => panic!("test spec does not generate: {e}"),
-    }
+    crate::testing::generate(doc, file).client.summary
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! messages and the JSON stay; the code is compiled once per distinct range. A newtype with any
 //! other check or impl (a pattern, a format) is left as typify wrote it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -40,11 +40,7 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
     // A newtype with an impl this pass does not know keeps its type (and so its impls).
     for item in items.iter() {
         let Item::Impl(i) = item else { continue };
-        let known = i
-            .trait_
-            .as_ref()
-            .and_then(|(path, _)| path.segments.last())
-            .is_some_and(|s| TRAITS.contains(&s.ident.to_string().as_str()));
+        let known = trait_name(i).is_some_and(|t| TRAITS.iter().any(|known| t == known));
         if let Some(owner) = owner(i).filter(|_| !known) {
             ranges.remove(&owner);
         }
@@ -69,10 +65,7 @@ pub(super) fn run(file: &mut syn::File, log: &mut Log) {
             #vis type #ident = ::khipu_types::BoundedString<#min, #max>;
         };
     }
-    let distinct = ranges
-        .values()
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
+    let distinct = ranges.values().collect::<BTreeSet<_>>().len();
     log.fix_item(
         "types",
         format!(
@@ -94,22 +87,30 @@ fn bound(n: usize) -> TokenStream {
 
 /// Every `pub struct X(String)` with only `DERIVES`, by name, with the range its `FromStr` checks.
 fn ranges(items: &[Item]) -> BTreeMap<String, (usize, usize)> {
-    let newtypes = items.iter().filter_map(|item| match item {
-        Item::Struct(s) if is_string_newtype(&s.fields) && only_known_derives(&s.attrs) => {
-            Some(s.ident.to_string())
-        }
-        _ => None,
-    });
+    let newtypes: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) if is_string_newtype(&s.fields) && only_known_derives(&s.attrs) => {
+                Some(s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
     let mut found = BTreeMap::new();
-    for name in newtypes {
-        let checked = items.iter().find_map(|item| match item {
-            Item::Impl(i) if is_from_str_for(i, &name) => i.items.iter().find_map(|f| match f {
-                ImplItem::Fn(f) if f.sig.ident == "from_str" => length_range(&f.block.stmts),
-                _ => None,
-            }),
+    for item in items {
+        let Item::Impl(i) = item else { continue };
+        let Some(name) = last_ident(&i.self_ty).map(ToString::to_string) else {
+            continue;
+        };
+        let from_str = trait_name(i).is_some_and(|t| t == "FromStr");
+        if !from_str || !newtypes.contains(&name) {
+            continue;
+        }
+        let range = i.items.iter().find_map(|f| match f {
+            ImplItem::Fn(f) if f.sig.ident == "from_str" => length_range(&f.block.stmts),
             _ => None,
         });
-        if let Some(range) = checked {
+        if let Some(range) = range {
             found.insert(name, range);
         }
     }
@@ -150,13 +151,12 @@ fn only_known_derives(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-fn is_from_str_for(i: &syn::ItemImpl, name: &str) -> bool {
-    let is_from_str = i
-        .trait_
+/// The last segment of the trait an impl implements (`FromStr`); `None` for an inherent impl.
+fn trait_name(i: &syn::ItemImpl) -> Option<&syn::Ident> {
+    i.trait_
         .as_ref()
         .and_then(|(path, _)| path.segments.last())
-        .is_some_and(|s| s.ident == "FromStr");
-    is_from_str && last_ident(&i.self_ty).is_some_and(|t| t == name)
+        .map(|s| &s.ident)
 }
 
 /// The newtype an impl belongs to: its self type, or `X` in `impl From<X> for String`.
@@ -225,13 +225,10 @@ fn is_err_call(e: &Expr) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::pass::{Log, Report};
+    use crate::pass::Report;
 
     fn run(source: &str) -> (String, Report) {
-        let mut file: syn::File = syn::parse_str(source).unwrap();
-        let mut report = Report::default();
-        super::run(&mut file, &mut Log::new("test", &mut report));
-        (prettyplease::unparse(&file), report)
+        crate::testing::run_pass(super::run, source)
     }
 
     /// typify's output for one newtype, with `checks` as its `from_str` checks.

@@ -175,13 +175,10 @@ impl<'ast> Visit<'ast> for Idents {
 
 #[cfg(test)]
 mod tests {
-    use crate::pass::{Log, Report};
+    use crate::pass::Report;
 
     fn run(source: &str) -> (String, Report) {
-        let mut file: syn::File = syn::parse_str(source).unwrap();
-        let mut report = Report::default();
-        super::run(&mut file, &mut Log::new("test", &mut report));
-        (prettyplease::unparse(&file), report)
+        crate::testing::run_pass(super::run, source)
     }
 
     const SOURCE: &str = "
