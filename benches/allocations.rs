@@ -15,7 +15,6 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use bytes::Bytes;
-use khipu::model::{Status, TransactionsEnvelope};
 use khipu::{Config, Credentials, DataRequest};
 use serde_json::json;
 
@@ -27,6 +26,8 @@ mod counting;
 mod fixed_server;
 #[path = "support/fixtures.rs"]
 mod fixtures;
+#[path = "support/plain.rs"]
+mod plain;
 
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
@@ -136,28 +137,14 @@ fn main() {
             &Config::new(Credentials::bearer("bench")).base_url(&url),
         )
         .expect("connects");
-        let request = DataRequest::account("000011887755");
-        let plain = khipu_types::http::client().expect("a client");
-        let endpoint = format!("{url}/v1/cl/banking/personal/demo-bank.khipu.com/transactions");
-        let payload = json!({"RequestData": {"AccountNumber": "000011887755"}});
+        let request = DataRequest::account(plain::ACCOUNT);
+        let plain = plain::Plain::new(&url);
         let skip = |side: &str| only.is_some_and(|o| o != side);
         let dyn_bank = measure(&runtime, skip("dyn"), || async {
             let reply = bank.transactions(&request).await.expect("a reply");
             assert_eq!(reply.items().len(), items);
         });
-        let plain_reqwest = measure(&runtime, skip("plain"), || async {
-            let response = plain
-                .post(&endpoint)
-                .bearer_auth("bench")
-                .json(&payload)
-                .send()
-                .await
-                .expect("sent");
-            let bytes = response.bytes().await.expect("read");
-            let envelope: TransactionsEnvelope = serde_json::from_slice(&bytes).expect("decodes");
-            assert_eq!(envelope.status, Status::Ok);
-            assert_eq!(envelope.data.map(|d| d.transaction.len()), Some(items));
-        });
+        let plain_reqwest = measure(&runtime, skip("plain"), || plain.transactions(items));
         for (client, (allocs, bytes, cpu)) in
             [("dyn Bank", dyn_bank), ("plain reqwest", plain_reqwest)]
         {

@@ -8,13 +8,14 @@
 
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
-use khipu::model::{Status, TransactionsEnvelope};
 use khipu::{Config, Credentials, DataRequest};
 
 #[path = "support/fixed_server.rs"]
 mod fixed_server;
 #[path = "support/fixtures.rs"]
 mod fixtures;
+#[path = "support/plain.rs"]
+mod plain;
 
 /// Items in the answer: 100, as a service reads them, and 1, where the client's own work per call
 /// is most of the time.
@@ -44,10 +45,8 @@ fn pair(c: &mut Criterion, runtime: &tokio::runtime::Runtime, items: usize) {
         &Config::new(Credentials::bearer("bench")).base_url(&url),
     )
     .expect("connects");
-    let request = DataRequest::account("000011887755");
-    let plain = khipu_types::http::client().expect("a client");
-    let endpoint = format!("{url}/v1/cl/banking/personal/demo-bank.khipu.com/transactions");
-    let payload = serde_json::json!({"RequestData": {"AccountNumber": "000011887755"}});
+    let request = DataRequest::account(plain::ACCOUNT);
+    let plain = plain::Plain::new(&url);
     let mut group = c.benchmark_group(format!("transactions_call_{items}_items"));
     group.bench_function("dyn_bank", |b| {
         b.to_async(runtime).iter(|| async {
@@ -56,19 +55,7 @@ fn pair(c: &mut Criterion, runtime: &tokio::runtime::Runtime, items: usize) {
         })
     });
     group.bench_function("plain_reqwest", |b| {
-        b.to_async(runtime).iter(|| async {
-            let response = plain
-                .post(&endpoint)
-                .bearer_auth("bench")
-                .json(&payload)
-                .send()
-                .await
-                .expect("sent");
-            let bytes = response.bytes().await.expect("read");
-            let envelope: TransactionsEnvelope = serde_json::from_slice(&bytes).expect("decodes");
-            assert_eq!(envelope.status, Status::Ok);
-            assert_eq!(envelope.data.map(|d| d.transaction.len()), Some(items));
-        })
+        b.to_async(runtime).iter(|| plain.transactions(items))
     });
     group.finish();
 }
